@@ -1,0 +1,90 @@
+/* The hooks every platform implements (platform/<arch>/ and sim/).
+ * Declared once here; kern/ calls only these. Each platform also provides
+ * <arch/ctx.h> defining `struct arch_ctx`, the saved user context that
+ * kern/ stores per shard but never looks inside.
+ *
+ * Control flow: the platform owns the entry points. It initialises its
+ * hardware, calls kern_boot() on the boot core, starts the other cores
+ * with plat_core_start(), and every core (boot core included) ends in
+ * kern_core_main(), which never returns. */
+#ifndef KERN_ARCH_H
+#define KERN_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/ctx.h>
+#include <tessera/tables.h>
+
+struct kern_shard;
+
+enum trap_kind {
+	TRAP_SYSCALL = 0, /* shard made a system call: nr, arg[] */
+	TRAP_FAULT = 1,   /* shard faulted: fault, addr, pc */
+	TRAP_TICK = 2,    /* the core's tick fired while the shard ran */
+	TRAP_IRQ = 3,     /* a device IRQ arrived while the shard ran: irq */
+};
+
+enum fault_kind {
+	FAULT_READ = 0,   /* load from an unmapped or non-readable address */
+	FAULT_WRITE = 1,  /* store to an unmapped or read-only address */
+	FAULT_EXEC = 2,   /* instruction fetch from non-executable memory */
+	FAULT_UNDEF = 3,  /* undefined / illegal instruction */
+	FAULT_ALIGN = 4,  /* misaligned access */
+	FAULT_SIGNAL = 5, /* simulator: host signal `code` (SIGSEGV, SIGBUS...) */
+	FAULT_OTHER = 6,
+};
+
+struct trap {
+	uint32_t kind; /* enum trap_kind */
+	uint32_t fault; /* enum fault_kind */
+	uint64_t nr;
+	uint64_t arg[4];
+	uint64_t addr; /* faulting address */
+	uint64_t pc;
+	uint64_t code; /* arch detail: ESR, scause, signal number... */
+	uint32_t irq;
+};
+
+/* ---- context and address space (arch_*) ---- */
+
+/* Prepare a fresh user context: start at `entry` with stack `sp` and
+ * `arg0` in the first argument register. */
+void arch_ctx_init(struct arch_ctx *ctx, const struct tess_shard_cfg *cfg, uint64_t entry, uint64_t sp,
+		   uint64_t arg0);
+/* Set the value a pending system call returns. */
+void arch_ctx_set_ret(struct arch_ctx *ctx, uint64_t val);
+/* Build the shard's address space from cfg->maps in cfg->pt_pa. Called
+ * once at boot. Returns 0, or -1 if the planned pool is too small. */
+int arch_aspace_build(const struct tess_shard_cfg *cfg);
+/* Run the shard on this core until it traps; fill *t. The shard's
+ * address space is switched in by this call. */
+void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t);
+
+/* ---- platform services (plat_*) ---- */
+
+/* Nanoseconds since boot, monotonic, same clock on every core. */
+uint64_t plat_time_ns(void);
+/* Index of the calling core (0-based, as in the manifest). */
+unsigned plat_core_id(void);
+/* Start `core` running kern_core_main(core). */
+void plat_core_start(unsigned core);
+/* Wait until something may have changed for this core: IPI, tick,
+ * device IRQ. Spurious returns are fine. */
+void plat_idle(unsigned core);
+/* Wake `core` from plat_idle (or make its next plat_idle return). */
+void plat_ipi(unsigned core);
+/* Kernel pointer to planned physical memory (ctrl pages, channels). */
+void *plat_pa_to_kva(uint64_t pa);
+/* Write console bytes (already formatted; kern/ serialises callers). */
+void plat_console_write(const char *s, size_t n);
+/* Load the shard's image part into its private memory and zero the rest
+ * (first start, restart, reload). The simulator (re)spawns the process. */
+int plat_shard_load(const struct tess_shard_cfg *cfg);
+/* Stop a shard for good or before a reload/restart (simulator: kill). */
+void plat_shard_stop(const struct tess_shard_cfg *cfg);
+/* Unmask a granted device IRQ. */
+void plat_irq_unmask(uint32_t irq);
+/* Stop every core. Never returns. */
+_Noreturn void plat_halt_all(void);
+
+#endif

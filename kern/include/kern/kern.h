@@ -1,0 +1,32 @@
+/* What platforms call: the portable kernel's entry points. */
+#ifndef KERN_KERN_H
+#define KERN_KERN_H
+
+#include <stdint.h>
+#include <tessera/tables.h>
+
+struct kern_shard;
+
+/* Once, on the boot core, after the platform set up console and timer:
+ * check the tables, build every shard's address space, load the shards.
+ * Returns 0, or -1 after printing why (the platform then halts). */
+int kern_boot(void);
+
+/* The cooperative scheduler of one core. Never returns. */
+_Noreturn void kern_core_main(unsigned core);
+
+/* A device IRQ arrived while this core was in the kernel (idle). The
+ * platform masks it first; the owner acks it with TESS_SYS_IRQ_ACK. */
+void kern_irq(unsigned core, uint32_t irq);
+
+/* Kernel console line with the "kern| " prefix; printf subset:
+ * %s %c %d %u %x %lu %lx %llu %llx %p %%, width and 0-padding. */
+void kern_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Per-shard counters and channel figures as a table on the console. */
+void kern_stats_print(void);
+
+const struct tess_shard_cfg *kern_shard_cfg(const struct kern_shard *s);
+struct kern_shard *kern_shard_by_id(unsigned id);
+
+#endif

@@ -1,0 +1,32 @@
+/* Channels: single-producer/single-consumer rings of fixed slots in shared
+ * memory, zero-copy. Producer: reserve -> fill -> commit. Consumer: peek ->
+ * read -> release. commit/release notify the peer only if it sleeps, so an
+ * idle pipeline burns no CPU and a busy one makes no system calls. */
+#ifndef TESSERA_CHANNEL_H
+#define TESSERA_CHANNEL_H
+
+#include <stdint.h>
+#include <tessera/ring.h>
+
+struct tess_chan; /* one end, private to the shard */
+
+/* Channel ends by local id (= event bit), as in the generated
+ * TESS_CH_<NAME> constants; or the i-th producer / consumer end in
+ * manifest order (lets generic shards be reused across manifests). */
+struct tess_chan *tess_chan(unsigned local_id);
+struct tess_chan *tess_out(unsigned i);
+struct tess_chan *tess_in(unsigned i);
+unsigned tess_chan_bit(const struct tess_chan *c);
+uint32_t tess_chan_slot_size(const struct tess_chan *c);
+
+/* Producer. */
+void *tess_reserve(struct tess_chan *c); /* NULL when full */
+unsigned tess_reserve_burst(struct tess_chan *c, void **slots, unsigned n);
+void tess_commit(struct tess_chan *c, unsigned n);
+
+/* Consumer. */
+void *tess_peek(struct tess_chan *c); /* NULL when empty */
+unsigned tess_peek_burst(struct tess_chan *c, void **slots, unsigned n);
+void tess_release(struct tess_chan *c, unsigned n);
+
+#endif
