@@ -1,0 +1,1 @@
+"""Tessera manifest compiler: check, plan and generate static C tables."""
