@@ -1,0 +1,98 @@
+/* Kernel-internal state and the functions the kern/ files share. Not for
+ * platforms (they use kern.h) nor shards. */
+#ifndef KERN_PRIV_H
+#define KERN_PRIV_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include <kern/stats.h>
+#include <tessera/abi.h>
+
+/* Counters written by one core are bumped with a relaxed load+store (no
+ * locked instruction); those other cores bump use atomic_fetch_add. */
+struct kern_counters {
+	_Atomic uint64_t dispatches, resumes, syscalls, bad_syscalls, yields;
+	_Atomic uint64_t notify_sent, notify_recv, irqs, faults, hangs, restarts;
+};
+
+/* Why the shard last stopped; formatted into text only when read. */
+enum kern_reason { KR_NONE = 0, KR_FAULT = 1, KR_HANG = 2 };
+struct kern_last_fault {
+	_Atomic uint32_t reason, kind;
+	_Atomic uint64_t code, addr, pc, ns;
+};
+
+struct kern_shard {
+	const struct tess_shard_cfg *cfg;
+	struct tess_ctrl *ctrl;
+	struct arch_ctx ctx;
+	/* Shared with other cores: notification bits and the sleep flag. */
+	_Atomic tess_set_t pending;
+	_Atomic bool waiting;
+	/* Owner core only (atomic so stats readers on other cores are safe). */
+	_Atomic uint32_t state;
+	bool poll;	 /* its last YIELD was POLL */
+	bool in_syscall; /* resumes from a system call (return value due) */
+	uint64_t dispatched_at;
+	uint64_t window_start; /* restart-limit window, see policy.c */
+	uint32_t window_count;
+	uint32_t restarts_total;
+	uint64_t version;
+	struct kern_counters n;
+	struct kern_last_fault last;
+};
+
+struct kern_core {
+	unsigned next; /* round-robin position in tess_system.cores[c].order */
+};
+
+extern const struct tess_system_cfg *kern_sys;
+extern struct kern_shard kern_shards[TESS_MAX_SHARDS];
+extern struct kern_core kern_cores[TESS_MAX_CORES];
+
+static inline void cnt_inc(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
+static inline void cnt_inc_shared(_Atomic uint64_t *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+/* check.c: table sanity; prints every problem, returns their count. */
+int kern_check_tables(const struct tess_system_cfg *sys);
+
+/* shard.c: state machine and (re)starts. */
+void kern_set_state(struct kern_shard *s, enum kern_state st);
+enum kern_state kern_get_state(const struct kern_shard *s);
+bool kern_runnable(struct kern_shard *s);
+int kern_shard_start(struct kern_shard *s, uint32_t reason);
+void kern_shard_wait(struct kern_shard *s);
+
+/* syscall.c: returns true if the shard's turn ends (YIELD). */
+bool kern_syscall(unsigned core, struct kern_shard *s, const struct trap *t);
+/* notify.c */
+int kern_notify(unsigned core, struct kern_shard *s, uint64_t bit);
+void kern_wake(unsigned core, struct kern_shard *peer, unsigned bit);
+/* console.c */
+uint64_t kern_console(struct kern_shard *s, uint64_t len);
+/* watchdog.c: true if the shard is hung (and the policy was applied). */
+bool kern_watchdog(unsigned core, struct kern_shard *s);
+/* policy.c */
+void kern_fault(unsigned core, struct kern_shard *s, const struct trap *t);
+void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy);
+/* log.c: one console line, prefix + text, under the console lock. */
+void kern_console_line(const char *prefix, const char *prefix2, const char *text, size_t len);
+void kern_console_lock(void);
+void kern_console_unlock(void);
+/* stats.c / trace.c */
+void kern_trace(unsigned core, unsigned shard, unsigned event, uint64_t arg);
+void kern_trace_reset(void);
+/* faultname.c: "write", "SIGSEGV", "signal 31"... */
+void kern_fault_what(char *buf, size_t n, unsigned kind, uint64_t code);
+
+#endif

@@ -1,0 +1,71 @@
+/* Read-only view of the kernel's per-shard counters and trace ring, for the
+ * simulator's end-of-run table and for tests. Snapshots are copied out
+ * field by field (each field is read atomically, the set is not). */
+#ifndef KERN_STATS_H
+#define KERN_STATS_H
+
+#include <stdint.h>
+
+/* The shard state machine (docs/design.md). */
+enum kern_state {
+	KS_INIT = 0,	   /* loaded, never dispatched */
+	KS_RUNNING = 1,	   /* dispatched, or ready again after a POLL yield */
+	KS_WAITING = 2,	   /* yielded WAIT, runnable once a bit is pending */
+	KS_FAULTED = 3,	   /* faulted or hung, policy being applied */
+	KS_RESTARTING = 4, /* reloaded, runs from the entry on its next turn */
+	KS_HALTED = 5,	   /* stopped for good */
+};
+
+const char *kern_state_name(unsigned state);
+
+struct kern_shard_stats {
+	uint64_t dispatches;   /* turns given by the scheduler */
+	uint64_t resumes;      /* arch_shard_run calls (a turn may have several) */
+	uint64_t syscalls;     /* all system calls, bad ones included */
+	uint64_t bad_syscalls; /* unknown number or bad argument (returned -1) */
+	uint64_t yields;
+	uint64_t notify_sent;
+	uint64_t notify_recv; /* notifications and IRQs ORed into its set */
+	uint64_t irqs;
+	uint64_t faults;
+	uint64_t hangs;
+	uint64_t restarts;
+	uint32_t state;	     /* enum kern_state */
+	char last_fault[64]; /* "" or e.g. "SIGSEGV at 0x10 pc 0x4000", "watchdog: no yield for 12 ms" */
+};
+
+/* 0, or -1 if there is no shard `id`. */
+int kern_stats_get(unsigned id, struct kern_shard_stats *out);
+
+enum kern_trace_event {
+	KT_BOOT = 0,	 /* arg: shard's core */
+	KT_DISPATCH = 1, /* arg: pending set handed over */
+	KT_YIELD = 2,	 /* arg: yield mode */
+	KT_NOTIFY = 3,	 /* arg: peer id << 8 | peer bit */
+	KT_IRQ = 4,	 /* arg: irq number */
+	KT_FAULT = 5,	 /* arg: fault address */
+	KT_HANG = 6,	 /* arg: ns since dispatch */
+	KT_RESTART = 7,	 /* arg: restarts in the current window */
+	KT_HALT = 8,	 /* arg: 0 */
+	KT_PANIC = 9,	 /* arg: 0 */
+	KT_BADSYS = 10,	 /* arg: system call number */
+};
+
+const char *kern_trace_event_name(unsigned ev);
+
+struct kern_trace_entry {
+	uint64_t seq; /* 0-based position in the stream of all events */
+	uint64_t time;
+	uint64_t arg;
+	uint16_t core, shard, event;
+};
+
+/* Events recorded since boot (the ring keeps the last TESS_TRACE_ENTRIES). */
+uint64_t kern_trace_total(void);
+/* The event with sequence number `seq`: 0, or -1 if it was overwritten,
+ * not written yet, or being written right now. */
+int kern_trace_get(uint64_t seq, struct kern_trace_entry *out);
+/* Print the ring, oldest first, as "kern| trace ..." lines. */
+void kern_trace_dump(void);
+
+#endif

@@ -1,0 +1,110 @@
+/* Internals of kern/reload/, shared by its files and by the host tests.
+ * Wire formats are specified in docs/reload.md; all integers little-endian. */
+#ifndef RELOAD_RL_H
+#define RELOAD_RL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tessera/tables.h>
+
+/* ---- crc32.c: CRC-32 (IEEE 802.3, reflected, as zlib.crc32) ---- */
+uint32_t rl_crc32(const void *data, size_t len);
+
+/* ---- cobs.c: Consistent Overhead Byte Stuffing ---- */
+/* Encode n bytes; returns the encoded length (at most n + n/254 + 1), or 0
+ * if it does not fit in cap. The output contains no 0x00. */
+size_t rl_cobs_encode(uint8_t *out, size_t cap, const uint8_t *in, size_t n);
+/* Decode in place-safe (out may equal in); returns the decoded length or
+ * -1 for an invalid encoding (a 0x00, or a group running past the end). */
+long rl_cobs_decode(uint8_t *out, const uint8_t *in, size_t n);
+
+/* ---- frame.c: frames on the console byte stream ---- */
+#define FRAME_SOH 0x01u       /* starts a frame; never in console text */
+#define FRAME_EOF 0x00u       /* ends a frame (COBS body has no 0x00) */
+#define FRAME_CHUNK 256u      /* max data bytes in one DATA frame */
+#define FRAME_MAX_PAYLOAD 260 /* DATA: offset u32 + chunk */
+#define FRAME_HDR 5           /* type u8, seq u32 */
+#define FRAME_MAX_BODY (FRAME_HDR + FRAME_MAX_PAYLOAD + 4)
+#define FRAME_MAX_WIRE (2 + FRAME_MAX_BODY + FRAME_MAX_BODY / 254 + 1)
+
+enum frame_type {
+	FT_BEGIN = 0x10, /* host: seq 0; total u32, shard name */
+	FT_DATA = 0x11,  /* host: seq 1..; offset u32, 1..256 bytes */
+	FT_END = 0x12,   /* host: seq after the last DATA; empty */
+	FT_ABORT = 0x13, /* host gave up; empty */
+	FT_ACK = 0x20,   /* kernel: seq accepted; empty */
+	FT_NAK = 0x21,   /* kernel: seq = next expected; reason text */
+	FT_RESULT = 0x22 /* kernel: status u8, version u64, reason text */
+};
+
+struct frame {
+	uint8_t type;
+	uint32_t seq;
+	const uint8_t *payload;
+	size_t len;
+};
+
+struct frame_rx {
+	uint8_t buf[FRAME_MAX_WIRE];
+	size_t n;
+	uint8_t state; /* FRX_* in frame.c */
+};
+
+enum { FRAME_NONE = 0, FRAME_OK = 1, FRAME_BAD = 2 };
+/* Feed one byte. FRAME_OK: *f is valid until the next call. FRAME_BAD: a
+ * delimited frame failed its COBS, length or CRC check. */
+int rl_frame_rx(struct frame_rx *rx, uint8_t b, struct frame *f);
+/* Build SOH + COBS(type, seq, payload, crc) + EOF; returns bytes or 0. */
+size_t rl_frame_encode(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, const void *payload, size_t len);
+
+/* ---- text.c: bounded string building for reason texts ---- */
+struct text {
+	char *buf;
+	size_t cap, n; /* buf is always NUL-terminated */
+};
+void rl_text_init(struct text *t, char *buf, size_t cap);
+void rl_text_str(struct text *t, const char *s);
+void rl_text_u64(struct text *t, uint64_t v);
+/* reason = a + b + c, or "image too large (n > max bytes)". */
+void rl_reason(char *buf, size_t cap, const char *a, const char *b, const char *c);
+void rl_reason_too_large(char *buf, size_t cap, uint64_t n, uint64_t max);
+size_t rl_strlen(const char *s);
+/* A shard name as it may appear in a log line: 1..31 bytes of 0x21..0x7e. */
+bool rl_name_ok(const char *s);
+bool rl_streq(const char *a, const char *b);
+void rl_memcpy(void *dst, const void *src, size_t n);
+uint32_t rl_le32(const uint8_t *p);
+uint64_t rl_le64(const uint8_t *p);
+void rl_put_le32(uint8_t *p, uint32_t v);
+void rl_put_le64(uint8_t *p, uint64_t v);
+
+/* ---- hmac.c: HMAC-SHA-256 (RFC 2104) and constant-time compare ---- */
+void rl_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t out[32]);
+bool rl_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
+
+/* ---- verify.c: the package (the per-shard part, signed) ---- */
+#define PKG_MAGIC 0x4b505354u /* "TSPK" */
+#define PKG_FORMAT 1
+#define PKG_HDR 144
+#define PKG_MAC 32
+#define PKG_OVERHEAD (PKG_HDR + PKG_MAC)
+#define PKG_NAME 32 /* NUL-padded, so at most 31 characters */
+#define REASON_MAX 96
+
+struct verdict {
+	const struct tess_shard_cfg *cfg;
+	const uint8_t *payload;
+	uint64_t len;
+	uint64_t version;
+	char reason[REASON_MAX]; /* set when refused */
+};
+
+/* The shard named `name` in sys, or NULL. */
+const struct tess_shard_cfg *rl_shard_by_name(const struct tess_system_cfg *sys, const char *name);
+/* Checks a whole package; `want` (may be NULL) is the name announced in
+ * BEGIN. 0: accepted, *v describes it; -1: refused, v->reason says why. */
+int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keylen, const uint8_t *pkg,
+	      size_t len, const char *want, struct verdict *v);
+
+#endif

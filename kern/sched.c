@@ -1,0 +1,85 @@
+/* The per-core cooperative scheduler: round robin over the core's shards
+ * in manifest order. A turn runs one shard until it yields (or faults, or
+ * is found hung); system calls other than YIELD, ticks and IRQs resume the
+ * same shard at once. No time slicing: the watchdog is the only limit. */
+#include <kern/priv.h>
+#include <kern/sched.h>
+
+/* Next runnable shard of `core` after the one that ran last, or NULL. */
+static struct kern_shard *pick(unsigned core)
+{
+	const struct tess_core_cfg *cc = &kern_sys->cores[core];
+	struct kern_core *kc = &kern_cores[core];
+
+	for (unsigned i = 0; i < cc->nshards; i++) {
+		unsigned slot = (kc->next + i) % cc->nshards;
+		struct kern_shard *s = &kern_shards[cc->order[slot]];
+
+		if (kern_runnable(s)) {
+			kc->next = (slot + 1) % cc->nshards;
+			return s;
+		}
+	}
+	return 0;
+}
+
+/* Hand the shard its turn: clear `waiting` before taking the pending set,
+ * so a bit ORed after the exchange is either seen by the next scan or
+ * delivered by the next YIELD. */
+static void dispatch(unsigned core, struct kern_shard *s)
+{
+	tess_set_t set = 0;
+
+	atomic_store(&s->waiting, false);
+	if (s->in_syscall) {
+		set = atomic_exchange(&s->pending, 0);
+		arch_ctx_set_ret(&s->ctx, set);
+	}
+	kern_set_state(s, KS_RUNNING);
+	s->dispatched_at = plat_time_ns();
+	cnt_inc(&s->n.dispatches);
+	kern_trace(core, s->cfg->id, KT_DISPATCH, set);
+}
+
+/* Handles one trap; true if the turn is over. */
+static bool handle(unsigned core, struct kern_shard *s, const struct trap *t)
+{
+	switch (t->kind) {
+	case TRAP_SYSCALL:
+		s->in_syscall = true;
+		return kern_syscall(core, s, t);
+	case TRAP_TICK:
+		return kern_watchdog(core, s);
+	case TRAP_IRQ:
+		kern_irq(core, t->irq);
+		return false;
+	case TRAP_FAULT:
+	default:
+		kern_fault(core, s, t);
+		return true;
+	}
+}
+
+bool kern_core_step(unsigned core)
+{
+	struct kern_shard *s = pick(core);
+	struct trap t;
+
+	if (!s) {
+		plat_idle(core);
+		return false;
+	}
+	dispatch(core, s);
+	do {
+		t = (struct trap){0};
+		cnt_inc(&s->n.resumes);
+		arch_shard_run(s, &s->ctx, &t);
+	} while (!handle(core, s, &t));
+	return true;
+}
+
+_Noreturn void kern_core_main(unsigned core)
+{
+	for (;;)
+		kern_core_step(core);
+}

@@ -1,0 +1,87 @@
+/* The shard state machine (docs/design.md):
+ *   init -> running <-> waiting, running -> faulted -> restarting -> running,
+ *   faulted -> halted.
+ * Only the owning core changes a shard's state; other cores only OR pending
+ * bits and read the `waiting` flag (notify.c). */
+#include <kern/lib.h>
+#include <kern/priv.h>
+
+struct kern_shard kern_shards[TESS_MAX_SHARDS];
+
+static const char *const state_names[] = {"init", "running", "waiting", "faulted", "restarting", "halted"};
+
+const char *kern_state_name(unsigned state)
+{
+	return state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[state] : "?";
+}
+
+void kern_set_state(struct kern_shard *s, enum kern_state st)
+{
+	atomic_store_explicit(&s->state, st, memory_order_relaxed);
+}
+
+enum kern_state kern_get_state(const struct kern_shard *s)
+{
+	return (enum kern_state)atomic_load_explicit(&s->state, memory_order_relaxed);
+}
+
+/* Sleep: publish `waiting` before the scheduler next reads `pending`
+ * (both seq_cst). A notifier ORs `pending` and then reads `waiting`; so
+ * either the scheduler sees the bit, or the notifier sees the flag and
+ * wakes this core: no lost wakeup. */
+void kern_shard_wait(struct kern_shard *s)
+{
+	atomic_store(&s->waiting, true);
+	kern_set_state(s, KS_WAITING);
+}
+
+bool kern_runnable(struct kern_shard *s)
+{
+	switch (kern_get_state(s)) {
+	case KS_INIT:
+	case KS_RESTARTING:
+		return true;
+	case KS_RUNNING:
+	case KS_WAITING:
+		return s->poll || atomic_load(&s->pending) != 0;
+	default:
+		return false;
+	}
+}
+
+/* (Re)start from the entry point: fresh context, empty pending set, control
+ * page filled before the platform loads the image (the simulator's new
+ * process may read it as soon as it exists). */
+int kern_shard_start(struct kern_shard *s, uint32_t reason)
+{
+	const struct tess_shard_cfg *c = s->cfg;
+	struct tess_ctrl *ctrl = s->ctrl;
+
+	ctrl->magic = TESS_CTRL_MAGIC;
+	ctrl->shard_id = c->id;
+	ctrl->core = c->core;
+	ctrl->start_reason = reason;
+	ctrl->restarts = s->restarts_total;
+	ctrl->version = s->version;
+	atomic_store(&s->pending, 0);
+	atomic_store(&s->waiting, false);
+	s->poll = false;
+	s->in_syscall = false;
+	if (plat_shard_load(c) != 0) {
+		kern_log("shard %s: load failed", c->name);
+		return -1;
+	}
+	arch_ctx_init(&s->ctx, c, c->entry, c->stack_top, reason);
+	kern_set_state(s, reason == TESS_START_FIRST ? KS_INIT : KS_RESTARTING);
+	return 0;
+}
+
+struct kern_shard *kern_shard_by_id(unsigned id)
+{
+	return kern_sys && id < kern_sys->nshards ? &kern_shards[id] : 0;
+}
+
+const struct tess_shard_cfg *kern_shard_cfg(const struct kern_shard *s)
+{
+	return s->cfg;
+}

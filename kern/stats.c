@@ -1,0 +1,86 @@
+/* Read-only access to the per-shard counters, and the end-of-run table. */
+#include <kern/lib.h>
+#include <kern/priv.h>
+
+#define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
+
+static void last_fault_text(const struct kern_shard *s, char *buf, size_t n)
+{
+	char what[24];
+
+	switch (LOAD(s->last.reason)) {
+	case KR_FAULT:
+		kern_fault_what(what, sizeof(what), LOAD(s->last.kind), LOAD(s->last.code));
+		ksnprintf(buf, n, "%s at 0x%llx pc 0x%llx", what, (unsigned long long)LOAD(s->last.addr),
+			  (unsigned long long)LOAD(s->last.pc));
+		break;
+	case KR_HANG:
+		ksnprintf(buf, n, "watchdog: no yield for %llu ms",
+			  (unsigned long long)(LOAD(s->last.ns) / 1000000u));
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
+}
+
+int kern_stats_get(unsigned id, struct kern_shard_stats *out)
+{
+	const struct kern_shard *s = kern_shard_by_id(id);
+
+	if (!s)
+		return -1;
+	out->dispatches = LOAD(s->n.dispatches);
+	out->resumes = LOAD(s->n.resumes);
+	out->syscalls = LOAD(s->n.syscalls);
+	out->bad_syscalls = LOAD(s->n.bad_syscalls);
+	out->yields = LOAD(s->n.yields);
+	out->notify_sent = LOAD(s->n.notify_sent);
+	out->notify_recv = LOAD(s->n.notify_recv);
+	out->irqs = LOAD(s->n.irqs);
+	out->faults = LOAD(s->n.faults);
+	out->hangs = LOAD(s->n.hangs);
+	out->restarts = LOAD(s->n.restarts);
+	out->state = LOAD(s->state);
+	last_fault_text(s, out->last_fault, sizeof(out->last_fault));
+	return 0;
+}
+
+/* Channel fill from the ring's shared lines (docs/design.md "Channel
+ * memory": head at offset 64, tail at 128, free-running uint32). */
+static void channel_line(const struct tess_chan_cfg *ch)
+{
+	uint8_t *base = plat_pa_to_kva(ch->pa);
+	uint32_t head, tail;
+
+	if (!base)
+		return;
+	head = atomic_load_explicit((_Atomic uint32_t *)(base + 64), memory_order_relaxed);
+	tail = atomic_load_explicit((_Atomic uint32_t *)(base + 128), memory_order_relaxed);
+	kern_log("channel %-12s %s -> %s: %u sent, %u received, %u in flight of %u", ch->name,
+		 kern_sys->shards[ch->from].name, kern_sys->shards[ch->to].name, head, tail, head - tail,
+		 ch->slots);
+}
+
+void kern_stats_print(void)
+{
+	struct kern_shard_stats st;
+
+	if (!kern_sys)
+		return;
+	kern_log("%-12s %4s %-10s %8s %8s %8s %8s %6s %8s %5s %6s %5s %8s  %s", "shard", "core", "state",
+		 "turns", "yields", "sent", "recv", "irqs", "syscalls", "bad", "faults", "hangs", "restarts",
+		 "last fault");
+	for (unsigned i = 0; i < kern_sys->nshards; i++) {
+		kern_stats_get(i, &st);
+		kern_log("%-12s %4u %-10s %8llu %8llu %8llu %8llu %6llu %8llu %5llu %6llu %5llu %8llu  %s",
+			 kern_sys->shards[i].name, kern_sys->shards[i].core, kern_state_name(st.state),
+			 (unsigned long long)st.dispatches, (unsigned long long)st.yields,
+			 (unsigned long long)st.notify_sent, (unsigned long long)st.notify_recv,
+			 (unsigned long long)st.irqs, (unsigned long long)st.syscalls,
+			 (unsigned long long)st.bad_syscalls, (unsigned long long)st.faults,
+			 (unsigned long long)st.hangs, (unsigned long long)st.restarts, st.last_fault);
+	}
+	for (unsigned c = 0; c < kern_sys->nchannels; c++)
+		channel_line(&kern_sys->channels[c]);
+}

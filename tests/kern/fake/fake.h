@@ -1,0 +1,81 @@
+/* A fake platform for kern/ unit tests: scripted shards, a hand-driven
+ * clock, recorded IPIs/idles/loads/stops, captured console. Memory for
+ * control pages and channels is one static arena at FAKE_PA. */
+#ifndef FAKE_FAKE_H
+#define FAKE_FAKE_H
+
+#include <setjmp.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include <kern/sched.h>
+#include <kern/stats.h>
+#include <tessera/abi.h>
+
+#define FAKE_PA		0x100000u
+#define FAKE_MEM_PAGES	64
+#define FAKE_CTRL_PA(i) (FAKE_PA + (uint64_t)(i)*TESS_PAGE_SIZE)
+#define FAKE_CHAN_PA(c) (FAKE_PA + (uint64_t)(32 + (c)) * TESS_PAGE_SIZE)
+
+/* One step of a shard's script: the trap it makes when resumed for the
+ * step-th time; `advance_ns` moves the clock first (time the shard ran);
+ * `hook` (optional) runs first, e.g. to act as another core. */
+struct fake_step {
+	struct trap trap;
+	uint64_t advance_ns;
+	void (*hook)(unsigned id, struct arch_ctx *ctx);
+};
+
+#define SYS(n, a)                                                                                            \
+	{                                                                                                    \
+		.trap = {.kind = TRAP_SYSCALL, .nr = (n), .arg = {(a)} }                                     \
+	}
+#define YIELD_WAIT SYS(TESS_SYS_YIELD, TESS_YIELD_WAIT)
+#define YIELD_POLL SYS(TESS_SYS_YIELD, TESS_YIELD_POLL)
+#define TICK(adv)                                                                                            \
+	{                                                                                                    \
+		.trap = {.kind = TRAP_TICK}, .advance_ns = (adv)                                             \
+	}
+#define FAULT(k, a, p, c)                                                                                    \
+	{                                                                                                    \
+		.trap = {.kind = TRAP_FAULT, .fault = (k), .addr = (a), .pc = (p), .code = (c) }             \
+	}
+
+/* Per shard: a script (steps after the last one: YIELD WAIT), or a
+ * function that produces traps (the threaded test). */
+extern const struct fake_step *fake_script[TESS_MAX_SHARDS];
+extern unsigned fake_script_len[TESS_MAX_SHARDS];
+extern void (*fake_run_fn[TESS_MAX_SHARDS])(unsigned id, struct arch_ctx *ctx, struct trap *t);
+
+/* Every arch_shard_run, in order: shard ids as letters 'a'+id. */
+extern char fake_runs[4096];
+extern unsigned fake_nruns;
+/* Return value seen by each resume of each shard (ctx->ret at run time,
+ * ~0 if none was set since the previous resume). */
+extern uint64_t fake_seen[TESS_MAX_SHARDS][64];
+
+extern _Atomic uint64_t fake_now;
+extern unsigned fake_core;
+extern _Atomic unsigned fake_ipis[TESS_MAX_CORES], fake_idles[TESS_MAX_CORES];
+extern unsigned fake_loads[TESS_MAX_SHARDS], fake_stops[TESS_MAX_SHARDS], fake_builds[TESS_MAX_SHARDS];
+extern int fake_load_fail[TESS_MAX_SHARDS], fake_build_fail;
+extern uint32_t fake_unmasked[16];
+extern unsigned fake_nunmasked;
+extern unsigned char fake_mem[FAKE_MEM_PAGES * TESS_PAGE_SIZE];
+extern jmp_buf fake_halt_jmp;
+extern int fake_halted;
+/* Threaded mode: plat_idle blocks until plat_ipi (semaphores). */
+extern int fake_threaded;
+
+/* Reset every fake record and script (not kernel state: boot for that). */
+void fake_reset(void);
+void fake_set_script(unsigned id, const struct fake_step *steps, unsigned n);
+/* Console text captured since the last fake_out_clear. */
+const char *fake_out(void);
+void fake_out_clear(void);
+struct tess_ctrl *fake_ctrl(unsigned id);
+/* Stats snapshot of one shard (asserts it exists). */
+struct kern_shard_stats fake_stats(unsigned id);
+
+#endif
