@@ -1,0 +1,32 @@
+/* Console, IRQs and halting for the simulator. */
+#include <errno.h>
+#include <unistd.h>
+#include <kern/arch.h>
+#include "sim.h"
+
+/* kern/ serialises callers; a write(2) loop is all the UART we need. */
+void plat_console_write(const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(1, s, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return;
+		s += k;
+		n -= (size_t)k;
+	}
+}
+
+/* The host board has no devices, so no IRQ is ever granted. */
+void plat_irq_unmask(uint32_t irq)
+{
+	(void)irq;
+}
+
+/* Panic policy or a failed boot: stop everything, show the table. */
+_Noreturn void plat_halt_all(void)
+{
+	sim_finish(1);
+}

@@ -1,0 +1,142 @@
+/* Simulated cores: one pthread each, pinned to a host CPU, running
+ * kern_core_main(). Also idle/IPI (a futex word per core), the periodic
+ * tick, and parking the cores when the run ends. */
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include <sim/futex.h>
+#include "sim.h"
+
+struct sim_core {
+	_Atomic uint32_t wake; /* bumped by plat_ipi */
+	uint32_t seen;	       /* last wake value plat_idle consumed */
+	uint64_t next_tick;    /* boot-relative deadline */
+	pthread_t thread;
+};
+
+static struct sim_core cores[TESS_MAX_CORES];
+static _Thread_local unsigned self_core; /* the main thread is the boot core 0 */
+static _Thread_local int self_is_core;
+static _Atomic int stopping;
+static _Atomic uint32_t parked; /* futex: number of parked cores */
+static _Atomic unsigned started;
+
+static uint64_t tick_ns(void)
+{
+	return tess_system.tick_ns ? tess_system.tick_ns : 1000000u;
+}
+
+/* Simulated core n runs on the (n mod count)-th CPU we are allowed to use. */
+unsigned sim_host_cpu(unsigned core)
+{
+	cpu_set_t set;
+	unsigned n = 0, want;
+
+	if (sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) == 0)
+		return 0;
+	want = core % (unsigned)CPU_COUNT(&set);
+	for (unsigned cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &set) && n++ == want)
+			return cpu;
+	return 0;
+}
+
+unsigned plat_core_id(void)
+{
+	return self_core;
+}
+
+static void *core_thread(void *arg)
+{
+	unsigned core = (unsigned)(uintptr_t)arg;
+	cpu_set_t set;
+
+	self_core = core;
+	self_is_core = 1;
+	CPU_ZERO(&set);
+	CPU_SET(sim_host_cpu(core), &set);
+	sched_setaffinity(0, sizeof set, &set);
+	cores[core].next_tick = sim_now() + tick_ns();
+	kern_core_main(core);
+}
+
+void plat_core_start(unsigned core)
+{
+	started++;
+	if (pthread_create(&cores[core].thread, NULL, core_thread, (void *)(uintptr_t)core) != 0) {
+		fprintf(stderr, "sim| cannot start core %u\n", core);
+		sim_finish(1);
+	}
+}
+
+uint64_t sim_next_tick(unsigned core)
+{
+	return cores[core].next_tick;
+}
+
+bool sim_tick_due(unsigned core)
+{
+	struct sim_core *c = &cores[core];
+	uint64_t now = sim_now();
+
+	if (now < c->next_tick)
+		return false;
+	c->next_tick += tick_ns();
+	if (c->next_tick <= now) /* we were late by more than a tick: skip */
+		c->next_tick = now + tick_ns();
+	return true;
+}
+
+void plat_idle(unsigned core)
+{
+	struct sim_core *c = &cores[core];
+	uint32_t w = atomic_load(&c->wake);
+
+	sim_park_if_stopping();
+	if (w == c->seen) {
+		struct timespec dl = sim_abs(c->next_tick);
+
+		sim_futex_wait(&c->wake, w, &dl);
+		w = atomic_load(&c->wake);
+	}
+	c->seen = w;
+	sim_tick_due(core);
+	sim_park_if_stopping();
+}
+
+void plat_ipi(unsigned core)
+{
+	atomic_fetch_add(&cores[core].wake, 1);
+	sim_futex_wake(&cores[core].wake);
+}
+
+void sim_park_if_stopping(void)
+{
+	if (!atomic_load(&stopping))
+		return;
+	atomic_fetch_add(&parked, 1);
+	sim_futex_wake(&parked);
+	for (;;)
+		pause();
+}
+
+void sim_stop_cores(void)
+{
+	unsigned want = atomic_load(&started) - (self_is_core ? 1 : 0);
+	uint64_t give_up = sim_now() + 2000000000u; /* a core stuck inside kern/ */
+
+	atomic_store(&stopping, 1);
+	for (unsigned c = 0; c < tess_system.ncores; c++)
+		plat_ipi(c);
+	for (;;) {
+		uint32_t p = atomic_load(&parked);
+		struct timespec dl = sim_abs(sim_now() + 10000000u);
+
+		if (p >= want || sim_now() > give_up)
+			break;
+		sim_futex_wait(&parked, p, &dl);
+	}
+}

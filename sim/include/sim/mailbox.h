@@ -1,0 +1,30 @@
+/* The simulator's "trap" mechanism: one page per shard, shared between the
+ * tessera-sim process (the kernel) and the shard's process, in a sim-private
+ * memfd. `turn` says who runs; both sides wait on it as a futex, so exactly
+ * one of them executes at any time (this is what makes shards that share a
+ * simulated core take turns). Included by sim/ (kernel side) and sim/shard/. */
+#ifndef SIM_MAILBOX_H
+#define SIM_MAILBOX_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* File descriptors a shard process inherits across exec. */
+#define SIM_FD_RAM    3 /* the board's RAM: pa = file offset */
+#define SIM_FD_MBOX   4 /* mailboxes: shard id * SIM_MBOX_SIZE */
+#define SIM_MBOX_SIZE 4096u
+
+enum sim_turn { SIM_TURN_KERNEL = 0, SIM_TURN_SHARD = 1 };
+enum sim_post { SIM_POST_SYSCALL = 0, SIM_POST_FAULT = 1, SIM_POST_EXIT = 2 };
+
+struct sim_mailbox {
+	_Atomic uint32_t turn;	/* futex: enum sim_turn */
+	_Atomic uint32_t ready; /* futex: 1 once the shard mapped its memory */
+	uint32_t post;		/* enum sim_post: why the shard gave the turn back */
+	uint32_t signo;		/* SIM_POST_FAULT: host signal number */
+	uint64_t nr, arg[4];	/* SIM_POST_SYSCALL */
+	uint64_t addr, pc;	/* SIM_POST_FAULT: si_addr and the interrupted pc */
+	uint64_t ret;		/* kernel -> shard: call result, or start reason */
+};
+
+#endif

@@ -1,0 +1,153 @@
+/* tessera-sim: the hosted simulator's entry point and run control.
+ * Boots kern/ from the generated tables, starts one thread per simulated
+ * core, and ends on SIGINT/SIGTERM, --duration or --messages (counted at
+ * the sinks), then prints the per-shard and per-channel table. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include "sim.h"
+
+static const char usage[] = "usage: tessera-sim [--duration TIME] [--messages N]\n"
+			    "  TIME: nanoseconds, or with a unit: 500ms, 2s, 1500us\n";
+
+static uint64_t run_start;
+static _Atomic int finishing;
+
+/* "5s", "250ms", "1500us", "100ns" or a plain number of nanoseconds. */
+static int parse_time(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *unit;
+		uint64_t mul;
+	} units[] = {{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		return -1;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(end, units[i].unit) == 0) {
+			*ns = v * units[i].mul;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_count(const char *s, uint64_t *n)
+{
+	char *end;
+
+	*n = strtoull(s, &end, 10);
+	return end == s || *end ? -1 : 0;
+}
+
+_Noreturn void sim_finish(int status)
+{
+	/* Once: a panic on one core may race the main thread's normal end. */
+	if (atomic_exchange(&finishing, 1)) {
+		sim_park_if_stopping();
+		for (;;)
+			pause();
+	}
+	sim_stop_cores();
+	sim_kill_all();
+	sim_report(sim_now() - run_start);
+	exit(status);
+}
+
+static void progress(uint64_t now, uint64_t *last_t, uint64_t *last_n)
+{
+	uint64_t n = sim_sink_messages();
+
+	if (now - *last_t < 1000000000u)
+		return;
+	fprintf(stderr, "\rsim| %llu messages, %llu msgs/s   ", (unsigned long long)n,
+		(unsigned long long)((n - *last_n) * 1000000000u / (now - *last_t)));
+	*last_t = now;
+	*last_n = n;
+}
+
+/* Returns the exit status. */
+static int run(uint64_t duration, uint64_t messages)
+{
+	sigset_t stop;
+	siginfo_t info;
+	struct timespec poll = {.tv_nsec = 20000000};
+	uint64_t last_t = sim_now(), last_n = 0;
+	int tty = isatty(2);
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	for (;;) {
+		int sig = sigtimedwait(&stop, &info, &poll);
+		uint64_t now = sim_now();
+
+		if (sig > 0) {
+			printf("sim| stopped by %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+			return 0;
+		}
+		if (duration && now - run_start >= duration) {
+			printf("sim| stopped: duration %llu ms reached\n",
+			       (unsigned long long)(duration / 1000000));
+			return 0;
+		}
+		if (messages && sim_sink_messages() >= messages) {
+			printf("sim| stopped: %llu messages reached the sinks\n",
+			       (unsigned long long)messages);
+			return 0;
+		}
+		if (tty)
+			progress(now, &last_t, &last_n);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t duration = 0, messages = 0;
+	sigset_t stop;
+
+	for (int i = 1; i < argc; i++) {
+		int bad = i + 1 >= argc;
+
+		if (!bad && strcmp(argv[i], "--duration") == 0)
+			bad = parse_time(argv[++i], &duration);
+		else if (!bad && strcmp(argv[i], "--messages") == 0)
+			bad = parse_count(argv[++i], &messages);
+		else
+			bad = 1;
+		if (bad) {
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	/* Every thread inherits the mask; only run() takes these signals. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	sim_clock_init();
+	if (sim_ram_init() != 0 || sim_spawn_init() != 0)
+		return 1;
+	if (messages && !sim_has_sinks()) {
+		fprintf(stderr, "sim| --messages: %s has no sink shard to count at\n", tess_system.name);
+		return 2;
+	}
+	printf("sim| %s: %u cores, %u shards, %u channels, tick %llu us\n", tess_system.name,
+	       tess_system.ncores, tess_system.nshards, tess_system.nchannels,
+	       (unsigned long long)(tess_system.tick_ns / 1000));
+	sim_channels_format();
+	if (kern_boot() != 0)
+		sim_finish(1);
+	run_start = sim_now();
+	for (unsigned c = 0; c < tess_system.ncores; c++)
+		plat_core_start(c);
+	sim_finish(run(duration, messages));
+}

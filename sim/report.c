@@ -1,0 +1,124 @@
+/* Counting messages (sinks, for --messages) and the end-of-run table:
+ * kern/'s per-shard counters and each channel's throughput, read from the
+ * ring headers in the RAM memfd. Ring indices are free-running uint32; the
+ * main thread samples them often enough (every 20 ms) to widen them. */
+#include <stdio.h>
+#include <kern/arch.h>
+#include <kern/stats.h>
+#include <tessera/ring.h>
+#include "sim.h"
+
+struct wide {
+	uint32_t last;
+	uint64_t total;
+};
+
+static struct wide heads[TESS_MAX_CHANNELS], tails[TESS_MAX_CHANNELS];
+
+static struct tess_ring_shm *ring(unsigned ch)
+{
+	return plat_pa_to_kva(tess_system.channels[ch].pa);
+}
+
+static uint64_t widen(struct wide *w, uint32_t now)
+{
+	w->total += (uint32_t)(now - w->last);
+	w->last = now;
+	return w->total;
+}
+
+/* A sink consumes and produces nothing: the end of a pipeline. */
+static int is_sink(const struct tess_shard_cfg *s)
+{
+	unsigned in = 0;
+
+	for (unsigned e = 0; e < s->nends; e++) {
+		if (s->ends[e].role == TESS_ROLE_PRODUCER)
+			return 0;
+		in++;
+	}
+	return in > 0;
+}
+
+int sim_has_sinks(void)
+{
+	for (unsigned i = 0; i < tess_system.nshards; i++)
+		if (is_sink(&tess_system.shards[i]))
+			return 1;
+	return 0;
+}
+
+static void sample(void)
+{
+	for (unsigned i = 0; i < tess_system.nchannels; i++) {
+		widen(&heads[i], atomic_load_explicit(&ring(i)->head, memory_order_relaxed));
+		widen(&tails[i], atomic_load_explicit(&ring(i)->tail, memory_order_relaxed));
+	}
+}
+
+uint64_t sim_sink_messages(void)
+{
+	uint64_t n = 0;
+
+	sample();
+	for (unsigned i = 0; i < tess_system.nshards; i++) {
+		const struct tess_shard_cfg *s = &tess_system.shards[i];
+
+		for (unsigned e = 0; is_sink(s) && e < s->nends; e++)
+			n += tails[s->ends[e].channel].total;
+	}
+	return n;
+}
+
+static const char *shard_name(unsigned id)
+{
+	for (unsigned i = 0; i < tess_system.nshards; i++)
+		if (tess_system.shards[i].id == id)
+			return tess_system.shards[i].name;
+	return "?";
+}
+
+static void shard_table(void)
+{
+	printf("sim| %-12s %4s %-10s %10s %10s %8s %8s %6s %5s %8s  %s\n", "shard", "core", "state", "runs",
+	       "yields", "notif-tx", "notif-rx", "faults", "hangs", "restarts", "last fault");
+	for (unsigned i = 0; i < tess_system.nshards; i++) {
+		const struct tess_shard_cfg *s = &tess_system.shards[i];
+		struct kern_shard_stats st;
+
+		if (kern_stats_get(s->id, &st) != 0)
+			continue;
+		printf("sim| %-12s %4u %-10s %10llu %10llu %8llu %8llu %6llu %5llu %8llu  %s\n", s->name,
+		       s->core, kern_state_name(st.state), (unsigned long long)st.dispatches,
+		       (unsigned long long)st.yields, (unsigned long long)st.notify_sent,
+		       (unsigned long long)st.notify_recv, (unsigned long long)st.faults,
+		       (unsigned long long)st.hangs, (unsigned long long)st.restarts,
+		       st.last_fault[0] ? st.last_fault : "-");
+	}
+}
+
+static void channel_table(uint64_t elapsed_ns)
+{
+	if (!tess_system.nchannels)
+		return;
+	sample();
+	printf("sim| %-20s %-24s %12s %12s\n", "channel", "from -> to", "messages", "msgs/s");
+	for (unsigned i = 0; i < tess_system.nchannels; i++) {
+		const struct tess_chan_cfg *ch = &tess_system.channels[i];
+		uint64_t n = heads[i].total;
+		char ends[64];
+
+		snprintf(ends, sizeof ends, "%s -> %s", shard_name(ch->from), shard_name(ch->to));
+		printf("sim| %-20s %-24s %12llu %12llu\n", ch->name, ends, (unsigned long long)n,
+		       (unsigned long long)(elapsed_ns ? n * 1000000000.0 / (double)elapsed_ns : 0));
+	}
+}
+
+void sim_report(uint64_t elapsed_ns)
+{
+	printf("sim| ran %llu.%03llu s\n", (unsigned long long)(elapsed_ns / 1000000000u),
+	       (unsigned long long)(elapsed_ns / 1000000u % 1000u));
+	shard_table();
+	channel_table(elapsed_ns);
+	fflush(stdout);
+}

@@ -1,0 +1,116 @@
+/* The arch_* hooks: a "context switch" hands the mailbox turn to the shard
+ * process and waits for it to come back (system call or fault) or for the
+ * core's tick (so kern/'s watchdog runs while a shard computes). */
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include <sim/futex.h>
+#include "sim.h"
+
+void arch_ctx_init(struct arch_ctx *ctx, const struct tess_shard_cfg *cfg, uint64_t entry, uint64_t sp,
+		   uint64_t arg0)
+{
+	/* entry and sp belong to the shard process: main() is its entry. */
+	(void)cfg, (void)entry, (void)sp;
+	memset(ctx, 0, sizeof *ctx);
+	ctx->arg0 = arg0;
+	ctx->fresh = 1;
+}
+
+void arch_ctx_set_ret(struct arch_ctx *ctx, uint64_t val)
+{
+	ctx->ret = val;
+}
+
+/* The shard process maps its own shared objects at the planned VAs;
+ * private memory is the process's own and isolation is the process
+ * boundary, so there are no tables to build. */
+int arch_aspace_build(const struct tess_shard_cfg *cfg)
+{
+	(void)cfg;
+	return 0;
+}
+
+static void give_turn(struct sim_mailbox *mb, uint64_t val)
+{
+	mb->ret = val;
+	atomic_store_explicit(&mb->turn, SIM_TURN_SHARD, memory_order_release);
+	sim_futex_wake(&mb->turn);
+}
+
+static void take_post(const struct sim_mailbox *mb, struct arch_ctx *ctx, struct trap *t)
+{
+	if (mb->post == SIM_POST_SYSCALL) {
+		t->kind = TRAP_SYSCALL;
+		t->nr = mb->nr;
+		memcpy(t->arg, mb->arg, sizeof t->arg);
+		ctx->in_call = 1;
+		ctx->ret = 0;
+		return;
+	}
+	t->kind = TRAP_FAULT;
+	t->fault = mb->post == SIM_POST_FAULT ? FAULT_SIGNAL : FAULT_OTHER;
+	t->code = mb->signo;
+	t->addr = mb->addr;
+	t->pc = mb->pc;
+}
+
+/* The process died without posting (SIGKILL, abort, sanitizer exit)? */
+static int died(struct sim_shard *sh, struct trap *t)
+{
+	int st = 0;
+
+	if (sh->pid > 0 && waitpid(sh->pid, &st, WNOHANG) != sh->pid)
+		return 0;
+	sh->pid = 0;
+	t->kind = TRAP_FAULT;
+	t->fault = FAULT_OTHER;
+	if (WIFSIGNALED(st)) {
+		t->fault = FAULT_SIGNAL;
+		t->code = (uint64_t)WTERMSIG(st);
+	} else if (WIFEXITED(st)) {
+		t->code = (uint64_t)WEXITSTATUS(st);
+	}
+	return 1;
+}
+
+void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
+{
+	const struct tess_shard_cfg *cfg = kern_shard_cfg(s);
+	struct sim_shard *sh = &sim_shards[cfg->id];
+	struct sim_mailbox *mb = sh->mb;
+	unsigned core = plat_core_id();
+
+	sim_park_if_stopping();
+	memset(t, 0, sizeof *t);
+	if (ctx->fresh && (sh->turned || sh->pid <= 0) && plat_shard_load(cfg) != 0) {
+		t->kind = TRAP_FAULT;
+		t->fault = FAULT_OTHER;
+		return;
+	}
+	if (ctx->fresh) {
+		ctx->fresh = 0;
+		sh->turned = true;
+		give_turn(mb, ctx->arg0);
+	} else if (ctx->in_call) {
+		ctx->in_call = 0;
+		give_turn(mb, ctx->ret);
+	} /* else: back from a tick, the shard still holds the turn */
+	for (;;) {
+		struct timespec dl = sim_abs(sim_next_tick(core));
+
+		sim_futex_wait(&mb->turn, SIM_TURN_SHARD, &dl);
+		if (atomic_load_explicit(&mb->turn, memory_order_acquire) == SIM_TURN_KERNEL) {
+			take_post(mb, ctx, t);
+			return;
+		}
+		sim_park_if_stopping();
+		if (sim_tick_due(core)) {
+			if (!died(sh, t))
+				t->kind = TRAP_TICK;
+			return;
+		}
+	}
+}

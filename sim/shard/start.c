@@ -1,0 +1,61 @@
+/* The shard process's entry: the simulator's `_tess_start`. Maps the shared
+ * objects of tess_self.maps at their planned VAs (the process's own memory
+ * stands in for the private image and stack), reports ready, waits for the
+ * first turn and enters the portable runtime with the start reason the
+ * kernel passed to arch_ctx_init. */
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <tessera/runtime.h>
+#include <tessera/shard_info.h>
+#include <sim/futex.h>
+#include "shard_sim.h"
+
+struct sim_mailbox *sim_mb;
+
+static int map_one(const struct tess_map *m)
+{
+	int prot = (m->attr & TESS_MAP_R ? PROT_READ : 0) | (m->attr & TESS_MAP_W ? PROT_WRITE : 0);
+	void *want = (void *)(uintptr_t)m->va;
+	void *got = mmap(want, m->size, prot, MAP_SHARED | MAP_FIXED_NOREPLACE, SIM_FD_RAM, (off_t)m->pa);
+
+	if (got == want)
+		return 0;
+	fprintf(stderr, "sim| shard %s: cannot map pa 0x%llx at va 0x%llx (%llu bytes)\n", tess_self.name,
+		(unsigned long long)m->pa, (unsigned long long)m->va, (unsigned long long)m->size);
+	return -1;
+}
+
+static int map_shared(void)
+{
+	for (unsigned i = 0; i < tess_self.nmaps; i++) {
+		const struct tess_map *m = &tess_self.maps[i];
+
+		if (m->kind == TESS_MAP_KIND_IMAGE || m->kind == TESS_MAP_KIND_STACK ||
+		    m->kind == TESS_MAP_KIND_MMIO)
+			continue;
+		if (map_one(m) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int main(void)
+{
+	sim_mb = mmap(NULL, SIM_MBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, SIM_FD_MBOX,
+		      (off_t)tess_self.id * SIM_MBOX_SIZE);
+	if (sim_mb == MAP_FAILED) {
+		fprintf(stderr, "sim| shard %s: no mailbox (run me from tessera-sim)\n", tess_self.name);
+		return 2;
+	}
+	if (map_shared() != 0)
+		return 2;
+	close(SIM_FD_RAM);
+	close(SIM_FD_MBOX);
+	sim_fault_install();
+	atomic_store(&sim_mb->ready, 1);
+	sim_futex_wake(&sim_mb->ready);
+	while (atomic_load_explicit(&sim_mb->turn, memory_order_acquire) != SIM_TURN_SHARD)
+		sim_futex_wait(&sim_mb->turn, SIM_TURN_KERNEL, NULL);
+	tess_runtime_main((enum tess_start_reason)sim_mb->ret);
+}

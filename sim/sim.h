@@ -1,0 +1,58 @@
+/* Private to the simulator's kernel side (tessera-sim). */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+#include <tessera/tables.h>
+#include <sim/mailbox.h>
+
+/* Board `host`: RAM is one memfd, "physical address" = offset in it. */
+#define SIM_RAM_MIN (256u << 20)
+
+/* One shard's host process. Only the core thread that owns the shard
+ * touches this after boot (the halt path runs once every core is parked). */
+struct sim_shard {
+	const struct tess_shard_cfg *cfg;
+	pid_t pid;   /* 0: no process */
+	bool turned; /* the process has had its first turn */
+	struct sim_mailbox *mb;
+	char path[4096]; /* executable shard_<name> */
+};
+
+extern struct sim_shard sim_shards[TESS_MAX_SHARDS];
+extern int sim_ram_fd, sim_mbox_fd;
+
+/* ram.c */
+int sim_ram_init(void);
+void sim_channels_format(void);
+
+/* clock.c */
+void sim_clock_init(void);
+struct timespec sim_abs(uint64_t ns); /* boot-relative ns -> CLOCK_MONOTONIC */
+uint64_t sim_now(void);
+
+/* cores.c */
+unsigned sim_host_cpu(unsigned core);
+uint64_t sim_next_tick(unsigned core); /* deadline of the core's next tick */
+bool sim_tick_due(unsigned core);      /* true (once per tick) if it passed */
+void sim_park_if_stopping(void);
+/* Stop every core at its next hook (arch_shard_run, plat_idle) and wait
+ * until they are parked; the caller's own core counts as parked. */
+void sim_stop_cores(void);
+
+/* spawn.c */
+int sim_spawn_init(void);
+void sim_kill_all(void);
+
+/* report.c */
+void sim_report(uint64_t elapsed_ns);
+uint64_t sim_sink_messages(void);
+int sim_has_sinks(void);
+
+/* main.c */
+_Noreturn void sim_finish(int status);
+
+#endif

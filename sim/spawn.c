@@ -1,0 +1,170 @@
+/* Shard processes: plat_shard_load spawns `shard_<name>` (built next to
+ * tessera-sim) and waits until it has mapped its memory; plat_shard_stop
+ * kills and reaps it. Persistent memory and channels live in the RAM memfd,
+ * so they survive a restart; everything private starts from scratch, like a
+ * reloaded image. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <kern/arch.h>
+#include <sim/futex.h>
+#include "sim.h"
+
+extern char **environ;
+
+struct sim_shard sim_shards[TESS_MAX_SHARDS];
+static char **child_env;
+static pid_t sim_pid;
+
+/* Our SIGSEGV handler must see the signal, not ASan's (sim/shard/fault.c). */
+static const char asan_opts[] = "handle_segv=0:handle_sigbus=0:handle_sigill=0:handle_sigfpe=0:"
+				"allow_user_segv_handler=1:detect_leaks=0";
+
+/* Built once before any thread exists: after fork() in a threaded process
+ * the child may only make async-signal-safe calls, so no malloc there. */
+static int build_env(void)
+{
+	size_t n = 0, i = 0;
+	const char *old = getenv("ASAN_OPTIONS");
+	char *opt;
+
+	while (environ[n])
+		n++;
+	child_env = calloc(n + 2, sizeof *child_env);
+	opt = malloc(sizeof asan_opts + (old ? strlen(old) + 1 : 0) + sizeof "ASAN_OPTIONS=");
+	if (!child_env || !opt)
+		return -1;
+	sprintf(opt, "ASAN_OPTIONS=%s%s%s", old ? old : "", old ? ":" : "", asan_opts);
+	child_env[i++] = opt;
+	for (size_t k = 0; k < n; k++)
+		if (strncmp(environ[k], "ASAN_OPTIONS=", 13) != 0)
+			child_env[i++] = environ[k];
+	return 0;
+}
+
+int sim_spawn_init(void)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	const char *dir = getenv("TESS_SIM_SHARD_DIR");
+
+	if (len <= 0)
+		return -1;
+	exe[len] = 0;
+	*strrchr(exe, '/') = 0;
+	sim_pid = getpid();
+	for (unsigned i = 0; i < tess_system.nshards; i++) {
+		struct sim_shard *sh = &sim_shards[tess_system.shards[i].id];
+
+		int n = snprintf(sh->path, sizeof sh->path, "%s/shard_%s", dir ? dir : exe, sh->cfg->name);
+
+		if (n < 0 || (size_t)n >= sizeof sh->path || access(sh->path, X_OK) != 0) {
+			fprintf(stderr, "sim| shard %s: no executable %s\n", sh->cfg->name, sh->path);
+			return -1;
+		}
+	}
+	return build_env();
+}
+
+static void move_fd(int from, int to)
+{
+	if (from != to)
+		dup2(from, to);
+	fcntl(to, F_SETFD, 0); /* keep across exec */
+}
+
+/* Runs in the forked child: async-signal-safe calls only. */
+static _Noreturn void child(struct sim_shard *sh)
+{
+	char *argv[] = {sh->path, NULL};
+	struct sigaction ign = {.sa_handler = SIG_IGN};
+	cpu_set_t cpus;
+	sigset_t none;
+
+	/* Nothing outlives the simulator, whichever way it ends. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != sim_pid)
+		_exit(126);
+	CPU_ZERO(&cpus);
+	CPU_SET(sim_host_cpu(sh->cfg->core), &cpus);
+	sched_setaffinity(0, sizeof cpus, &cpus);
+	/* Ctrl-C in the terminal is for the simulator, which then kills us. */
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGQUIT, &ign, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	move_fd(sim_ram_fd, SIM_FD_RAM);
+	move_fd(sim_mbox_fd, SIM_FD_MBOX);
+	execve(sh->path, argv, child_env);
+	_exit(127);
+}
+
+/* Wait for the new process to map its memory; it may die trying. */
+static int wait_ready(struct sim_shard *sh)
+{
+	uint64_t give_up = sim_now() + 10000000000u;
+	int st;
+
+	while (!atomic_load(&sh->mb->ready)) {
+		struct timespec dl = sim_abs(sim_now() + 20000000u);
+
+		sim_futex_wait(&sh->mb->ready, 0, &dl);
+		if (waitpid(sh->pid, &st, WNOHANG) == sh->pid) {
+			sh->pid = 0;
+			fprintf(stderr, "sim| shard %s: process exited during start-up (status 0x%x)\n",
+				sh->cfg->name, st);
+			return -1;
+		}
+		if (sim_now() > give_up) {
+			fprintf(stderr, "sim| shard %s: process not ready after 10 s\n", sh->cfg->name);
+			plat_shard_stop(sh->cfg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int plat_shard_load(const struct tess_shard_cfg *cfg)
+{
+	struct sim_shard *sh = &sim_shards[cfg->id];
+	pid_t pid;
+
+	plat_shard_stop(cfg);
+	memset(sh->mb, 0, sizeof *sh->mb);
+	sh->turned = false;
+	pid = fork();
+	if (pid < 0) {
+		perror("sim| fork");
+		return -1;
+	}
+	if (pid == 0)
+		child(sh);
+	sh->pid = pid;
+	return wait_ready(sh);
+}
+
+void plat_shard_stop(const struct tess_shard_cfg *cfg)
+{
+	struct sim_shard *sh = &sim_shards[cfg->id];
+
+	if (sh->pid <= 0)
+		return;
+	kill(sh->pid, SIGKILL);
+	while (waitpid(sh->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	sh->pid = 0;
+}
+
+void sim_kill_all(void)
+{
+	for (unsigned i = 0; i < tess_system.nshards; i++)
+		plat_shard_stop(&tess_system.shards[i]);
+}
