@@ -15,6 +15,7 @@ COMMANDS = [
     "gen",
     "graph",
     "schema",
+    "sim",
 ]
 
 
