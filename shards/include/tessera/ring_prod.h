@@ -1,0 +1,108 @@
+/* Producer end of the SPSC ring; included by <tessera/ring.h> only. */
+#ifndef TESSERA_RING_PROD_H
+#define TESSERA_RING_PROD_H
+
+/* Attach to a formatted ring. After a restart the producer resumes at the
+ * published head: slots reserved but never committed by the previous life
+ * are simply reused. Returns false if `mem` is not a formatted ring. */
+static inline bool ring_prod_attach(struct tess_ring_prod *p, void *mem)
+{
+	struct tess_ring_shm *r = (struct tess_ring_shm *)mem;
+
+	if (!ring_shm_ok(r))
+		return false;
+	p->shm = r;
+	p->slot0 = (uint8_t *)mem + TESS_CHAN_HDR_SIZE;
+	p->mask = r->slots - 1;
+	p->slot_size = r->slot_size;
+	p->head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	p->tail_cache = atomic_load_explicit(&r->tail, memory_order_acquire);
+	return true;
+}
+
+/* Free slots, at least `want` if that many exist. Only when the cached tail
+ * says there is not enough do we touch the consumer's line (acquire: the
+ * consumer's reads of those slots happen before we overwrite them). */
+static inline uint32_t ring_prod_space(struct tess_ring_prod *p, uint32_t want)
+{
+	uint32_t space = p->mask + 1 - (p->head - p->tail_cache);
+
+	if (space < want) {
+		p->tail_cache = atomic_load_explicit(&p->shm->tail, memory_order_acquire);
+		space = p->mask + 1 - (p->head - p->tail_cache);
+	}
+	return space;
+}
+
+/* The i-th slot after head (i < space). */
+static inline void *ring_prod_slot(const struct tess_ring_prod *p, uint32_t i)
+{
+	return p->slot0 + (size_t)((p->head + i) & p->mask) * p->slot_size;
+}
+
+/* The next free slot, or NULL when full. Reserving does not advance: calling
+ * it twice without a commit returns the same slot. */
+static inline void *ring_reserve(struct tess_ring_prod *p)
+{
+	return ring_prod_space(p, 1) ? ring_prod_slot(p, 0) : NULL;
+}
+
+/* Up to n free slots, one pointer per slot (so a burst may wrap). */
+static inline unsigned ring_reserve_burst(struct tess_ring_prod *p, void **slots, unsigned n)
+{
+	uint32_t k = ring_prod_space(p, n);
+
+	if (k > n)
+		k = n;
+	for (uint32_t i = 0; i < k; i++)
+		slots[i] = ring_prod_slot(p, i);
+	return k;
+}
+
+/* Publish n filled slots with one release store (a burst costs one store). */
+static inline void ring_commit(struct tess_ring_prod *p, unsigned n)
+{
+	p->head += n;
+	atomic_store_explicit(&p->shm->head, p->head, memory_order_release);
+}
+
+/* Take a waiting flag: true for exactly one taker per arming. The relaxed
+ * load first keeps the common case (peer awake) free of a locked RMW. */
+static inline bool ring_take_flag(_Atomic uint32_t *flag)
+{
+	if (atomic_load_explicit(flag, memory_order_relaxed) == 0)
+		return false;
+	return atomic_exchange_explicit(flag, 0, memory_order_relaxed) != 0;
+}
+
+/* Commit, then tell the caller whether the consumer sleeps and must be
+ * notified (see the protocol at the top of ring.h). */
+static inline bool ring_commit_wake(struct tess_ring_prod *p, unsigned n)
+{
+	ring_commit(p, n);
+	atomic_thread_fence(memory_order_seq_cst);
+	return ring_take_flag(&p->shm->consumer_waiting);
+}
+
+/* Before the producer sleeps on a full ring: arm producer_waiting, fence,
+ * re-check. Returns true if it may sleep; false (flag cleared again) if space
+ * appeared meanwhile. */
+static inline bool ring_prod_prepare_wait(struct tess_ring_prod *p)
+{
+	atomic_store_explicit(&p->shm->producer_waiting, 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_seq_cst);
+	p->tail_cache = atomic_load_explicit(&p->shm->tail, memory_order_acquire);
+	if (p->head - p->tail_cache != p->mask + 1) {
+		atomic_store_explicit(&p->shm->producer_waiting, 0, memory_order_relaxed);
+		return false;
+	}
+	return true;
+}
+
+/* After waking: disarm, so the consumer stops paying for notifications. */
+static inline void ring_prod_cancel_wait(struct tess_ring_prod *p)
+{
+	atomic_store_explicit(&p->shm->producer_waiting, 0, memory_order_relaxed);
+}
+
+#endif

@@ -1,0 +1,46 @@
+/* The shard's main loop (docs/design.md "Execution model"): the kernel never
+ * calls into a shard, it resumes it from the yield system call below. */
+#include <stddef.h>
+#include <tessera/runtime.h>
+#include <tessera/shard.h>
+#include "rt.h"
+
+/* Optional entries: undefined weak symbols resolve to NULL. */
+extern void shard_notified(tess_set_t set) __attribute__((weak));
+extern void shard_poll(void) __attribute__((weak));
+
+static tess_set_t yield(enum tess_yield_mode mode)
+{
+	return tess_syscall(TESS_SYS_YIELD, mode, 0, 0, 0);
+}
+
+/* A notified shard sleeps only after the ring sleep protocol has armed its
+ * channel ends (ring.h): if an end is already ready it takes a poll turn
+ * (fair to the core's other shards) and is dispatched with that end's bit. */
+static tess_set_t wait_for_events(void)
+{
+	tess_set_t ready = rt_chan_arm();
+	tess_set_t set;
+
+	if (ready) {
+		rt_chan_disarm();
+		return ready | yield(TESS_YIELD_POLL);
+	}
+	set = yield(TESS_YIELD_WAIT);
+	rt_chan_disarm();
+	return set;
+}
+
+void tess_runtime_main(enum tess_start_reason why)
+{
+	rt_chan_setup();
+	shard_init(why);
+	for (;;) {
+		tess_set_t set = shard_poll ? yield(TESS_YIELD_POLL) : wait_for_events();
+
+		if (set && shard_notified)
+			shard_notified(set);
+		else if (shard_poll)
+			shard_poll();
+	}
+}
