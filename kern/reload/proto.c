@@ -54,6 +54,7 @@ static void result(uint32_t seq, bool ok, uint64_t version, const char *reason)
 		kern_reload_tx(R.result, R.result_len);
 	R.end_seq = seq;
 	R.st = ST_DONE;
+	R.next = 0; /* only a new BEGIN is welcome now */
 	if (ok)
 		kern_log("reload: '%s' now runs version %llu", R.name, (unsigned long long)version);
 	else
@@ -195,6 +196,7 @@ static void on_frame(const struct frame *f)
 		if (R.st == ST_RECV) {
 			kern_log("reload: abandoned '%s' (host gave up)", R.name);
 			R.st = ST_IDLE;
+			R.next = 0;
 		}
 		send(FT_ACK, f->seq, 0, 0);
 	}
@@ -223,6 +225,7 @@ void reload_poll(uint64_t now_ns)
 	} else if (now_ns - R.last_ns >= RELOAD_STALL_NS) {
 		kern_log("reload: abandoned (stalled)");
 		R.st = ST_IDLE;
+		R.next = 0;
 	}
 }
 

@@ -20,21 +20,21 @@ size_t rl_cobs_encode(uint8_t *out, size_t cap, const uint8_t *in, size_t n);
 long rl_cobs_decode(uint8_t *out, const uint8_t *in, size_t n);
 
 /* ---- frame.c: frames on the console byte stream ---- */
-#define FRAME_SOH 0x01u       /* starts a frame; never in console text */
-#define FRAME_EOF 0x00u       /* ends a frame (COBS body has no 0x00) */
-#define FRAME_CHUNK 256u      /* max data bytes in one DATA frame */
-#define FRAME_MAX_PAYLOAD 260 /* DATA: offset u32 + chunk */
-#define FRAME_HDR 5           /* type u8, seq u32 */
-#define FRAME_MAX_BODY (FRAME_HDR + FRAME_MAX_PAYLOAD + 4)
-#define FRAME_MAX_WIRE (2 + FRAME_MAX_BODY + FRAME_MAX_BODY / 254 + 1)
+#define FRAME_SOH	  0x01u /* starts a frame; never in console text */
+#define FRAME_EOF	  0x00u /* ends a frame (COBS body has no 0x00) */
+#define FRAME_CHUNK	  256u	/* max data bytes in one DATA frame */
+#define FRAME_MAX_PAYLOAD 260	/* DATA: offset u32 + chunk */
+#define FRAME_HDR	  5	/* type u8, seq u32 */
+#define FRAME_MAX_BODY	  (FRAME_HDR + FRAME_MAX_PAYLOAD + 4)
+#define FRAME_MAX_WIRE	  (2 + FRAME_MAX_BODY + FRAME_MAX_BODY / 254 + 1)
 
 enum frame_type {
 	FT_BEGIN = 0x10, /* host: seq 0; total u32, shard name */
-	FT_DATA = 0x11,  /* host: seq 1..; offset u32, 1..256 bytes */
-	FT_END = 0x12,   /* host: seq after the last DATA; empty */
+	FT_DATA = 0x11,	 /* host: seq 1..; offset u32, 1..256 bytes */
+	FT_END = 0x12,	 /* host: seq after the last DATA; empty */
 	FT_ABORT = 0x13, /* host gave up; empty */
-	FT_ACK = 0x20,   /* kernel: seq accepted; empty */
-	FT_NAK = 0x21,   /* kernel: seq = next expected; reason text */
+	FT_ACK = 0x20,	 /* kernel: seq accepted; empty */
+	FT_NAK = 0x21,	 /* kernel: seq = next expected; reason text */
 	FT_RESULT = 0x22 /* kernel: status u8, version u64, reason text */
 };
 
@@ -84,13 +84,13 @@ void rl_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t l
 bool rl_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
 /* ---- verify.c: the package (the per-shard part, signed) ---- */
-#define PKG_MAGIC 0x4b505354u /* "TSPK" */
-#define PKG_FORMAT 1
-#define PKG_HDR 144
-#define PKG_MAC 32
+#define PKG_MAGIC    0x4b505354u /* "TSPK" */
+#define PKG_FORMAT   1
+#define PKG_HDR	     144
+#define PKG_MAC	     32
 #define PKG_OVERHEAD (PKG_HDR + PKG_MAC)
-#define PKG_NAME 32 /* NUL-padded, so at most 31 characters */
-#define REASON_MAX 96
+#define PKG_NAME     32 /* NUL-padded, so at most 31 characters */
+#define REASON_MAX   96
 
 struct verdict {
 	const struct tess_shard_cfg *cfg;

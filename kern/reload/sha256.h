@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHA256_LEN 32
+#define SHA256_LEN   32
 #define SHA256_BLOCK 64
 
 struct sha256_ctx {

@@ -1,0 +1,31 @@
+/* Builds packages and frames from C, mirroring codegen/tessera/reload_proto.py
+ * (the Python <-> C round trip test checks the two agree). */
+#include "t.h"
+
+size_t t_make_pkg(uint8_t *out, const char *name, const uint8_t hash[32], uint64_t pa, uint64_t va,
+		  const uint8_t *payload, size_t n, uint64_t version, const uint8_t *key)
+{
+	memset(out, 0, PKG_HDR);
+	rl_put_le32(out, PKG_MAGIC);
+	out[4] = PKG_FORMAT;
+	out[6] = PKG_HDR;
+	strncpy((char *)out + 8, name, PKG_NAME - 1);
+	memcpy(out + 40, hash, 32);
+	rl_put_le64(out + 72, pa);
+	rl_put_le64(out + 80, va);
+	rl_put_le64(out + 88, n);
+	rl_put_le64(out + 96, version);
+	rl_sha256(payload, n, out + 104);
+	memcpy(out + PKG_HDR, payload, n);
+	rl_hmac_sha256(key, RELOAD_KEY_LEN, out, PKG_HDR + n, out + PKG_HDR + n);
+	return PKG_OVERHEAD + n;
+}
+
+void t_send(uint8_t type, uint32_t seq, const void *payload, size_t len)
+{
+	uint8_t w[FRAME_MAX_WIRE];
+	size_t n = rl_frame_encode(w, sizeof w, type, seq, payload, len);
+	reload_rx_byte(0);
+	for (size_t i = 0; i < n; i++)
+		reload_rx_byte(w[i]);
+}

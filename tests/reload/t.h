@@ -1,0 +1,60 @@
+/* Shared by the kern/reload host tests: checks, the stand-ins for what
+ * kern/ provides (stubs.c), and a C package builder (pkg.c). */
+#ifndef RELOAD_TEST_T_H
+#define RELOAD_TEST_T_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kern/reload.h>
+#include "rl.h"
+#include "sha256.h"
+
+extern int t_failures;
+#define CHECK(c)                                                                                             \
+	do {                                                                                                 \
+		if (!(c)) {                                                                                  \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c);                \
+			t_failures++;                                                                        \
+		}                                                                                            \
+	} while (0)
+#define CHECK_STR(a, b)                                                                                      \
+	do {                                                                                                 \
+		const char *a_ = (a), *b_ = (b);                                                             \
+		if (strcmp(a_, b_) != 0) {                                                                   \
+			fprintf(stderr, "%s:%d: \"%s\" != \"%s\"\n", __FILE__, __LINE__, a_, b_);            \
+			t_failures++;                                                                        \
+		}                                                                                            \
+	} while (0)
+#define T_DONE(name)                                                                                         \
+	do {                                                                                                 \
+		printf("%s: %s\n", name, t_failures ? "FAILED" : "ok");                                      \
+		return t_failures ? 1 : 0;                                                                   \
+	} while (0)
+
+/* ---- stubs.c: the fixture system and kern/ stand-ins ---- */
+#define T_SHARD_PA  0x80100000ull
+#define T_SHARD_VA  0x600000000000ull
+#define T_SHARD_MEM 65536u /* "filter"; "sink" has 8192 */
+extern const uint8_t t_hash[32];
+extern char t_log[16384]; /* every kern_log line, "kern| ...\n" */
+extern uint8_t t_tx[65536];
+extern size_t t_tx_n;
+extern FILE *t_echo; /* if set, log lines and frames are also written here */
+extern int t_apply_rc, t_apply_calls;
+extern uint64_t t_apply_version;
+extern size_t t_apply_len;
+extern const struct tess_shard_cfg *t_apply_cfg;
+void t_reset(void);
+
+/* ---- pkg.c ---- */
+size_t t_make_pkg(uint8_t *out, const char *name, const uint8_t hash[32], uint64_t pa, uint64_t va,
+		  const uint8_t *payload, size_t n, uint64_t version, const uint8_t *key);
+/* Feed a frame (with a leading 0x00) into reload_rx_byte. */
+void t_send(uint8_t type, uint32_t seq, const void *payload, size_t len);
+/* The next frame the kernel sent since t_reset (console text skipped):
+ * returns 1 with *f filled, or 0 when there is none. */
+int t_reply(struct frame *f);
+
+#endif
