@@ -14,6 +14,8 @@ struct sim_core {
 	_Atomic uint32_t wake; /* bumped by plat_ipi */
 	uint32_t seen;	       /* last wake value plat_idle consumed */
 	uint64_t next_tick;    /* boot-relative deadline */
+	uint64_t ticks;	       /* ticks delivered (to kern/ or to plat_idle) */
+	uint64_t max_late;     /* worst delay of a tick behind its deadline */
 	pthread_t thread;
 };
 
@@ -84,10 +86,21 @@ bool sim_tick_due(unsigned core)
 
 	if (now < c->next_tick)
 		return false;
+	/* Host scheduling delay: bounds the watchdog's latency beyond timeout
+	 * + one tick, so the end-of-run table prints it. */
+	if (now - c->next_tick > c->max_late)
+		c->max_late = now - c->next_tick;
+	c->ticks++;
 	c->next_tick += tick_ns();
 	if (c->next_tick <= now) /* we were late by more than a tick: skip */
 		c->next_tick = now + tick_ns();
 	return true;
+}
+
+void sim_tick_stats(unsigned core, uint64_t *ticks, uint64_t *max_late)
+{
+	*ticks = cores[core].ticks;
+	*max_late = cores[core].max_late;
 }
 
 void plat_idle(unsigned core)

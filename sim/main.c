@@ -72,39 +72,37 @@ static void progress(uint64_t now, uint64_t *last_t, uint64_t *last_n)
 	*last_n = n;
 }
 
-/* Returns the exit status. */
-static int run(uint64_t duration, uint64_t messages)
+/* Wait for the end of the run; print why it ended. */
+static void run(uint64_t duration, uint64_t messages)
 {
 	sigset_t stop;
 	siginfo_t info;
 	struct timespec poll = {.tv_nsec = 20000000};
 	uint64_t last_t = sim_now(), last_n = 0;
-	int tty = isatty(2);
+	int tty = isatty(2), sig = 0;
 
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	for (;;) {
-		int sig = sigtimedwait(&stop, &info, &poll);
-		uint64_t now = sim_now();
+		uint64_t now;
 
-		if (sig > 0) {
-			printf("sim| stopped by %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-			return 0;
-		}
-		if (duration && now - run_start >= duration) {
-			printf("sim| stopped: duration %llu ms reached\n",
-			       (unsigned long long)(duration / 1000000));
-			return 0;
-		}
-		if (messages && sim_sink_messages() >= messages) {
-			printf("sim| stopped: %llu messages reached the sinks\n",
-			       (unsigned long long)messages);
-			return 0;
-		}
+		sig = sigtimedwait(&stop, &info, &poll);
+		now = sim_now();
+		if (sig > 0 || (duration && now - run_start >= duration) ||
+		    (messages && sim_sink_messages() >= messages))
+			break;
 		if (tty)
 			progress(now, &last_t, &last_n);
 	}
+	if (tty)
+		fputc('\n', stderr);
+	if (sig > 0)
+		printf("sim| stopped by %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	else if (duration && sim_now() - run_start >= duration)
+		printf("sim| stopped: duration %llu ms reached\n", (unsigned long long)(duration / 1000000));
+	else
+		printf("sim| stopped: %llu messages reached the sinks\n", (unsigned long long)messages);
 }
 
 int main(int argc, char **argv)
@@ -149,5 +147,6 @@ int main(int argc, char **argv)
 	run_start = sim_now();
 	for (unsigned c = 0; c < tess_system.ncores; c++)
 		plat_core_start(c);
-	sim_finish(run(duration, messages));
+	run(duration, messages);
+	sim_finish(0);
 }

@@ -114,11 +114,24 @@ static void channel_table(uint64_t elapsed_ns)
 	}
 }
 
+static void core_table(void)
+{
+	printf("sim| %-4s %8s %10s %14s\n", "core", "host cpu", "ticks", "max late (us)");
+	for (unsigned c = 0; c < tess_system.ncores; c++) {
+		uint64_t ticks, late;
+
+		sim_tick_stats(c, &ticks, &late);
+		printf("sim| %-4u %8u %10llu %14llu\n", c, sim_host_cpu(c), (unsigned long long)ticks,
+		       (unsigned long long)(late / 1000));
+	}
+}
+
 void sim_report(uint64_t elapsed_ns)
 {
 	printf("sim| ran %llu.%03llu s\n", (unsigned long long)(elapsed_ns / 1000000000u),
 	       (unsigned long long)(elapsed_ns / 1000000u % 1000u));
 	shard_table();
 	channel_table(elapsed_ns);
+	core_table();
 	fflush(stdout);
 }

@@ -38,6 +38,7 @@ uint64_t sim_now(void);
 unsigned sim_host_cpu(unsigned core);
 uint64_t sim_next_tick(unsigned core); /* deadline of the core's next tick */
 bool sim_tick_due(unsigned core);      /* true (once per tick) if it passed */
+void sim_tick_stats(unsigned core, uint64_t *ticks, uint64_t *max_late);
 void sim_park_if_stopping(void);
 /* Stop every core at its next hook (arch_shard_run, plat_idle) and wait
  * until they are parked; the caller's own core counts as parked. */
