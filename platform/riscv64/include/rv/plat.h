@@ -1,0 +1,83 @@
+/* Interfaces between the files of the riscv64 platform (not seen by kern/). */
+#ifndef RV_PLAT_H
+#define RV_PLAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rv/layout.h>
+#include <tessera/limits.h>
+
+/* Per-core state; tp points at the running core's entry in kernel mode. */
+struct rv_cpu {
+	unsigned core;
+	unsigned long hartid;
+	uint64_t next_tick; /* time CSR value of the next tick */
+	uint64_t fence_gen; /* rv_load_gen this core has fence.i'd for */
+};
+
+extern struct rv_cpu rv_cpus[TESS_MAX_CORES];
+
+static inline struct rv_cpu *rv_this_cpu(void)
+{
+	struct rv_cpu *c;
+	__asm__ volatile("mv %0, tp" : "=r"(c));
+	return c;
+}
+
+static inline void *rv_kva(uint64_t pa)
+{
+	return (void *)(uintptr_t)(pa + RV_KOFF);
+}
+
+static inline uint64_t rv_kpa(const void *kva)
+{
+	return (uint64_t)(uintptr_t)kva - RV_KOFF;
+}
+
+/* uart.c: NS16550 on the board console. */
+void rv_uart_init(uint64_t pa);
+void rv_uart_putc(char c);
+void rv_uart_puts(const char *s);
+
+/* mmu_kernel.c: the fine-grained kernel table; every core switches to it. */
+void rv_mmu_kernel_init(void);
+void rv_mmu_kernel_switch(void);
+extern uint64_t rv_kernel_root[512];
+/* mmu_shard.c */
+uint64_t rv_shard_satp(unsigned shard_id);
+
+/* dtb.c: what the platform reads from the device tree. */
+struct rv_board {
+	uint64_t timebase_hz;
+	unsigned nharts;
+	unsigned long harts[TESS_MAX_CORES]; /* hart ids, boot hart first */
+	uint64_t plic_pa;
+	int plic_ctx[TESS_MAX_CORES]; /* S-mode external context per core, -1 none */
+};
+extern struct rv_board rv_board;
+int rv_dtb_parse(uint64_t dtb_pa, unsigned long boot_hart);
+
+/* timer.c */
+void rv_timer_init(void);
+void rv_timer_arm_next(void); /* program the next tick of this core */
+
+/* plic.c */
+int rv_plic_init(void); /* boot core: priorities and owners of granted IRQs */
+void rv_plic_init_core(unsigned core);
+/* Claim one pending source of this core's context, mask it for the core
+ * and complete it. 0: nothing pending. */
+uint32_t rv_plic_claim_mask(unsigned core);
+
+/* trap.c */
+_Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned long sepc,
+			     unsigned long stval);
+/* image part lookup and verification (image.c) */
+int rv_plat_image_check(void);
+/* smp.c */
+void rv_cpu_setup(unsigned core, unsigned long hartid);
+_Noreturn void rv_cpu_go(unsigned core);
+extern volatile bool rv_halting;
+_Noreturn void rv_park(void);
+extern volatile uint64_t rv_load_gen;
+
+#endif

@@ -1,0 +1,104 @@
+/* One Sv39 address space per shard, built once at boot in the shard's
+ * planner-reserved pool [pt_pa, pt_pa + pt_size). The lower half holds the
+ * shard's cfg->maps as U pages; the upper half shares the kernel's slots
+ * (global, supervisor-only), so traps need no satp switch. The shard's satp
+ * carries ASID = shard id + 1 (ASID 0 is the kernel's), priv spec §4.1.11. */
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include <rv/csr.h>
+#include <rv/plat.h>
+#include <rv/pte.h>
+
+static uint64_t shard_satp[TESS_MAX_SHARDS];
+
+struct pool {
+	uint64_t next, end; /* physical */
+};
+
+static uint64_t *pool_alloc(struct pool *p)
+{
+	if (p->next + TESS_PAGE_SIZE > p->end)
+		return 0;
+	uint64_t *t = rv_kva(p->next);
+	p->next += TESS_PAGE_SIZE;
+	for (unsigned i = 0; i < 512; i++)
+		t[i] = 0;
+	return t;
+}
+
+static uint64_t leaf_bits(uint32_t attr)
+{
+	uint64_t b = PTE_V | PTE_U | PTE_A | PTE_D;
+	/* W alone is reserved (Table 4.5): writable implies readable. */
+	if (attr & (TESS_MAP_R | TESS_MAP_W))
+		b |= PTE_R;
+	if (attr & TESS_MAP_W)
+		b |= PTE_W;
+	if (attr & TESS_MAP_X)
+		b |= PTE_X;
+	/* TESS_MAP_DEVICE needs no bit: without Svpbmt the physical memory
+	 * attributes of the device range already make it uncached I/O (§3.6). */
+	return b;
+}
+
+static int map_page(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, uint64_t bits)
+{
+	uint64_t *t = root;
+	for (unsigned level = 2; level > 0; level--) {
+		uint64_t *e = &t[sv39_index(va, level)];
+		if (!(*e & PTE_V)) {
+			uint64_t *n = pool_alloc(p);
+			if (!n)
+				return -1;
+			*e = pte_make(rv_kpa(n), PTE_V);
+		} else if (*e & (PTE_R | PTE_W | PTE_X)) {
+			return -1; /* a leaf already covers it */
+		}
+		t = rv_kva(pte_pa(*e));
+	}
+	uint64_t *leaf = &t[sv39_index(va, 0)];
+	if (*leaf & PTE_V)
+		return -1; /* two maps overlap */
+	*leaf = pte_make(pa, bits);
+	return 0;
+}
+
+int arch_aspace_build(const struct tess_shard_cfg *cfg)
+{
+	struct pool p = {cfg->pt_pa, cfg->pt_pa + cfg->pt_size};
+	uint64_t *root = pool_alloc(&p);
+	if (!root || cfg->id >= TESS_MAX_SHARDS)
+		return -1;
+	for (unsigned i = 256; i < 512; i++)
+		root[i] = rv_kernel_root[i];
+	for (unsigned m = 0; m < cfg->nmaps; m++) {
+		const struct tess_map *map = &cfg->maps[m];
+		if ((map->attr & TESS_MAP_W) && (map->attr & TESS_MAP_X)) {
+			kern_log("riscv: shard %s map %u is W+X, refused", cfg->name, m);
+			return -1;
+		}
+		if (map->va + map->size > SV39_USER_TOP || map->va + map->size < map->va) {
+			kern_log("riscv: shard %s map %u at %lx is outside Sv39's lower half", cfg->name, m,
+				 (unsigned long)map->va);
+			return -1;
+		}
+		for (uint64_t off = 0; off < map->size; off += TESS_PAGE_SIZE) {
+			if (map_page(&p, root, map->va + off, map->pa + off, leaf_bits(map->attr)) < 0) {
+				kern_log("riscv: shard %s: page-table pool of %lu bytes too small or maps "
+					 "overlap",
+					 cfg->name, (unsigned long)cfg->pt_size);
+				return -1;
+			}
+		}
+	}
+	shard_satp[cfg->id] = SATP_SV39 | ((uint64_t)(cfg->id + 1) << SATP_ASID_SHIFT) | (rv_kpa(root) >> 12);
+	/* The tables were written through the kernel's mapping; make the
+	 * stores visible to this hart's walker, other harts start later. */
+	__asm__ volatile("fence rw, rw" ::: "memory");
+	return 0;
+}
+
+uint64_t rv_shard_satp(unsigned shard_id)
+{
+	return shard_id < TESS_MAX_SHARDS ? shard_satp[shard_id] : 0;
+}

@@ -1,0 +1,50 @@
+/* A trap taken in S-mode is a kernel bug: dump scause, sepc, stval and
+ * x1..x31 straight to the UART (no kern_log: its lock may be held by the
+ * code that trapped), then halt every hart. */
+#include <kern/arch.h>
+#include <rv/plat.h>
+
+static const char *const names[32] = {"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+				      "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+				      "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+
+static void put_hex(uint64_t v)
+{
+	rv_uart_puts("0x");
+	for (int sh = 60; sh >= 0; sh -= 4)
+		rv_uart_putc("0123456789abcdef"[(v >> sh) & 15]);
+}
+
+static void put_reg(const char *name, uint64_t v)
+{
+	rv_uart_puts(name);
+	rv_uart_putc('=');
+	put_hex(v);
+}
+
+_Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned long sepc, unsigned long stval)
+{
+	rv_uart_puts("kern| panic: S-mode trap on core ");
+	rv_uart_putc((char)('0' + rv_this_cpu()->core % 10));
+	rv_uart_puts(": ");
+	put_reg("scause", scause);
+	rv_uart_putc(' ');
+	put_reg("sepc", sepc);
+	rv_uart_putc(' ');
+	put_reg("stval", stval);
+	rv_uart_putc('\n');
+	for (unsigned i = 1; i < 32; i++) {
+		if (i % 4 == 1)
+			rv_uart_puts("kern| ");
+		char n[4] = {'x', (char)('0' + i % 10), 0, 0};
+		if (i >= 10) {
+			n[1] = (char)('0' + i / 10);
+			n[2] = (char)('0' + i % 10);
+		}
+		rv_uart_puts(n);
+		rv_uart_putc('/');
+		put_reg(names[i], x[i]);
+		rv_uart_putc(i % 4 == 0 || i == 31 ? '\n' : ' ');
+	}
+	plat_halt_all();
+}

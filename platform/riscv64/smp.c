@@ -1,0 +1,107 @@
+/* Cores and harts: core n of the manifest runs on rv_board.harts[n] (the
+ * boot hart is core 0, whichever hart OpenSBI picked). Secondary harts are
+ * started with SBI HSM hart_start, woken with SBI IPI send_ipi, and idle in
+ * wfi with sstatus.SIE = 0: a pending enabled interrupt ends wfi without
+ * trapping (priv spec v1.12 §3.3.3), and plat_idle then polls sip. */
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include <rv/csr.h>
+#include <rv/plat.h>
+#include <rv/sbi.h>
+
+extern char rv_secondary_entry[];
+
+struct rv_cpu rv_cpus[TESS_MAX_CORES];
+volatile bool rv_halting;
+volatile uint64_t rv_load_gen = 1;
+static volatile bool started[TESS_MAX_CORES];
+
+unsigned plat_core_id(void)
+{
+	return rv_this_cpu()->core;
+}
+
+void *plat_pa_to_kva(uint64_t pa)
+{
+	return rv_kva(pa);
+}
+
+_Noreturn void rv_park(void)
+{
+	csr_write(sie, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+_Noreturn void plat_halt_all(void)
+{
+	rv_halting = true;
+	__asm__ volatile("fence rw, rw" ::: "memory");
+	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
+		if (started[c] && c != plat_core_id())
+			sbi_send_ipi_one(rv_cpus[c].hartid);
+	rv_park();
+}
+
+void plat_ipi(unsigned core)
+{
+	if (core < TESS_MAX_CORES && started[core])
+		sbi_send_ipi_one(rv_cpus[core].hartid);
+}
+
+void plat_idle(unsigned core)
+{
+	__asm__ volatile("fence rw, rw\n wfi" ::: "memory");
+	if (rv_halting)
+		rv_park();
+	unsigned long pending = csr_read(sip);
+	if (pending & SIP_SSIP)
+		csr_clear(sip, SIP_SSIP);
+	if (pending & SIP_STIP)
+		rv_timer_arm_next();
+	if (pending & SIP_SEIP) {
+		uint32_t irq;
+		while ((irq = rv_plic_claim_mask(core)) != 0)
+			kern_irq(core, irq);
+	}
+}
+
+/* Everything a core needs before kern_core_main, on its own hart. */
+void rv_cpu_setup(unsigned core, unsigned long hartid)
+{
+	struct rv_cpu *cpu = &rv_cpus[core];
+	cpu->core = core;
+	cpu->hartid = hartid;
+	__asm__ volatile("mv tp, %0" ::"r"(cpu));
+	started[core] = true;
+	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SUM);
+	csr_write(scounteren, SCOUNTEREN_TM);
+}
+
+void rv_cpu_go(unsigned core)
+{
+	struct rv_cpu *cpu = &rv_cpus[core];
+	rv_plic_init_core(core);
+	cpu->next_tick = csr_read(time);
+	rv_timer_arm_next();
+	csr_write(sie, SIP_SSIP | SIP_STIP | SIP_SEIP);
+	kern_core_main(core);
+}
+
+void plat_core_start(unsigned core)
+{
+	if (core >= TESS_MAX_CORES || core >= rv_board.nharts || started[core])
+		return;
+	rv_cpus[core].hartid = rv_board.harts[core];
+	long err = sbi_hart_start(rv_board.harts[core], rv_kpa(rv_secondary_entry), core);
+	if (err)
+		kern_log("riscv: SBI hart_start of hart %lu (core %u) failed: %ld", rv_board.harts[core],
+			 core, err);
+}
+
+void rv_secondary_main(unsigned long hartid, unsigned long core)
+{
+	rv_cpu_setup((unsigned)core, hartid);
+	rv_mmu_kernel_switch();
+	rv_cpu_go((unsigned)core);
+}

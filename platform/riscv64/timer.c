@@ -1,0 +1,49 @@
+/* Time and the per-core tick. The time CSR counts at the DTB's
+ * /cpus/timebase-frequency and is the same on every hart (priv spec v1.12
+ * §3.2.1 mtime, exposed as `time`); the tick is programmed through SBI TIME
+ * set_timer, which also clears the pending timer interrupt. */
+#include <kern/arch.h>
+#include <rv/csr.h>
+#include <rv/plat.h>
+#include <rv/sbi.h>
+
+#define NS_PER_S 1000000000ull
+
+static uint64_t boot_time, tick_cycles, hz;
+
+static uint64_t rdtime(void)
+{
+	return csr_read(time);
+}
+
+void rv_timer_init(void)
+{
+	hz = rv_board.timebase_hz;
+	boot_time = rdtime();
+	/* tick_ns * hz stays far below 2^64 for any sane tick (< 1 h at 1 GHz). */
+	tick_cycles = tess_system.tick_ns * hz / NS_PER_S;
+	if (tess_system.tick_ns && !tick_cycles)
+		tick_cycles = 1;
+}
+
+uint64_t plat_time_ns(void)
+{
+	uint64_t d = rdtime() - boot_time;
+	return d / hz * NS_PER_S + d % hz * NS_PER_S / hz;
+}
+
+void rv_timer_arm_next(void)
+{
+	struct rv_cpu *cpu = rv_this_cpu();
+	uint64_t now = rdtime();
+
+	if (!tick_cycles) {
+		sbi_set_timer(~0ull); /* no tick: never */
+		return;
+	}
+	cpu->next_tick += tick_cycles;
+	/* Late (e.g. the host descheduled us): skip the missed ticks. */
+	if (cpu->next_tick <= now)
+		cpu->next_tick = now + tick_cycles;
+	sbi_set_timer(cpu->next_tick);
+}
