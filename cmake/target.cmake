@@ -1,0 +1,60 @@
+# Target (bare-metal) build logic shared by platform/<arch>/CMakeLists.txt:
+#   tess_target_kernel(<arch> <sources...>)   the kernel ELF: platform + kern
+#       (tess_kern_library) + kern/image + platform/common + libfdt + gen tables
+#   tess_add_shard(<name> <src dir> <core>)    called by gen/build.cmake: one
+#       ELF per shard, linked at its planned VA by gen/shards/<name>/shard.ld
+# A platform sets TESS_SHARD_BACKEND (a static library with _tess_start and
+# tess_syscall) before include(${TESS_GEN_DIR}/build.cmake).
+if(NOT TESS_GEN_DIR)
+  message(FATAL_ERROR "TESS_GEN_DIR is required for a target build (run `./tessera build`)")
+endif()
+
+set(TESS_COMMON_DIR ${PROJECT_SOURCE_DIR}/platform/common)
+include(${TESS_COMMON_DIR}/libfdt.cmake)
+
+# Kernel-side target code shared by every arch: device-tree check, string
+# functions, image verification (kern/image, freestanding).
+add_library(tess_plat_common STATIC
+  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/libc.c
+  ${PROJECT_SOURCE_DIR}/kern/image/sha256.c ${PROJECT_SOURCE_DIR}/kern/image/image.c)
+target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${PROJECT_SOURCE_DIR}/kern/include)
+target_link_libraries(tess_plat_common PUBLIC tess_libfdt)
+
+function(tess_target_kernel arch)
+  set(_pdir ${PROJECT_SOURCE_DIR}/platform/${arch})
+  tess_kern_library(kern_${arch} ${_pdir}/include)
+  target_link_libraries(tess_plat_common PUBLIC kern_${arch})
+  set(_board ${TESS_GEN_DIR}/platform/board.c)
+  if(NOT EXISTS ${_board})
+    message(FATAL_ERROR "${_board} missing: `./tessera build` writes it from the board file")
+  endif()
+  add_executable(kernel ${ARGN} ${TESS_GEN_DIR}/kern/tables.c ${_board})
+  target_include_directories(kernel PRIVATE ${_pdir}/include)
+  target_link_libraries(kernel PRIVATE tess_plat_common kern_${arch} tess_plat_common)
+  target_link_options(kernel PRIVATE -T${CMAKE_CURRENT_BINARY_DIR}/kernel.ld)
+  set_target_properties(kernel PROPERTIES SUFFIX .elf LINK_DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/kernel.ld
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+endfunction()
+
+function(tess_add_shard name srcdir)
+  file(GLOB _srcs CONFIGURE_DEPENDS ${srcdir}/*.c ${srcdir}/*.S)
+  if(NOT _srcs)
+    message(FATAL_ERROR "shard '${name}': no .c files in ${srcdir}")
+  endif()
+  set(_gen ${TESS_GEN_DIR}/shards/${name})
+  add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES}
+    ${TESS_RUNTIME_FREESTANDING_SOURCES})
+  target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS})
+  target_link_libraries(shard_${name} PRIVATE ${TESS_SHARD_BACKEND})
+  target_link_options(shard_${name} PRIVATE -T${_gen}/shard.ld)
+  set_target_properties(shard_${name} PROPERTIES OUTPUT_NAME ${name} SUFFIX .elf
+    LINK_DEPENDS ${_gen}/shard.ld RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/shards)
+  add_dependencies(kernel shard_${name})
+endfunction()
+
+# A shard delivered as a finished ELF (linked elsewhere at its planned VA).
+function(tess_add_prebuilt_shard name elf)
+  add_custom_target(shard_${name} ALL
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/shards
+    COMMAND ${CMAKE_COMMAND} -E copy ${elf} ${CMAKE_BINARY_DIR}/shards/${name}.elf)
+endfunction()

@@ -1,0 +1,148 @@
+"""The flashable image (docs/image.md): arch boot header + kernel, then the
+Tessera header (versioned part table with SHA-256 per part), then the shard
+parts. The kernel checks all of it at boot (kern/image/image.c).
+
+Layout of <name>.img (all integers little endian):
+  0                kernel binary (its first 64 bytes: the arm64 Image header)
+  ...              zeros up to the end of the kernel's .bss (__tess_image_hdr)
+  hdr_off          struct tess_img_hdr + nparts * struct tess_img_part
+  ...              each shard part, 4 KiB aligned: the shard ELF as a flat
+                   binary from its mem_va (text, rodata, data; bss is zeroed
+                   by the kernel at every start)
+"""
+import hashlib
+import os
+import struct
+import subprocess
+import tempfile
+
+from tessera.errors import TesseraError
+
+MAGIC = b"TESSIMG\0"
+VERSION = 1
+HDR_FMT = "<8sIIQQ32s32s"  # magic, version, nparts, total_size, hdr_size, manifest, hdr sha
+PART_FMT = "<32sIIQQQ32s"  # name, kind, pad, offset, size, load_pa, sha
+HDR_SIZE = struct.calcsize(HDR_FMT)
+PART_SIZE = struct.calcsize(PART_FMT)
+KIND_KERNEL, KIND_SHARD = 0, 1
+MAX_SHARDS = 16
+ARM64_IMAGE_SIZE_OFF = 16
+PAGE = 4096
+assert HDR_SIZE == 96 and PART_SIZE == 96
+
+
+def _align(n, a=PAGE):
+    return (n + a - 1) // a * a
+
+
+def _run(cmd):
+    try:
+        return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        raise TesseraError("%s not found: run scripts/bootstrap.sh" % cmd[0])
+    except subprocess.CalledProcessError as e:
+        raise TesseraError("%s failed: %s" % (" ".join(cmd), e.stderr.strip()))
+
+
+def symbols(elf):
+    """{name: value} of an ELF's symbols (llvm-nm)."""
+    out = {}
+    for line in _run(["llvm-nm", "--defined-only", elf]).splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            out[parts[2]] = int(parts[0], 16)
+    return out
+
+
+def flat_binary(elf):
+    """The loadable sections of `elf` as one flat binary from its lowest address."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "out.bin")
+        _run(["llvm-objcopy", "-O", "binary", elf, path])
+        with open(path, "rb") as f:
+            return f.read()
+
+
+def lowest_load_addr(elf):
+    addrs = []
+    for line in _run(["llvm-readelf", "-lW", elf]).splitlines():
+        f = line.split()
+        if f and f[0] == "LOAD" and int(f[5], 16) > 0:
+            addrs.append(int(f[2], 16))
+    if not addrs:
+        raise TesseraError("%s has nothing to load" % elf)
+    return min(addrs)
+
+
+def _part(name, kind, offset, data, load_pa):
+    nm = name.encode()
+    if len(nm) > 32:
+        raise TesseraError("image: part name %r is longer than 32 bytes" % name)
+    return struct.pack(PART_FMT, nm, kind, 0, offset, len(data), load_pa, hashlib.sha256(data).digest())
+
+
+def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path):
+    """Write the image. shards: list of dicts name, elf, mem_pa, mem_va,
+    mem_size in manifest order. Returns a summary dict (for layout/figures)."""
+    if len(shards) > MAX_SHARDS:
+        raise TesseraError("image: %d shards, at most %d" % (len(shards), MAX_SHARDS))
+    sym = symbols(kernel_elf)
+    for s in ("_start", "__kernel_ro_end", "__tess_image_hdr"):
+        if s not in sym:
+            raise TesseraError("%s: symbol %s missing (not a Tessera kernel?)" % (kernel_elf, s))
+    kbin = bytearray(flat_binary(kernel_elf))
+    hdr_off = sym["__tess_image_hdr"] - sym["_start"]
+    ro_size = sym["__kernel_ro_end"] - sym["_start"]
+    if len(kbin) > hdr_off:
+        raise TesseraError("image: kernel binary (%d bytes) overlaps its header offset 0x%x" % (len(kbin), hdr_off))
+    nparts = 1 + len(shards)
+    off = _align(hdr_off + HDR_SIZE + nparts * PART_SIZE)
+    blobs = []
+    for s in shards:
+        data = flat_binary(s["elf"])
+        base = lowest_load_addr(s["elf"])
+        if base != s["mem_va"]:
+            raise TesseraError("image: shard %s is linked at 0x%x, planned at 0x%x" % (s["name"], base, s["mem_va"]))
+        if len(data) > s["mem_size"]:
+            raise TesseraError("image: shard %s image (%d bytes) exceeds its memory (%d bytes)"
+                               % (s["name"], len(data), s["mem_size"]))
+        blobs.append((s, off, data))
+        off = _align(off + len(data), 16)
+    total = off
+    if text_offset + total > kernel_size:
+        raise TesseraError("image: %d bytes at offset 0x%x do not fit the kernel reserve of %d bytes "
+                           "(raise the board's kernel reserve)" % (total, text_offset, kernel_size))
+    img = bytearray(total)
+    img[:len(kbin)] = kbin
+    struct.pack_into("<Q", img, ARM64_IMAGE_SIZE_OFF, total)
+    parts = [_part("kernel", KIND_KERNEL, 0, bytes(img[:ro_size]), kernel_pa + text_offset)]
+    for s, o, data in blobs:
+        img[o:o + len(data)] = data
+        parts.append(_part(s["name"], KIND_SHARD, o, data, s["mem_pa"]))
+    table = b"".join(parts)
+    hdr_size = HDR_SIZE + len(table)
+    hdr0 = struct.pack(HDR_FMT, MAGIC, VERSION, nparts, total, hdr_size, manifest_hash, b"\0" * 32)
+    digest = hashlib.sha256(hdr0 + table).digest()
+    hdr = struct.pack(HDR_FMT, MAGIC, VERSION, nparts, total, hdr_size, manifest_hash, digest)
+    img[hdr_off:hdr_off + hdr_size] = hdr + table
+    with open(out_path, "wb") as f:
+        f.write(img)
+    return {"size": total, "header_offset": hdr_off, "kernel_ro_size": ro_size,
+            "parts": [{"name": s["name"], "offset": o, "size": len(d), "load_pa": s["mem_pa"]}
+                      for s, o, d in blobs]}
+
+
+def read_header(path):
+    """Parse an image's Tessera header (tests, tools). Returns (hdr dict, parts list)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    idx = data.find(MAGIC)
+    if idx < 0:
+        raise TesseraError("%s: no Tessera header" % path)
+    magic, ver, nparts, total, hdr_size, mh, hsha = struct.unpack_from(HDR_FMT, data, idx)
+    parts = []
+    for i in range(nparts):
+        nm, kind, _, off, size, pa, sha = struct.unpack_from(PART_FMT, data, idx + HDR_SIZE + i * PART_SIZE)
+        parts.append({"name": nm.rstrip(b"\0").decode(), "kind": kind, "offset": off, "size": size,
+                      "load_pa": pa, "sha256": sha})
+    return {"offset": idx, "version": ver, "total_size": total, "manifest_hash": mh}, parts

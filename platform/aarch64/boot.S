@@ -1,0 +1,168 @@
+/* Entry points: the arm64 Image header, the boot core and secondary cores.
+ *
+ * The kernel is linked in the TTBR1 high half at VA = PA + A64_KVA_OFFSET
+ * and entered with the MMU off at its PA, so everything before the jump to
+ * the high half is position independent (adr/adrp, literals only hold VAs
+ * we branch to after the MMU is on). One 4 KiB level-1 table (boot_l1) of
+ * 1 GiB blocks maps PA 0-4 GiB both at VA = PA (TTBR0, only until the jump)
+ * and in the high half (TTBR1, for good). TTBR0 then belongs to shards. */
+
+/* MAIR_EL1 (Arm ARM DDI0487 D17.2 MAIR_EL1, D8.5.3 memory attributes):
+ * attr0 = 0x04 Device-nGnRE, attr1 = 0xff Normal Inner/Outer WB RW-allocate. */
+#define MAIR_VAL 0xff04
+/* TCR_EL1 (D17.2 TCR_EL1): T0SZ=T1SZ=25 (39-bit VA, walks start at level 1,
+ * D8.2.7), IRGN/ORGN=01 WB-WA walks, SH=11 inner shareable, TG0=00 and
+ * TG1=10 select 4 KiB granules, IPS=010 40-bit PA, AS=0 8-bit ASIDs from
+ * TTBR0 (A1=0). */
+#define TCR_VAL ((25 << 0) | (1 << 8) | (1 << 10) | (3 << 12) | (0 << 14) | (25 << 16) | (1 << 24) |     \
+		 (1 << 26) | (3 << 28) | (2 << 30) | (2 << 32))
+/* SCTLR_EL1 (D17.2 SCTLR_EL1): RES1 bits 29,28,23,22,20,11; M=1 MMU, C=1,
+ * I=1 caches, SA=SA0=1 stack alignment checks. WXN stays 0: the kernel's
+ * own RAM block is RWX for EL1 only; shard pages are never W+X by
+ * construction (mmu.c refuses such a map). nTWI=nTWE=0: EL0 wfi/wfe trap,
+ * UMA=0: EL0 cannot touch DAIF. */
+#define SCTLR_VAL (0x30d00800 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 12))
+/* Level-1 block descriptors (D8.3.1, D8.4): bits[1:0]=01 block,
+ * AttrIndx[4:2], SH[9:8], AF[10], AP[7:6]=00 EL1 RW / EL0 none,
+ * PXN[53], UXN[54]. */
+#define BLK_DEV (0x1 | (0 << 2) | (1 << 10) | (1 << 53) | (1 << 54))
+#define BLK_MEM (0x1 | (1 << 2) | (3 << 8) | (1 << 10) | (1 << 54))
+#define A64_STACK_SIZE 16384
+
+	.section .text.head, "ax"
+	.globl _start
+_start:
+	/* arm64 Image header (Linux Documentation/arm64/booting.rst). */
+	b	primary_entry		/* code0: branch to the real entry */
+	.long	0			/* code1 */
+	.quad	__text_offset		/* text_offset: load offset from a 2 MiB aligned base */
+	.quad	__image_size		/* image_size: patched by the image packer */
+	.quad	0x2			/* flags: LE, 4 KiB pages, base near DRAM start */
+	.quad	0, 0, 0			/* res2-res4 */
+	.ascii	"ARM\x64"		/* magic */
+	.long	0			/* res5 */
+
+primary_entry:
+	mov	x19, x0			/* DTB physical address (booting.rst: x0) */
+	bl	el2_to_el1
+	msr	daifset, #0xf
+	/* Clear .bss (at PA, MMU off). */
+	adrp	x0, __bss_start
+	add	x0, x0, :lo12:__bss_start
+	adrp	x1, __bss_end
+	add	x1, x1, :lo12:__bss_end
+1:	cmp	x0, x1
+	b.hs	2f
+	str	xzr, [x0], #8
+	b	1b
+2:	/* boot_l1: entry 0 = device block (GIC, UART), entries 1-3 = RAM. */
+	adrp	x0, boot_l1
+	ldr	x1, =BLK_DEV
+	str	x1, [x0]
+	ldr	x1, =BLK_MEM
+	mov	x2, #1
+3:	orr	x3, x1, x2, lsl #30
+	str	x3, [x0, x2, lsl #3]
+	add	x2, x2, #1
+	cmp	x2, #4
+	b.lo	3b
+	/* The table was written with the MMU (and caches) off: drop any stale
+	 * lines before the walker reads it cacheable. */
+	mov	x2, #0
+4:	add	x3, x0, x2
+	dc	ivac, x3
+	add	x2, x2, #64
+	cmp	x2, #4096
+	b.lo	4b
+	dsb	sy
+	bl	mmu_on
+	ldr	x0, =primary_high
+	br	x0
+primary_high:
+	adrp	x0, a64_stacks
+	add	x0, x0, :lo12:a64_stacks
+	add	sp, x0, #A64_STACK_SIZE
+	adrp	x0, a64_vectors
+	add	x0, x0, :lo12:a64_vectors
+	msr	vbar_el1, x0
+	isb
+	mov	x0, x19
+	bl	a64_boot_main
+5:	wfi
+	b	5b
+
+	/* PSCI CPU_ON lands here at PA with the MMU off, x0 = context id = core. */
+	.globl secondary_entry
+secondary_entry:
+	mov	x19, x0
+	bl	el2_to_el1
+	msr	daifset, #0xf
+	bl	mmu_on
+	ldr	x0, =secondary_high
+	br	x0
+secondary_high:
+	adrp	x0, a64_stacks
+	add	x0, x0, :lo12:a64_stacks
+	add	x1, x19, #1
+	mov	x2, #A64_STACK_SIZE
+	madd	x0, x1, x2, x0
+	mov	sp, x0
+	adrp	x0, a64_vectors
+	add	x0, x0, :lo12:a64_vectors
+	msr	vbar_el1, x0
+	isb
+	mov	x0, x19
+	bl	a64_secondary_main
+6:	wfi
+	b	6b
+
+/* If entered at EL2 (e.g. -machine virtualization=on), drop to EL1h with
+ * interrupts masked: HCR_EL2.RW=1 (EL1 is AArch64, D17.2 HCR_EL2), EL1 may
+ * use the counters and timers (CNTHCTL_EL2.EL1PCTEN|EL1PCEN). */
+el2_to_el1:
+	mrs	x9, CurrentEL
+	cmp	x9, #(2 << 2)
+	b.ne	1f
+	mov	x9, #(1 << 31)
+	msr	hcr_el2, x9
+	mov	x9, #3
+	msr	cnthctl_el2, x9
+	msr	cntvoff_el2, xzr
+	mov	x9, #0x3c5		/* SPSR: EL1h, DAIF masked */
+	msr	spsr_el2, x9
+	msr	elr_el2, x30
+	eret
+1:	ret
+
+mmu_on:
+	ldr	x9, =MAIR_VAL
+	msr	mair_el1, x9
+	ldr	x9, =TCR_VAL
+	msr	tcr_el1, x9
+	adrp	x9, boot_l1
+	msr	ttbr0_el1, x9
+	msr	ttbr1_el1, x9
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	ldr	x9, =SCTLR_VAL
+	msr	sctlr_el1, x9
+	isb
+	ret
+	.ltorg
+
+	.globl a64_psci_hvc
+a64_psci_hvc:
+	hvc	#0
+	ret
+	.globl a64_psci_smc
+a64_psci_smc:
+	smc	#0
+	ret
+
+	.section .bss.boot_l1, "aw", %nobits
+	.balign 4096
+	.globl boot_l1
+boot_l1:
+	.space	4096

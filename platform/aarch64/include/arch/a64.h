@@ -1,0 +1,75 @@
+/* aarch64 platform internals shared by the files of platform/aarch64. */
+#ifndef ARCH_A64_H
+#define ARCH_A64_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <arch/ctx.h>
+
+#define SYSREG_READ(name)                                                                                    \
+	({                                                                                                   \
+		uint64_t v_;                                                                                 \
+		__asm__ volatile("mrs %0, " #name : "=r"(v_));                                               \
+		v_;                                                                                          \
+	})
+#define SYSREG_WRITE(name, v) __asm__ volatile("msr " #name ", %0" ::"r"((uint64_t)(v)))
+#define ISB()		      __asm__ volatile("isb" ::: "memory")
+#define DSB(opt)	      __asm__ volatile("dsb " #opt ::: "memory")
+
+/* The kernel's linear map (TTBR1, see boot.S): VA = PA + A64_KVA_OFFSET. */
+#define A64_KVA_OFFSET 0xffffff8000000000ull
+
+static inline void *a64_kva(uint64_t pa)
+{
+	return (void *)(uintptr_t)(pa + A64_KVA_OFFSET);
+}
+
+/* QEMU virt (hw/arm/virt.c memmap): checked against the DTB at boot. */
+#define A64_GICD_PA	0x08000000ull
+#define A64_GICR_PA	0x080a0000ull
+#define A64_GICR_STRIDE 0x20000ull /* RD_base + SGI_base frames, GICv3 12.10 */
+#define A64_TIMER_PPI	27u	   /* virtual timer PPI, CNTV */
+#define A64_SGI_WAKE	0u
+#define A64_SGI_HALT	1u
+#define A64_STACK_SIZE	16384u
+
+/* boot.S / vectors.S */
+extern char _start[], _end[], __kernel_ro_end[], __tess_image_hdr[];
+extern char secondary_entry[];
+uint64_t a64_enter_user(struct arch_ctx *ctx); /* 0: sync, 1: irq */
+uint64_t a64_psci_hvc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
+uint64_t a64_psci_smc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
+
+/* uart.c */
+void a64_uart_init(uint64_t pa);
+void a64_uart_puts(const char *s);
+
+/* gic.c */
+void a64_gic_init_dist(void);
+void a64_gic_init_cpu(unsigned core);
+uint32_t a64_gic_ack(void); /* INTID, 1023 if none */
+void a64_gic_eoi(uint32_t intid);
+void a64_gic_sgi(unsigned core, unsigned sgi);
+void a64_gic_spi_route(uint32_t intid, unsigned core);
+void a64_gic_spi_mask(uint32_t intid);
+
+/* timer.c */
+void a64_timer_init_boot(uint64_t tick_ns);
+void a64_timer_init_cpu(void);
+void a64_timer_rearm(void);
+
+/* psci.c */
+void a64_psci_set_conduit(bool smc);
+int a64_psci_cpu_on(unsigned core, uint64_t entry_pa);
+
+/* mmu.c */
+uint64_t a64_ttbr0_of(unsigned shard_id);
+
+/* irq.c: drain the GIC; returns the device INTID to deliver or 0 */
+enum a64_irq_result { A64_IRQ_NONE = 0, A64_IRQ_TICK = 1, A64_IRQ_DEVICE = 2 };
+enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid);
+
+/* image check + shard parts (load.c) */
+int a64_image_check(void);
+
+#endif

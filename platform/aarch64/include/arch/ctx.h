@@ -1,0 +1,22 @@
+/* The saved EL0 context of one shard (kern/ stores it, never looks inside).
+ * Layout is shared with vectors.S: keep the A64_CTX_* offsets in sync. */
+#ifndef ARCH_CTX_H
+#define ARCH_CTX_H
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct arch_ctx {
+	uint64_t x[31]; /* x0..x30 */
+	uint64_t sp;	/* SP_EL0 */
+	uint64_t pc;	/* ELR_EL1: where eret resumes */
+	uint64_t spsr;	/* SPSR_EL1: EL0t, interrupts unmasked */
+};
+#endif
+
+#define A64_CTX_SP   248
+#define A64_CTX_PC   256
+#define A64_CTX_SPSR 264
+#define A64_CTX_SIZE 272
+
+#endif

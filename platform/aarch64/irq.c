@@ -1,0 +1,43 @@
+/* Draining this core's GIC CPU interface, both after an IRQ exception
+ * from EL0 and after wfi in plat_idle (the kernel itself runs with
+ * PSTATE.I set; a pending IRQ still ends wfi, Arm ARM D1.6.2). */
+#include <stdint.h>
+#include <arch/a64.h>
+#include <kern/arch.h>
+
+#define INTID_SPURIOUS 1023u
+
+extern volatile int a64_halting;
+_Noreturn void a64_park(void);
+
+enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
+{
+	enum a64_irq_result res = A64_IRQ_NONE;
+	(void)core;
+	for (;;) {
+		uint32_t id = a64_gic_ack();
+		if (id >= INTID_SPURIOUS)
+			return res;
+		if (id == A64_SGI_HALT || a64_halting) {
+			a64_gic_eoi(id);
+			a64_park();
+		}
+		if (id == A64_TIMER_PPI) {
+			a64_timer_rearm();
+			a64_gic_eoi(id);
+			if (res == A64_IRQ_NONE)
+				res = A64_IRQ_TICK;
+			continue;
+		}
+		if (id < 16) { /* wake-up SGI: the pending set is in memory */
+			a64_gic_eoi(id);
+			continue;
+		}
+		/* A granted device SPI: masked until its owner acks. One at a
+		 * time; others stay pending in the GIC for the next drain. */
+		a64_gic_spi_mask(id);
+		a64_gic_eoi(id);
+		*intid = id;
+		return A64_IRQ_DEVICE;
+	}
+}

@@ -1,0 +1,120 @@
+/* Boot flow of the aarch64 platform and the per-core plat_* services.
+ * Boot core: console, image check, DTB check, GIC + timer, kern_boot,
+ * secondary cores via PSCI, then kern_core_main(0). Core n is the CPU with
+ * MPIDR_EL1.Aff0 = n (dtb.c checks the DTB agrees); TPIDR_EL1 holds n. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <tessera/tables.h>
+#include <arch/a64.h>
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include <plat/board.h>
+
+char a64_stacks[TESS_MAX_CORES][A64_STACK_SIZE] __attribute__((aligned(16)));
+static uint64_t empty_l1[512] __attribute__((aligned(4096)));
+static volatile bool started[TESS_MAX_CORES];
+volatile int a64_halting;
+
+/* Replace boot.S's identity map in TTBR0 by an empty table and drop its
+ * (global) TLB entries, so no shard ever sees a stale kernel translation. */
+static void drop_idmap(void)
+{
+	SYSREG_WRITE(ttbr0_el1, (uint64_t)(uintptr_t)empty_l1 - A64_KVA_OFFSET);
+	ISB();
+	__asm__ volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
+}
+
+_Noreturn void a64_park(void)
+{
+	__asm__ volatile("msr daifset, #0xf");
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+_Noreturn void plat_halt_all(void)
+{
+	a64_halting = 1;
+	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
+		if (started[c] && c != plat_core_id())
+			a64_gic_sgi(c, A64_SGI_HALT);
+	a64_park();
+}
+
+unsigned plat_core_id(void)
+{
+	return (unsigned)SYSREG_READ(tpidr_el1);
+}
+
+void *plat_pa_to_kva(uint64_t pa)
+{
+	return a64_kva(pa);
+}
+
+void plat_ipi(unsigned core)
+{
+	a64_gic_sgi(core, A64_SGI_WAKE);
+}
+
+void plat_idle(unsigned core)
+{
+	uint32_t irq;
+	__asm__ volatile("dsb sy\n wfi" ::: "memory");
+	while (a64_irq_drain(core, &irq) == A64_IRQ_DEVICE)
+		kern_irq(core, irq);
+}
+
+void plat_core_start(unsigned core)
+{
+	if (core >= TESS_MAX_CORES || started[core])
+		return;
+	started[core] = true;
+	if (a64_psci_cpu_on(core, (uint64_t)(uintptr_t)secondary_entry - A64_KVA_OFFSET) < 0)
+		kern_log("psci: CPU_ON for core %u failed", core);
+}
+
+static void route_irqs(void)
+{
+	for (unsigned i = 0; i < tess_system.nshards; i++) {
+		const struct tess_shard_cfg *s = &tess_system.shards[i];
+		for (unsigned j = 0; j < s->nirqs; j++) {
+			a64_gic_spi_route(s->irqs[j].irq, s->core);
+			plat_irq_unmask(s->irqs[j].irq);
+		}
+	}
+}
+
+void a64_boot_main(uint64_t dtb_pa)
+{
+	SYSREG_WRITE(tpidr_el1, 0);
+	drop_idmap();
+	started[0] = true;
+	a64_uart_init(tess_system.console_pa);
+	a64_timer_init_boot(tess_system.tick_ns);
+	kern_log("aarch64: %s, kernel at 0x%lx, dtb at 0x%lx, %u cores", tess_system.name,
+		 (unsigned long)((uint64_t)(uintptr_t)_start - A64_KVA_OFFSET), (unsigned long)dtb_pa,
+		 (unsigned)tess_system.ncores);
+	bool smc = false;
+	if (a64_image_check() < 0 || tess_dtb_check(a64_kva(dtb_pa), &smc) < 0) {
+		kern_log("boot: refusing to start shards");
+		plat_halt_all();
+	}
+	a64_psci_set_conduit(smc);
+	a64_gic_init_dist();
+	a64_gic_init_cpu(0);
+	if (kern_boot() < 0)
+		plat_halt_all();
+	route_irqs();
+	for (unsigned c = 1; c < tess_system.ncores; c++)
+		plat_core_start(c);
+	a64_timer_init_cpu();
+	kern_core_main(0);
+}
+
+void a64_secondary_main(uint64_t core)
+{
+	SYSREG_WRITE(tpidr_el1, core);
+	drop_idmap();
+	a64_gic_init_cpu((unsigned)core);
+	a64_timer_init_cpu();
+	kern_core_main((unsigned)core);
+}

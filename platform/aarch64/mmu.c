@@ -1,0 +1,116 @@
+/* Shard address spaces: one TTBR0 translation table tree per shard, 4 KiB
+ * granule, 39-bit VA (TCR_EL1.T0SZ=25, so the walk starts at level 1;
+ * Arm ARM DDI0487 D8.2 VMSAv8-64 translation), built once at boot in the
+ * planner-reserved pool [pt_pa, pt_pa + pt_size): no heap. Every shard has
+ * its own ASID (shard id + 1) in TTBR0_EL1[63:48], so switching shards
+ * needs no TLB maintenance. The kernel lives in TTBR1 and is invisible to
+ * EL0 (AP[1]=0 there). */
+#include <stdint.h>
+#include <arch/a64.h>
+#include <kern/arch.h>
+#include <kern/kern.h>
+
+/* Level 3 page descriptor bits (D8.3.2 and D8.4 attributes). */
+#define D_VALID	  (1ull << 0)
+#define D_TABLE	  (1ull << 1)	       /* level 0-2: next-level table; level 3: page */
+#define D_ATTR(i) ((uint64_t)(i) << 2) /* AttrIndx into MAIR_EL1 (boot.S) */
+#define D_AP_EL0  (1ull << 6)	       /* AP[1]: EL0 may access */
+#define D_AP_RO	  (1ull << 7)	       /* AP[2]: read-only at every EL */
+#define D_SH_IN	  (3ull << 8)	       /* inner shareable */
+#define D_AF	  (1ull << 10)	       /* access flag: no AF faults */
+#define D_NG	  (1ull << 11)	       /* not global: tagged with the ASID */
+#define D_PXN	  (1ull << 53)	       /* never executable at EL1 */
+#define D_UXN	  (1ull << 54)	       /* not executable at EL0 */
+#define ADDR_MASK 0x000000fffffff000ull
+#define VA_LIMIT  (1ull << 39)
+
+static uint64_t ttbr0[TESS_MAX_SHARDS];
+
+struct pool {
+	uint64_t next, end; /* PAs */
+};
+
+static uint64_t *table_alloc(struct pool *p)
+{
+	if (p->next + TESS_PAGE_SIZE > p->end)
+		return 0;
+	uint64_t *t = a64_kva(p->next);
+	p->next += TESS_PAGE_SIZE;
+	for (unsigned i = 0; i < 512; i++)
+		t[i] = 0;
+	return t;
+}
+
+/* Descend one level: the table entry `e` points to, created on demand. */
+static uint64_t *next_level(struct pool *p, uint64_t *e)
+{
+	if (*e & D_VALID)
+		return a64_kva(*e & ADDR_MASK);
+	uint64_t *t = table_alloc(p);
+	if (!t)
+		return 0;
+	*e = ((uint64_t)(uintptr_t)t - A64_KVA_OFFSET) | D_TABLE | D_VALID;
+	return t;
+}
+
+static uint64_t leaf_bits(uint32_t attr)
+{
+	uint64_t d = D_VALID | D_TABLE | D_AF | D_NG | D_AP_EL0 | D_PXN;
+	if (!(attr & TESS_MAP_W))
+		d |= D_AP_RO;
+	if (!(attr & TESS_MAP_X) || (attr & TESS_MAP_DEVICE))
+		d |= D_UXN;
+	/* Devices: Device-nGnRE (attr0), never executable; RAM: Normal WB. */
+	d |= (attr & TESS_MAP_DEVICE) ? D_ATTR(0) : (D_ATTR(1) | D_SH_IN);
+	return d;
+}
+
+static int map_one(struct pool *p, uint64_t *l1, const struct tess_map *m)
+{
+	for (uint64_t off = 0; off < m->size; off += TESS_PAGE_SIZE) {
+		uint64_t va = m->va + off;
+		uint64_t *l2 = next_level(p, &l1[(va >> 30) & 511]);
+		uint64_t *l3 = l2 ? next_level(p, &l2[(va >> 21) & 511]) : 0;
+		if (!l3)
+			return -1;
+		l3[(va >> 12) & 511] = ((m->pa + off) & ADDR_MASK) | leaf_bits(m->attr);
+	}
+	return 0;
+}
+
+int arch_aspace_build(const struct tess_shard_cfg *cfg)
+{
+	struct pool p = {cfg->pt_pa, cfg->pt_pa + cfg->pt_size};
+	uint64_t *l1 = table_alloc(&p);
+	if (!l1 || cfg->id >= TESS_MAX_SHARDS) {
+		kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
+			 (unsigned long)cfg->pt_size);
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg->nmaps; i++) {
+		const struct tess_map *m = &cfg->maps[i];
+		if ((m->attr & TESS_MAP_W) && (m->attr & TESS_MAP_X)) {
+			kern_log("mmu: shard %s: map %u at 0x%lx is writable and executable: refused",
+				 cfg->name, i, (unsigned long)m->va);
+			return -1;
+		}
+		if ((m->va | m->pa | m->size) & (TESS_PAGE_SIZE - 1) || m->va + m->size > VA_LIMIT) {
+			kern_log("mmu: shard %s: map %u at 0x%lx is unaligned or above the 39-bit VA space",
+				 cfg->name, i, (unsigned long)m->va);
+			return -1;
+		}
+		if (map_one(&p, l1, m) < 0) {
+			kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
+				 (unsigned long)cfg->pt_size);
+			return -1;
+		}
+	}
+	DSB(ishst); /* tables visible to the walkers of every core */
+	ttbr0[cfg->id] = cfg->pt_pa | ((uint64_t)(cfg->id + 1) << 48);
+	return 0;
+}
+
+uint64_t a64_ttbr0_of(unsigned shard_id)
+{
+	return ttbr0[shard_id];
+}

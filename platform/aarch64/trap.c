@@ -1,0 +1,110 @@
+/* Shard contexts and the EL0 round trip: arch_shard_run switches TTBR0 to
+ * the shard, erets (a64_enter_user) and turns whatever exception brought
+ * the core back into a struct trap. */
+#include <stdint.h>
+#include <arch/a64.h>
+#include <kern/arch.h>
+#include <kern/kern.h>
+
+/* ESR_EL1.EC values (Arm ARM DDI0487 D17.2 ESR_EL1, table of exception
+ * classes) for exceptions taken from EL0. */
+#define EC_UNKNOWN     0x00
+#define EC_WFX	       0x01
+#define EC_FP	       0x07
+#define EC_ILLEGAL     0x0e
+#define EC_SVC64       0x15
+#define EC_SYSREG      0x18
+#define EC_IABT_LOW    0x20
+#define EC_PC_ALIGN    0x22
+#define EC_DABT_LOW    0x24
+#define EC_SP_ALIGN    0x26
+#define ISS_WNR	       (1u << 6) /* data abort: the access was a write */
+#define DFSC_ALIGNMENT 0x21
+
+void arch_ctx_init(struct arch_ctx *ctx, const struct tess_shard_cfg *cfg, uint64_t entry, uint64_t sp,
+		   uint64_t arg0)
+{
+	(void)cfg;
+	for (unsigned i = 0; i < 31; i++)
+		ctx->x[i] = 0;
+	ctx->x[0] = arg0;
+	ctx->sp = sp;
+	ctx->pc = entry;
+	ctx->spsr = 0; /* EL0t, DAIF clear: IRQs reach the kernel (D1.4 SPSR) */
+}
+
+void arch_ctx_set_ret(struct arch_ctx *ctx, uint64_t val)
+{
+	ctx->x[0] = val;
+}
+
+static void decode_sync(const struct arch_ctx *ctx, struct trap *t)
+{
+	uint64_t esr = SYSREG_READ(esr_el1);
+	unsigned ec = (unsigned)(esr >> 26) & 0x3f;
+	t->code = esr;
+	t->pc = ctx->pc;
+	t->addr = 0;
+	t->kind = TRAP_FAULT;
+	switch (ec) {
+	case EC_SVC64: /* tess_syscall: number in x8, arguments x0-x3 */
+		t->kind = TRAP_SYSCALL;
+		t->nr = ctx->x[8];
+		for (unsigned i = 0; i < 4; i++)
+			t->arg[i] = ctx->x[i];
+		return;
+	case EC_DABT_LOW:
+		t->addr = SYSREG_READ(far_el1);
+		if ((esr & 0x3f) == DFSC_ALIGNMENT)
+			t->fault = FAULT_ALIGN;
+		else
+			t->fault = (esr & ISS_WNR) ? FAULT_WRITE : FAULT_READ;
+		return;
+	case EC_IABT_LOW:
+		t->addr = SYSREG_READ(far_el1);
+		t->fault = FAULT_EXEC;
+		return;
+	case EC_PC_ALIGN:
+	case EC_SP_ALIGN:
+		t->addr = ec == EC_PC_ALIGN ? SYSREG_READ(far_el1) : ctx->sp;
+		t->fault = FAULT_ALIGN;
+		return;
+	case EC_UNKNOWN:
+	case EC_ILLEGAL:
+	case EC_FP:
+	case EC_SYSREG:
+		t->fault = FAULT_UNDEF;
+		return;
+	default:
+		t->fault = FAULT_OTHER;
+		return;
+	}
+}
+
+void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
+{
+	const struct tess_shard_cfg *cfg = kern_shard_cfg(s);
+	unsigned core = plat_core_id();
+	SYSREG_WRITE(ttbr0_el1, a64_ttbr0_of(cfg->id));
+	ISB();
+	for (;;) {
+		if (a64_enter_user(ctx) == 0) {
+			decode_sync(ctx, t);
+			return;
+		}
+		uint32_t irq;
+		switch (a64_irq_drain(core, &irq)) {
+		case A64_IRQ_TICK:
+			t->kind = TRAP_TICK;
+			t->pc = ctx->pc;
+			return;
+		case A64_IRQ_DEVICE:
+			t->kind = TRAP_IRQ;
+			t->irq = irq;
+			t->pc = ctx->pc;
+			return;
+		case A64_IRQ_NONE: /* wake-up SGI or spurious: the shard goes on */
+			break;
+		}
+	}
+}

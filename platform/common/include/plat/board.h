@@ -1,0 +1,31 @@
+/* What the board file promises, for the boot-time device-tree check.
+ * Emitted per manifest by `tessera build` (codegen/tessera/cmd_build.py)
+ * into <gen>/platform/board.c from the board YAML. */
+#ifndef PLAT_BOARD_H
+#define PLAT_BOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct tess_board_dev {
+	const char *name;	/* board file's device name */
+	const char *compatible; /* DTB compatible string to look for */
+	uint64_t pa, size;	/* first reg entry */
+};
+
+struct tess_board {
+	const char *name;
+	uint64_t ram_pa, ram_size;
+	uint16_t ncores; /* cores the manifest uses: /cpus must have them */
+	uint16_t ndevs;
+	const struct tess_board_dev *devs;
+};
+
+extern const struct tess_board tess_board;
+
+/* Compare the DTB at `fdt` with tess_board; print "kern| dtb: ..." for
+ * every difference. Returns 0 if all matched, -1 otherwise. *psci_smc is
+ * set from /psci "method" (false: hvc). */
+int tess_dtb_check(const void *fdt, bool *psci_smc);
+
+#endif
