@@ -1,7 +1,8 @@
 /* Counting messages (sinks, for --messages) and the end-of-run table:
- * kern/'s per-shard counters and each channel's throughput, read from the
- * ring headers in the RAM memfd. Ring indices are free-running uint32; the
- * main thread samples them often enough (every 20 ms) to widen them. */
+ * kern/'s per-shard counters, and per channel the messages produced (head)
+ * and consumed (tail) read from the ring headers in the RAM memfd. Ring
+ * indices are free-running uint32; the main thread samples them often
+ * enough (every 20 ms) to widen them to 64 bits. */
 #include <stdio.h>
 #include <kern/arch.h>
 #include <kern/stats.h>
@@ -102,14 +103,16 @@ static void channel_table(uint64_t elapsed_ns)
 	if (!tess_system.nchannels)
 		return;
 	sample();
-	printf("sim| %-20s %-24s %12s %12s\n", "channel", "from -> to", "messages", "msgs/s");
+	printf("sim| %-20s %-24s %12s %12s %12s\n", "channel", "from -> to", "messages", "consumed",
+	       "msgs/s");
 	for (unsigned i = 0; i < tess_system.nchannels; i++) {
 		const struct tess_chan_cfg *ch = &tess_system.channels[i];
 		uint64_t n = heads[i].total;
 		char ends[64];
 
 		snprintf(ends, sizeof ends, "%s -> %s", shard_name(ch->from), shard_name(ch->to));
-		printf("sim| %-20s %-24s %12llu %12llu\n", ch->name, ends, (unsigned long long)n,
+		printf("sim| %-20s %-24s %12llu %12llu %12llu\n", ch->name, ends, (unsigned long long)n,
+		       (unsigned long long)tails[i].total,
 		       (unsigned long long)(elapsed_ns ? n * 1000000000.0 / (double)elapsed_ns : 0));
 	}
 }
