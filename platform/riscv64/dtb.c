@@ -1,9 +1,8 @@
 /* What the riscv64 platform takes from the device tree OpenSBI passes in a1
  * (Devicetree Specification v0.4 §3.7-3.8 for /cpus; the RISC-V CPU and
  * PLIC bindings in Linux Documentation/devicetree/bindings): the timebase,
- * the hart ids (boot hart first = core 0, then ascending), and for each
- * core the PLIC context wired to its S-mode external interrupt (cause 9 in
- * the PLIC's interrupts-extended list). */
+ * that harts 0..ncores-1 exist (core n = hart n), and for each core the PLIC context wired to its S-mode
+ * external interrupt (cause 9 in the PLIC's interrupts-extended list). */
 #include <libfdt.h>
 #include <kern/kern.h>
 #include <rv/csr.h>
@@ -31,42 +30,34 @@ static int cpu_hartid(const void *fdt, int node, unsigned long *hartid)
 	return 0;
 }
 
-static int harts(const void *fdt, unsigned long boot_hart)
+/* Core n of the manifest is hart n (as platform/common/dtb.c checks for
+ * every arch): each must be an enabled cpu node. */
+static int harts(const void *fdt, unsigned ncores)
 {
 	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
 	if (cpus < 0)
 		return -1;
 	const fdt32_t *tb = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
-	if (!tb || (len != 4 && len != 8))
+	if (!tb || (len != 4 && len != 8)) {
+		kern_log("riscv: device tree lacks /cpus/timebase-frequency");
 		return -1;
+	}
 	rv_board.timebase_hz = read_cells(tb, len / 4);
-	rv_board.harts[0] = boot_hart;
-	rv_board.nharts = 1;
-	/* Others in ascending hart id: selection by repeated minimum. */
-	unsigned long last = 0;
-	bool first = true;
-	for (;;) {
-		unsigned long best = ~0ul, id;
+	for (unsigned c = 0; c < ncores; c++) {
+		bool found = false;
+		unsigned long id;
 		fdt_for_each_subnode(node, fdt, cpus)
 		{
-			if (cpu_hartid(fdt, node, &id) == 0 && id != boot_hart && (first || id > last) &&
-			    id < best)
-				best = id;
+			found = found || (cpu_hartid(fdt, node, &id) == 0 && id == c);
 		}
-		if (best == ~0ul || rv_board.nharts == TESS_MAX_CORES)
-			return 0;
-		rv_board.harts[rv_board.nharts++] = best;
-		last = best;
-		first = false;
+		if (!found) {
+			kern_log("riscv: manifest uses core %u, the device tree has no enabled hart %u", c,
+				 c);
+			return -1;
+		}
 	}
-}
-
-static int core_of_hart(unsigned long hartid)
-{
-	for (unsigned c = 0; c < rv_board.nharts; c++)
-		if (rv_board.harts[c] == hartid)
-			return (int)c;
-	return -1;
+	rv_board.nharts = ncores;
+	return 0;
 }
 
 static void plic(const void *fdt)
@@ -92,23 +83,20 @@ static void plic(const void *fdt)
 			continue;
 		if (cpu_hartid(fdt, fdt_parent_offset(fdt, intc), &hartid) < 0)
 			continue;
-		int core = core_of_hart(hartid);
-		if (core >= 0)
-			rv_board.plic_ctx[core] = ctx;
+		if (hartid < rv_board.nharts)
+			rv_board.plic_ctx[hartid] = ctx;
 	}
 }
 
-int rv_dtb_parse(uint64_t dtb_pa, unsigned long boot_hart)
+int rv_dtb_parse(uint64_t dtb_pa, unsigned ncores)
 {
 	const void *fdt = rv_kva(dtb_pa);
 	if (!dtb_pa || fdt_check_header(fdt) != 0) {
 		kern_log("riscv: no valid device tree at 0x%lx (a1)", (unsigned long)dtb_pa);
 		return -1;
 	}
-	if (harts(fdt, boot_hart) < 0 || !rv_board.timebase_hz) {
-		kern_log("riscv: device tree lacks /cpus/timebase-frequency or cpu nodes");
+	if (harts(fdt, ncores) < 0 || !rv_board.timebase_hz)
 		return -1;
-	}
 	plic(fdt);
 	return 0;
 }

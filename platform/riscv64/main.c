@@ -22,30 +22,34 @@ static void probe_asid(void)
 	rv_asid_flush = asids <= tess_system.nshards;
 }
 
+/* OpenSBI picks the boot hart by lottery, so it may be any hart. It runs
+ * kern_boot as core `hartid` (or as core 0 if the manifest does not use its
+ * hart), starts every other core's hart, and then either becomes its own
+ * core or parks. */
 void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 {
-	rv_cpu_setup(0, hartid);
+	unsigned ncores = tess_system.ncores;
+	bool mine = hartid < ncores;
+	unsigned core = mine ? (unsigned)hartid : 0;
+
+	rv_cpu_setup(core, hartid);
 	rv_mmu_kernel_init();
 	rv_mmu_kernel_switch();
 	rv_uart_init(tess_system.console_pa);
 	kern_log("riscv64: %s, kernel at 0x%lx, dtb at 0x%lx, boot hart %lu, %u cores", tess_system.name,
-		 (unsigned long)rv_kpa(_start), (unsigned long)dtb_pa, hartid, (unsigned)tess_system.ncores);
+		 (unsigned long)rv_kpa(_start), (unsigned long)dtb_pa, hartid, ncores);
 	probe_asid();
-	if (rv_dtb_parse(dtb_pa, hartid) < 0 || rv_plat_image_check() < 0)
-		goto refuse;
-	if (rv_board.nharts < tess_system.ncores) {
-		kern_log("riscv: manifest wants %u cores, the machine has %u harts",
-			 (unsigned)tess_system.ncores, rv_board.nharts);
-		goto refuse;
-	}
-	if (rv_plic_init() < 0)
+	if (rv_dtb_parse(dtb_pa, ncores) < 0 || rv_plat_image_check() < 0 || rv_plic_init() < 0)
 		goto refuse;
 	rv_timer_init();
 	if (kern_boot() < 0)
 		plat_halt_all();
-	for (unsigned c = 1; c < tess_system.ncores; c++)
-		plat_core_start(c);
-	rv_cpu_go(0);
+	for (unsigned c = 0; c < ncores; c++)
+		if (!mine || c != core)
+			plat_core_start(c);
+	if (!mine)
+		rv_park();
+	rv_cpu_go(core);
 refuse:
 	kern_log("boot: refusing to start shards");
 	plat_halt_all();

@@ -1,5 +1,5 @@
-/* Cores and harts: core n of the manifest runs on rv_board.harts[n] (the
- * boot hart is core 0, whichever hart OpenSBI picked). Secondary harts are
+/* Cores and harts: core n of the manifest runs on hart n (the hart with
+ * DTB cpu reg n, as platform/common/dtb.c checks on every arch). Secondary harts are
  * started with SBI HSM hart_start, woken with SBI IPI send_ipi, and idle in
  * wfi with sstatus.SIE = 0: a pending enabled interrupt ends wfi without
  * trapping (priv spec v1.12 §3.3.3), and plat_idle then polls sip. */
@@ -73,7 +73,6 @@ void rv_cpu_setup(unsigned core, unsigned long hartid)
 	cpu->core = core;
 	cpu->hartid = hartid;
 	__asm__ volatile("mv tp, %0" ::"r"(cpu));
-	started[core] = true;
 	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SUM);
 	csr_write(scounteren, SCOUNTEREN_TM);
 }
@@ -81,6 +80,7 @@ void rv_cpu_setup(unsigned core, unsigned long hartid)
 void rv_cpu_go(unsigned core)
 {
 	struct rv_cpu *cpu = &rv_cpus[core];
+	started[core] = true;
 	rv_plic_init_core(core);
 	cpu->next_tick = csr_read(time);
 	rv_timer_arm_next();
@@ -92,11 +92,11 @@ void plat_core_start(unsigned core)
 {
 	if (core >= TESS_MAX_CORES || core >= rv_board.nharts || started[core])
 		return;
-	rv_cpus[core].hartid = rv_board.harts[core];
-	long err = sbi_hart_start(rv_board.harts[core], rv_kpa(rv_secondary_entry), core);
+	rv_cpus[core].hartid = core;
+	started[core] = true;
+	long err = sbi_hart_start(core, rv_kpa(rv_secondary_entry), core);
 	if (err)
-		kern_log("riscv: SBI hart_start of hart %lu (core %u) failed: %ld", rv_board.harts[core],
-			 core, err);
+		kern_log("riscv: SBI hart_start of hart %u failed: %ld", core, err);
 }
 
 void rv_secondary_main(unsigned long hartid, unsigned long core)

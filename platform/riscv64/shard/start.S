@@ -1,7 +1,7 @@
 /* Shard entry on riscv64 (U-mode). The kernel enters here (the linker
- * script puts .text._tess_start first, at mem_va) with sp = stack top and
+ * script puts .text.start first, at mem_va) with sp = stack top and
  * a0 = start reason; the portable runtime never returns. */
-	.section .text._tess_start, "ax"
+	.section .text.start, "ax"
 	.globl _tess_start
 	.balign 4
 _tess_start:

@@ -49,13 +49,12 @@ uint64_t rv_shard_satp(unsigned shard_id);
 /* dtb.c: what the platform reads from the device tree. */
 struct rv_board {
 	uint64_t timebase_hz;
-	unsigned nharts;
-	unsigned long harts[TESS_MAX_CORES]; /* hart ids, boot hart first */
+	unsigned nharts; /* harts 0..nharts-1 exist and run cores 0..nharts-1 */
 	uint64_t plic_pa;
 	int plic_ctx[TESS_MAX_CORES]; /* S-mode external context per core, -1 none */
 };
 extern struct rv_board rv_board;
-int rv_dtb_parse(uint64_t dtb_pa, unsigned long boot_hart);
+int rv_dtb_parse(uint64_t dtb_pa, unsigned ncores);
 
 /* timer.c */
 void rv_timer_init(void);

@@ -1,0 +1,46 @@
+/* The image in memory: QEMU (or U-Boot booti) placed the whole flashable
+ * image at _start; the Tessera header sits at __tess_image_hdr, right after
+ * the kernel's .bss (kernel.ld). kern/image verifies it before any shard
+ * runs; shard parts are copied from it into private memory at every start. */
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include <rv/plat.h>
+#include "../../kern/image/image.h"
+
+extern char _start[], __tess_image_hdr[];
+static const struct tess_img_hdr *hdr;
+
+int rv_plat_image_check(void)
+{
+	uint64_t reserve_end = tess_system.kernel_pa + tess_system.kernel_size;
+	hdr = (const struct tess_img_hdr *)__tess_image_hdr;
+	return tess_image_verify((const uint8_t *)_start, reserve_end - rv_kpa(_start), hdr, &tess_system);
+}
+
+int plat_shard_load(const struct tess_shard_cfg *cfg)
+{
+	const struct tess_img_part *p = hdr ? tess_image_part(hdr, cfg->name) : 0;
+	if (!p || p->size > cfg->mem_size) {
+		kern_log("image: no part for shard %s", cfg->name);
+		return -1;
+	}
+	uint8_t *dst = rv_kva(cfg->mem_pa);
+	const uint8_t *src = (const uint8_t *)_start + p->offset;
+	uint64_t i = 0;
+	for (; i < p->size; i++)
+		dst[i] = src[i];
+	for (; i < cfg->mem_size; i++)
+		dst[i] = 0;
+	/* New code: every core fence.i's before it next runs a shard
+	 * (trap.c), since fence.i orders only the local hart's fetches
+	 * (unprivileged spec v20191213 §3.1 "Zifencei"). */
+	__atomic_fetch_add(&rv_load_gen, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Shards run only when a core resumes them: nothing to undo in hardware.
+ * A claimed IRQ of the shard stays masked until it acks it again. */
+void plat_shard_stop(const struct tess_shard_cfg *cfg)
+{
+	(void)cfg;
+}
