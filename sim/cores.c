@@ -31,19 +31,27 @@ static uint64_t tick_ns(void)
 	return tess_system.tick_ns ? tess_system.tick_ns : 1000000u;
 }
 
-/* Simulated core n runs on the (n mod count)-th CPU we are allowed to use. */
-unsigned sim_host_cpu(unsigned core)
+static unsigned host_cpus[CPU_SETSIZE], n_host_cpus;
+
+/* The CPUs we may use, read once by the main thread before anything is
+ * pinned (a pinned thread, or a child forked by one, sees only its CPU). */
+void sim_cores_init(void)
 {
 	cpu_set_t set;
-	unsigned n = 0, want;
 
-	if (sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) == 0)
-		return 0;
-	want = core % (unsigned)CPU_COUNT(&set);
-	for (unsigned cpu = 0; cpu < CPU_SETSIZE; cpu++)
-		if (CPU_ISSET(cpu, &set) && n++ == want)
-			return cpu;
-	return 0;
+	n_host_cpus = 0;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		for (unsigned cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			if (CPU_ISSET(cpu, &set))
+				host_cpus[n_host_cpus++] = cpu;
+	if (n_host_cpus == 0)
+		host_cpus[n_host_cpus++] = 0;
+}
+
+/* Simulated core n runs on the (n mod count)-th CPU we may use. */
+unsigned sim_host_cpu(unsigned core)
+{
+	return host_cpus[core % n_host_cpus];
 }
 
 unsigned plat_core_id(void)

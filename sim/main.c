@@ -132,6 +132,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	sim_clock_init();
+	sim_cores_init();
 	if (sim_ram_init() != 0 || sim_spawn_init() != 0)
 		return 1;
 	if (messages && !sim_has_sinks()) {

@@ -35,6 +35,7 @@ struct timespec sim_abs(uint64_t ns); /* boot-relative ns -> CLOCK_MONOTONIC */
 uint64_t sim_now(void);
 
 /* cores.c */
+void sim_cores_init(void);
 unsigned sim_host_cpu(unsigned core);
 uint64_t sim_next_tick(unsigned core); /* deadline of the core's next tick */
 bool sim_tick_due(unsigned core);      /* true (once per tick) if it passed */

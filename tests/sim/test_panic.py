@@ -1,0 +1,26 @@
+"""The system-wide paths: a panic policy halts everything (exit 1, table
+printed, no process left), and a shard that does not compile fails the build
+with the compiler's output and no traceback."""
+import os
+
+from conftest import MANIFESTS, ROOT, leftover_processes
+
+
+def test_panic_halts_everything(sim):
+    r = sim(os.path.join(MANIFESTS, "panic.yaml"), "--duration", "60s", expect_rc=1)
+    fault = r.grep(r"^kern\| shard crash: fault SIGSEGV at 0x0 pc 0x[0-9a-f]+$")
+    assert len(fault) == 1, r
+    assert "kern| shard crash: panic: halting the system" in r.lines
+    assert r.index("kern| shard crash: panic: halting the system") > r.index(fault[0].string)
+    assert not any(line.startswith("sim| stopped") for line in r.lines)
+    shards = r.shards()
+    assert shards["crash"]["faults"] == 1 and shards["crash"]["restarts"] == 0
+    assert set(shards) == {"ticker", "crash"}
+    assert leftover_processes(os.path.join(ROOT, "build", "sim", "sim-panic")) == []
+
+
+def test_build_failure_shows_compiler_output(sim):
+    r = sim(os.path.join(MANIFESTS, "broken.yaml"), "--duration", "1s", expect_rc=1)
+    assert "deliberately broken shard" in r.err
+    assert "tessera: error: building the simulator failed (output above)" in r.err
+    assert r.out == ""
