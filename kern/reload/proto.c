@@ -49,16 +49,17 @@ static void result(uint32_t seq, bool ok, uint64_t version, const char *reason)
 	p[0] = ok ? 0 : 1;
 	rl_put_le64(p + 1, version);
 	rl_memcpy(p + 9, reason, n);
+	/* The log line first, so the host shows it before its verdict. */
+	if (ok)
+		kern_log("reload: '%s' now runs version %llu", R.name, (unsigned long long)version);
+	else
+		kern_log("reload: refused '%s': %s", R.name, reason);
 	R.result_len = rl_frame_encode(R.result, sizeof R.result, FT_RESULT, seq, p, 9 + n);
 	if (R.result_len)
 		kern_reload_tx(R.result, R.result_len);
 	R.end_seq = seq;
 	R.st = ST_DONE;
 	R.next = 0; /* only a new BEGIN is welcome now */
-	if (ok)
-		kern_log("reload: '%s' now runs version %llu", R.name, (unsigned long long)version);
-	else
-		kern_log("reload: refused '%s': %s", R.name, reason);
 }
 
 void reload_init(void *staging, size_t cap, const uint8_t *key, size_t keylen)

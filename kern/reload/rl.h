@@ -83,14 +83,28 @@ void rl_put_le64(uint8_t *p, uint64_t v);
 void rl_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t out[32]);
 bool rl_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
-/* ---- verify.c: the package (the per-shard part, signed) ---- */
-#define PKG_MAGIC    0x4b505354u /* "TSPK" */
-#define PKG_FORMAT   1
-#define PKG_HDR	     144
-#define PKG_MAC	     32
-#define PKG_OVERHEAD (PKG_HDR + PKG_MAC)
-#define PKG_NAME     32 /* NUL-padded, so at most 31 characters */
-#define REASON_MAX   96
+/* ---- verify.c: the package (the image's per-shard part, signed) ---- */
+/* Byte offsets. PKG_PART.. is laid out exactly as struct tess_img_part of
+ * kern/image/image.h (the image's part table entry), and PKG_MHASH as the
+ * image header's manifest_hash, so a package is a one-part image. */
+#define PKG_MAGIC      0x4b505354u /* "TSPK" */
+#define PKG_FORMAT     1
+#define PKG_PART       8	       /* struct tess_img_part, 96 bytes: */
+#define PKG_NAME_AT    (PKG_PART + 0)  /*   name[32], NUL-padded */
+#define PKG_KIND_AT    (PKG_PART + 32) /*   u32 kind: 1 = shard */
+#define PKG_OFF_AT     (PKG_PART + 40) /*   u64 offset of the payload: PKG_HDR */
+#define PKG_SIZE_AT    (PKG_PART + 48) /*   u64 payload size */
+#define PKG_PA_AT      (PKG_PART + 56) /*   u64 load_pa: the shard's mem_pa */
+#define PKG_SHA_AT     (PKG_PART + 64) /*   sha256(payload)[32] */
+#define PKG_MHASH_AT   104	       /* manifest_hash[32] */
+#define PKG_VA_AT      136	       /* u64 load_va: the shard's mem_va */
+#define PKG_VERSION_AT 144	       /* u64 version id */
+#define PKG_HDR	       160	       /* (152: u64 reserved, 0) */
+#define PKG_KIND_SHARD 1
+#define PKG_MAC	       32
+#define PKG_OVERHEAD   (PKG_HDR + PKG_MAC)
+#define PKG_NAME       32 /* NUL-padded, so at most 31 characters */
+#define REASON_MAX     96
 
 struct verdict {
 	const struct tess_shard_cfg *cfg;

@@ -1,10 +1,10 @@
 /* The package verifier (docs/reload.md, "Package"). A package is the
  * shard's part as the image carries it, plus an HMAC-SHA-256 trailer:
- *   0   magic "TSPK"          4   u16 format (1)     6   u16 header size (144)
- *   8   name[32], NUL-padded  40  manifest_hash[32]  72  u64 load_pa
- *   80  u64 load_va           88  u64 payload size   96  u64 version id
- *   104 sha256(payload)[32]   136 u64 reserved (0)   144 payload
- *   144+size  HMAC-SHA-256(key, bytes [0, 144+size))
+ *   [0, 160)          header: magic "TSPK", format, header size, the part
+ *                     descriptor (as in the image), manifest hash, load VA,
+ *                     version id (offsets in rl.h)
+ *   [160, 160+size)   payload: the shard's flat image
+ *   then 32 bytes     HMAC-SHA-256(key, header + payload)
  * Cheap structural checks come first, then the manifest hash, then the MAC
  * (so nothing the MAC does not cover is trusted past this point), then the
  * payload hash. Each refusal has its own reason text. */
@@ -42,9 +42,10 @@ int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keyl
 		return refuse(v, "truncated", "", "");
 	if (rl_le32(pkg) != PKG_MAGIC)
 		return refuse(v, "not a tessera package", "", "");
-	if ((pkg[4] | pkg[5] << 8) != PKG_FORMAT || (pkg[6] | pkg[7] << 8) != PKG_HDR)
+	if ((pkg[4] | pkg[5] << 8) != PKG_FORMAT || (pkg[6] | pkg[7] << 8) != PKG_HDR ||
+	    rl_le32(pkg + PKG_KIND_AT) != PKG_KIND_SHARD || rl_le64(pkg + PKG_OFF_AT) != PKG_HDR)
 		return refuse(v, "unsupported package format", "", "");
-	rl_memcpy(name, pkg + 8, PKG_NAME);
+	rl_memcpy(name, pkg + PKG_NAME_AT, PKG_NAME);
 	if (name[PKG_NAME - 1] != 0 || !rl_name_ok(name))
 		return refuse(v, "bad shard name", "", "");
 	const struct tess_shard_cfg *cfg = rl_shard_by_name(sys, name);
@@ -53,28 +54,28 @@ int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keyl
 	if (want && !rl_streq(want, name))
 		return refuse(v, "package is for '", name, "', not the announced shard");
 
-	uint64_t size = rl_le64(pkg + 88);
+	uint64_t size = rl_le64(pkg + PKG_SIZE_AT);
 	if (size > cfg->mem_size)
 		return too_large(v, size, cfg->mem_size);
 	if (size > len - PKG_OVERHEAD)
 		return refuse(v, "truncated", "", "");
 	if (size < len - PKG_OVERHEAD)
 		return refuse(v, "trailing bytes after the package", "", "");
-	if (rl_le64(pkg + 72) != cfg->mem_pa || rl_le64(pkg + 80) != cfg->mem_va)
+	if (rl_le64(pkg + PKG_PA_AT) != cfg->mem_pa || rl_le64(pkg + PKG_VA_AT) != cfg->mem_va)
 		return refuse(v, "load address mismatch", "", "");
-	if (!rl_ct_equal(pkg + 40, sys->manifest_hash, 32))
+	if (!rl_ct_equal(pkg + PKG_MHASH_AT, sys->manifest_hash, 32))
 		return refuse(v, "manifest hash mismatch", "", "");
 
 	rl_hmac_sha256(key, keylen, pkg, PKG_HDR + size, digest);
 	if (!rl_ct_equal(digest, pkg + PKG_HDR + size, PKG_MAC))
 		return refuse(v, "bad signature", "", "");
 	rl_sha256(pkg + PKG_HDR, size, digest);
-	if (!rl_ct_equal(digest, pkg + 104, SHA256_LEN))
+	if (!rl_ct_equal(digest, pkg + PKG_SHA_AT, SHA256_LEN))
 		return refuse(v, "sha-256 mismatch", "", "");
 
 	v->cfg = cfg;
 	v->payload = pkg + PKG_HDR;
 	v->len = size;
-	v->version = rl_le64(pkg + 96);
+	v->version = rl_le64(pkg + PKG_VERSION_AT);
 	return 0;
 }

@@ -30,6 +30,8 @@ char t_log[16384];
 uint8_t t_tx[65536];
 size_t t_tx_n;
 FILE *t_echo;
+int t_tx_drop, t_tx_count;
+uint8_t t_apply_sha[32];
 int t_apply_rc, t_apply_calls;
 uint64_t t_apply_version;
 size_t t_apply_len;
@@ -61,6 +63,8 @@ void kern_log(const char *fmt, ...)
 
 void kern_reload_tx(const void *buf, size_t n)
 {
+	if (++t_tx_count == t_tx_drop)
+		return; /* a reply lost on the wire */
 	if (n <= sizeof t_tx - t_tx_n) {
 		memcpy(t_tx + t_tx_n, buf, n);
 		t_tx_n += n;
@@ -73,7 +77,7 @@ void kern_reload_tx(const void *buf, size_t n)
 
 int kern_reload_apply(const struct tess_shard_cfg *cfg, const void *payload, size_t len, uint64_t version)
 {
-	(void)payload;
+	rl_sha256(payload, len, t_apply_sha);
 	t_apply_calls++;
 	t_apply_cfg = cfg, t_apply_len = len, t_apply_version = version;
 	return t_apply_rc;

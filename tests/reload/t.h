@@ -41,7 +41,9 @@ extern const uint8_t t_hash[32];
 extern char t_log[16384]; /* every kern_log line, "kern| ...\n" */
 extern uint8_t t_tx[65536];
 extern size_t t_tx_n;
-extern FILE *t_echo; /* if set, log lines and frames are also written here */
+extern FILE *t_echo;		  /* if set, log lines and frames are also written here */
+extern int t_tx_drop, t_tx_count; /* frame number t_tx_drop (1-based) is not sent */
+extern uint8_t t_apply_sha[32];	  /* SHA-256 of the last applied payload */
 extern int t_apply_rc, t_apply_calls;
 extern uint64_t t_apply_version;
 extern size_t t_apply_len;

@@ -81,7 +81,7 @@ static void clean_transfer(void)
 	none();
 	CHECK(t_apply_calls == 1 && t_apply_version == 42 && t_apply_len == 1000);
 	CHECK(t_apply_cfg == &tess_system.shards[0]);
-	CHECK_STR(t_log, "kern| reload: receiving 'filter' (1176 bytes)\n"
+	CHECK_STR(t_log, "kern| reload: receiving 'filter' (1192 bytes)\n"
 			 "kern| reload: verified 'filter' version 42 (1000 bytes), swapping\n"
 			 "kern| reload: 'filter' now runs version 42\n");
 	/* A duplicate END (our RESULT was lost) gets the same RESULT again,
@@ -200,7 +200,7 @@ static void refusals(void)
 	transfer("filter", n);
 	expect(FT_RESULT, nchunks(n) + 1, "manifest hash mismatch");
 	n = t_make_pkg(pkg, "filter", t_hash, T_SHARD_PA, T_SHARD_VA, payload, 600, 1, tess_reload_key);
-	pkg[110] ^= 4;
+	pkg[PKG_SHA_AT + 6] ^= 4;
 	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	transfer("filter", n);
 	expect(FT_RESULT, nchunks(n) + 1, "sha-256 mismatch");

@@ -54,7 +54,7 @@ int main(void)
 	CHECK_STR(verdict(pkg, n, NULL), "bad signature");
 	/* Signed with the right key, but the header's SHA-256 is wrong. */
 	n = good(1000);
-	pkg[104] ^= 1;
+	pkg[PKG_SHA_AT] ^= 1;
 	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	CHECK_STR(verdict(pkg, n, NULL), "sha-256 mismatch");
 
@@ -65,10 +65,13 @@ int main(void)
 	pkg[4] = 2;
 	CHECK_STR(verdict(pkg, n, NULL), "unsupported package format");
 	n = good(10);
-	memset(pkg + 8, 'a', PKG_NAME);
+	pkg[PKG_KIND_AT] = 0; /* a kernel part, not a shard */
+	CHECK_STR(verdict(pkg, n, NULL), "unsupported package format");
+	n = good(10);
+	memset(pkg + PKG_NAME_AT, 'a', PKG_NAME);
 	CHECK_STR(verdict(pkg, n, NULL), "bad shard name");
 	n = good(10);
-	pkg[9] = '\n';
+	pkg[PKG_NAME_AT + 1] = '\n';
 	CHECK_STR(verdict(pkg, n, NULL), "bad shard name");
 	n = good(10);
 	memcpy(pkg + n, "xx", 2);
