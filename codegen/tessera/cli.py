@@ -14,6 +14,7 @@ COMMANDS = [
     "check",
     "gen",
     "graph",
+    "reload",
     "schema",
     "sim",
 ]
