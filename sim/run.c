@@ -100,6 +100,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 	} /* else: back from a tick, the shard still holds the turn */
 	for (;;) {
 		struct timespec dl = sim_abs(sim_next_tick(core));
+		uint64_t from = sim_now();
 
 		sim_futex_wait(&mb->turn, SIM_TURN_SHARD, &dl);
 		if (atomic_load_explicit(&mb->turn, memory_order_acquire) == SIM_TURN_KERNEL) {
@@ -107,7 +108,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 			return;
 		}
 		sim_park_if_stopping();
-		if (sim_tick_due(core)) {
+		if (sim_tick_due(core, from)) {
 			if (!died(sh, t))
 				t->kind = TRAP_TICK;
 			return;

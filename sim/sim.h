@@ -38,7 +38,9 @@ uint64_t sim_now(void);
 void sim_cores_init(void);
 unsigned sim_host_cpu(unsigned core);
 uint64_t sim_next_tick(unsigned core); /* deadline of the core's next tick */
-bool sim_tick_due(unsigned core);      /* true (once per tick) if it passed */
+/* True (once per tick) if the core's tick deadline passed; the core thread
+ * has been waiting for it since `waited_from`. */
+bool sim_tick_due(unsigned core, uint64_t waited_from);
 void sim_tick_stats(unsigned core, uint64_t *ticks, uint64_t *max_late);
 void sim_park_if_stopping(void);
 /* Stop every core at its next hook (arch_shard_run, plat_idle) and wait

@@ -50,8 +50,8 @@ class SimRun:
                 inside = False
                 continue
             fields = line[5:].split()
-            if fields and fields[0] == header:
-                inside = True
+            if fields and fields[0] in ("shard", "channel", "core"):
+                inside = fields[0] == header
                 continue
             if inside:
                 rows.append(fields)
