@@ -10,13 +10,16 @@
 #include <unistd.h>
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <kern/stats.h>
 #include "sim.h"
 
-static const char usage[] = "usage: tessera-sim [--duration TIME] [--messages N]\n"
-			    "  TIME: nanoseconds, or with a unit: 500ms, 2s, 1500us\n";
+static const char usage[] = "usage: tessera-sim [--duration TIME] [--messages N] [--trace]\n"
+			    "  TIME: nanoseconds, or with a unit: 500ms, 2s, 1500us\n"
+			    "  --trace: print the kernel's trace ring at the end\n";
 
 static uint64_t run_start;
 static _Atomic int finishing;
+static int dump_trace;
 
 /* "5s", "250ms", "1500us", "100ns" or a plain number of nanoseconds. */
 static int parse_time(const char *s, uint64_t *ns)
@@ -57,6 +60,8 @@ _Noreturn void sim_finish(int status)
 	sim_stop_cores();
 	sim_kill_all();
 	sim_report(sim_now() - run_start);
+	if (dump_trace)
+		kern_trace_dump();
 	exit(status);
 }
 
@@ -72,8 +77,8 @@ static void progress(uint64_t now, uint64_t *last_t, uint64_t *last_n)
 	*last_n = n;
 }
 
-/* Wait for the end of the run; print why it ended. */
-static void run(uint64_t duration, uint64_t messages)
+/* Wait for the end of the run; print why it ended. Returns the exit status. */
+static int run(uint64_t duration, uint64_t messages)
 {
 	sigset_t stop;
 	siginfo_t info;
@@ -90,7 +95,7 @@ static void run(uint64_t duration, uint64_t messages)
 		sig = sigtimedwait(&stop, &info, &poll);
 		now = sim_now();
 		if (sig > 0 || (duration && now - run_start >= duration) ||
-		    (messages && sim_sink_messages() >= messages))
+		    (messages && sim_sink_messages() >= messages) || sim_all_halted())
 			break;
 		if (tty)
 			progress(now, &last_t, &last_n);
@@ -101,8 +106,13 @@ static void run(uint64_t duration, uint64_t messages)
 		printf("sim| stopped by %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	else if (duration && sim_now() - run_start >= duration)
 		printf("sim| stopped: duration %llu ms reached\n", (unsigned long long)(duration / 1000000));
-	else
+	else if (messages && sim_sink_messages() >= messages)
 		printf("sim| stopped: %llu messages reached the sinks\n", (unsigned long long)messages);
+	else {
+		printf("sim| stopped: every shard is halted\n");
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -111,14 +121,15 @@ int main(int argc, char **argv)
 	sigset_t stop;
 
 	for (int i = 1; i < argc; i++) {
-		int bad = i + 1 >= argc;
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int bad = 1;
 
-		if (!bad && strcmp(argv[i], "--duration") == 0)
-			bad = parse_time(argv[++i], &duration);
-		else if (!bad && strcmp(argv[i], "--messages") == 0)
-			bad = parse_count(argv[++i], &messages);
-		else
-			bad = 1;
+		if (strcmp(argv[i], "--trace") == 0)
+			dump_trace = 1, bad = 0;
+		else if (val && strcmp(argv[i], "--duration") == 0)
+			bad = parse_time(val, &duration), i++;
+		else if (val && strcmp(argv[i], "--messages") == 0)
+			bad = parse_count(val, &messages), i++;
 		if (bad) {
 			fputs(usage, stderr);
 			return 2;
@@ -148,6 +159,5 @@ int main(int argc, char **argv)
 	run_start = sim_now();
 	for (unsigned c = 0; c < tess_system.ncores; c++)
 		plat_core_start(c);
-	run(duration, messages);
-	sim_finish(0);
+	sim_finish(run(duration, messages));
 }

@@ -71,6 +71,17 @@ uint64_t sim_sink_messages(void)
 	return n;
 }
 
+/* Nothing can happen any more (no IRQs in the simulator). */
+int sim_all_halted(void)
+{
+	struct kern_shard_stats st;
+
+	for (unsigned i = 0; i < tess_system.nshards; i++)
+		if (kern_stats_get(tess_system.shards[i].id, &st) != 0 || st.state != KS_HALTED)
+			return 0;
+	return tess_system.nshards > 0;
+}
+
 static const char *shard_name(unsigned id)
 {
 	for (unsigned i = 0; i < tess_system.nshards; i++)

@@ -55,6 +55,7 @@ void sim_kill_all(void);
 void sim_report(uint64_t elapsed_ns);
 uint64_t sim_sink_messages(void);
 int sim_has_sinks(void);
+int sim_all_halted(void);
 
 /* main.c */
 _Noreturn void sim_finish(int status);

@@ -24,12 +24,14 @@ def add_parser(sub):
         "sim",
         help="build a manifest for the host board and run it in the simulator",
         description="Build MANIFEST for the hosted simulator (board 'host') and run it until "
-        "Ctrl-C, --duration or --messages; then print per-shard and per-channel figures.",
+        "Ctrl-C, --duration, --messages or until every shard is halted; then print per-shard, "
+        "per-channel and per-core figures.",
     )
     p.add_argument("manifest", metavar="MANIFEST", help="manifest YAML file")
     p.add_argument("--duration", metavar="TIME", help="stop after TIME (e.g. 500ms, 5s)")
     p.add_argument("--messages", metavar="N", type=int, help="stop once the sink shards consumed N messages")
     p.add_argument("--sanitize", action="store_true", help="build kernel and shards with ASan and UBSan")
+    p.add_argument("--trace", action="store_true", help="print the kernel's trace ring at the end")
     return p
 
 
@@ -106,6 +108,8 @@ def run(args):
         argv += ["--duration", str(duration)]
     if args.messages is not None:
         argv += ["--messages", str(args.messages)]
+    if args.trace:
+        argv.append("--trace")
     sys.stdout.flush()
     sys.stderr.flush()
     try:

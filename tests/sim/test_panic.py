@@ -24,3 +24,13 @@ def test_build_failure_shows_compiler_output(sim):
     assert "deliberately broken shard" in r.err
     assert "tessera: error: building the simulator failed (output above)" in r.err
     assert r.out == ""
+
+
+def test_run_ends_when_every_shard_is_halted(sim):
+    r = sim(os.path.join(MANIFESTS, "halted.yaml"), "--duration", "120s", "--trace", expect_rc=1)
+    assert "kern| shard crash: halted" in r.lines and "kern| shard wild: halted" in r.lines, r
+    assert "sim| stopped: every shard is halted" in r.lines
+    assert {s["state"] for s in r.shards().values()} == {"halted"}
+    # --trace: the kernel's trace ring follows the table.
+    halts = [line for line in r.lines if line.startswith("kern| trace ") and " halt " in line]
+    assert len(halts) == 2, r
