@@ -15,7 +15,7 @@
 #define SIM_MBOX_SIZE 4096u
 
 enum sim_turn { SIM_TURN_KERNEL = 0, SIM_TURN_SHARD = 1 };
-enum sim_post { SIM_POST_SYSCALL = 0, SIM_POST_FAULT = 1, SIM_POST_EXIT = 2 };
+enum sim_post { SIM_POST_SYSCALL = 0, SIM_POST_FAULT = 1 };
 
 struct sim_mailbox {
 	_Atomic uint32_t turn;	/* futex: enum sim_turn */
