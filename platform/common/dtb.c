@@ -44,11 +44,21 @@ static int check_ram(const void *fdt)
 	return -1;
 }
 
+/* Next node after `node` that may be `d`: by compatible string, or any
+ * node when the board file names none (then only the address decides). */
+static int next_candidate(const void *fdt, int node, const struct tess_board_dev *d)
+{
+	if (d->compatible)
+		return fdt_node_offset_by_compatible(fdt, node, d->compatible);
+	return fdt_next_node(fdt, node, NULL);
+}
+
 static int check_dev(const void *fdt, const struct tess_board_dev *d)
 {
 	int node = -1, seen = 0;
 	uint64_t first_pa = 0;
-	while ((node = fdt_node_offset_by_compatible(fdt, node, d->compatible)) >= 0) {
+	const char *compat = d->compatible ? d->compatible : "any compatible";
+	while ((node = next_candidate(fdt, node, d)) >= 0) {
 		uint64_t pa, size;
 		if (reg_at(fdt, node, 0, &pa, &size) < 0)
 			continue;
@@ -57,11 +67,11 @@ static int check_dev(const void *fdt, const struct tess_board_dev *d)
 		if (!seen++)
 			first_pa = pa;
 	}
-	if (seen)
-		kern_log("dtb: device %s (%s): board file says 0x%lx, DTB has it at 0x%lx", d->name,
-			 d->compatible, (unsigned long)d->pa, (unsigned long)first_pa);
+	if (seen && d->compatible)
+		kern_log("dtb: device %s (%s): board file says 0x%lx, DTB has it at 0x%lx", d->name, compat,
+			 (unsigned long)d->pa, (unsigned long)first_pa);
 	else
-		kern_log("dtb: device %s (%s) at 0x%lx: not in the DTB", d->name, d->compatible,
+		kern_log("dtb: device %s (%s) at 0x%lx: not in the DTB", d->name, compat,
 			 (unsigned long)d->pa);
 	return -1;
 }

@@ -9,7 +9,7 @@
 
 struct tess_board_dev {
 	const char *name;	/* board file's device name */
-	const char *compatible; /* DTB compatible string to look for */
+	const char *compatible; /* DTB compatible string; NULL: match by address only */
 	uint64_t pa, size;	/* first reg entry */
 };
 

@@ -1,0 +1,92 @@
+"""Boot a Tessera image under qemu-system-<arch> and read its console.
+
+Arch-generic: the QEMU command line comes from the board file's `qemu:`
+section (codegen/tessera/cmd_qemu.py builds it), so a test body never names
+an architecture. Reads the serial console (stdio) line by line in a reader
+thread; every wait has a deadline (a safety net against hangs, never a
+pass/fail criterion), and the QEMU process is always killed at the end.
+"""
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "codegen"))
+
+from tessera import cmd_build, cmd_qemu  # noqa: E402
+
+# Every architecture the QEMU tests run on (riscv64 adds itself here).
+ARCHES = ["aarch64"]
+DEADLINE = 30.0  # seconds; generous for a loaded 2-core machine
+
+
+def build(manifest, arch, out):
+    """`./tessera build MANIFEST --arch ARCH -o OUT` as a library call."""
+    return cmd_build.build(manifest, arch, out)
+
+
+class Qemu:
+    def __init__(self, built, icount=False, image=None, extra=()):
+        self.argv = cmd_qemu.qemu_argv(built, icount=icount, image=image) + list(extra)
+        self.lines = []
+        self._cv = threading.Condition()
+        self._done = False
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self._t = threading.Thread(target=self._read, daemon=True)
+        self._t.start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            line = raw.decode(errors="replace").rstrip("\r\n")
+            with self._cv:
+                self.lines.append(line)
+                self._cv.notify_all()
+        with self._cv:
+            self._done = True
+            self._cv.notify_all()
+
+    def wait(self, pred, deadline=DEADLINE):
+        """Wait until pred(lines) is truthy; return its value. On deadline or
+        QEMU exit, fail with the console so far."""
+        end = time.monotonic() + deadline
+        with self._cv:
+            while True:
+                v = pred(self.lines)
+                if v:
+                    return v
+                left = end - time.monotonic()
+                if self._done or left <= 0:
+                    why = "QEMU exited" if self._done else "deadline of %.0f s passed" % deadline
+                    raise AssertionError("%s; console:\n%s" % (why, "\n".join(self.lines[-80:])))
+                self._cv.wait(min(left, 0.5))
+
+    def wait_line(self, pattern, count=1, deadline=DEADLINE):
+        """The count-th console line matching regex `pattern` (re.Match)."""
+        rx = re.compile(pattern)
+
+        def found(lines):
+            hits = [m for m in (rx.search(ln) for ln in lines) if m]
+            return hits[count - 1] if len(hits) >= count else None
+
+        return self.wait(found, deadline)
+
+    def matching(self, pattern):
+        rx = re.compile(pattern)
+        with self._cv:
+            return [m for m in (rx.search(ln) for ln in self.lines) if m]
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._t.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
