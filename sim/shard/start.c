@@ -3,7 +3,9 @@
  * stands in for the private image and stack), reports ready, waits for the
  * first turn and enters the portable runtime with the start reason the
  * kernel passed to arch_ctx_init. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <tessera/runtime.h>
@@ -21,8 +23,14 @@ static int map_one(const struct tess_map *m)
 
 	if (got == want)
 		return 0;
-	fprintf(stderr, "sim| shard %s: cannot map pa 0x%llx at va 0x%llx (%llu bytes)\n", tess_self.name,
-		(unsigned long long)m->pa, (unsigned long long)m->va, (unsigned long long)m->size);
+	fprintf(stderr, "sim| shard %s: cannot map pa 0x%llx at va 0x%llx (%llu bytes): %s\n", tess_self.name,
+		(unsigned long long)m->pa, (unsigned long long)m->va, (unsigned long long)m->size,
+		got == MAP_FAILED ? strerror(errno) : "placed elsewhere");
+	if (got == MAP_FAILED && errno == EEXIST)
+		fprintf(stderr,
+			"sim| the host process already uses that range (ASan's allocator owns "
+			"0x600000000000-0x640000000000 on x86-64): the host board's user_va_base must "
+			"lie elsewhere\n");
 	return -1;
 }
 
