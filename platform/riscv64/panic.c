@@ -46,5 +46,6 @@ _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned l
 		put_reg(names[i], x[i]);
 		rv_uart_putc(i % 4 == 0 || i == 31 ? '\n' : ' ');
 	}
+	rv_uart_puts("kern| panic: halting all harts\n");
 	plat_halt_all();
 }

@@ -3,7 +3,20 @@
 #include <kern/arch.h>
 #include <rv/plat.h>
 
-extern const char rv_part_hello[], rv_part_hello_end[], rv_part_crash[], rv_part_crash_end[];
+#define PART(n) extern const char rv_part_##n[], rv_part_##n##_end[];
+PART(hello)
+PART(crash)
+PART(fpa)
+PART(fpb)
+PART(spin)
+PART(ping)
+
+/* Indexed by shard id (test/tables.c). */
+static const char *const parts[][2] = {
+	{rv_part_hello, rv_part_hello_end}, {rv_part_crash, rv_part_crash_end},
+	{rv_part_fpa, rv_part_fpa_end},	    {rv_part_fpb, rv_part_fpb_end},
+	{rv_part_spin, rv_part_spin_end},   {rv_part_ping, rv_part_ping_end},
+};
 
 int rv_plat_image_check(void)
 {
@@ -12,8 +25,7 @@ int rv_plat_image_check(void)
 
 int plat_shard_load(const struct tess_shard_cfg *cfg)
 {
-	const char *src = cfg->id == 0 ? rv_part_hello : rv_part_crash;
-	const char *end = cfg->id == 0 ? rv_part_hello_end : rv_part_crash_end;
+	const char *src = parts[cfg->id][0], *end = parts[cfg->id][1];
 	char *dst = plat_pa_to_kva(cfg->mem_pa);
 	for (uint64_t i = 0; i < cfg->mem_size; i++)
 		dst[i] = i < (uint64_t)(end - src) ? src[i] : 0;
