@@ -1,0 +1,142 @@
+"""`./tessera reload` end to end: the real host tool on a pty whose other
+end is kern/reload (tests/reload/driver.c), with faults injected on the
+wire; exact exit codes and messages."""
+import hashlib
+import json
+import os
+import pty
+import subprocess
+import tty
+
+import pytest
+
+from conftest import FILTER, KEY, MANIFEST_HASH, ROOT
+from tessera import reload_proto as rp
+
+PAYLOAD = bytes((i * 7) & 0xFF for i in range(2500))
+
+
+def pkg(key=KEY, version=5):
+    return rp.build_package("filter", MANIFEST_HASH, FILTER["mem_pa"], FILTER["mem_va"], PAYLOAD, version, key)
+
+
+def reload(driver, tool_args, driver_args=()):
+    """Run the driver on a pty and `tessera reload` on its other end.
+    Returns (exit code, tool stdout, tool stderr, driver stderr)."""
+    master, slave = pty.openpty()
+    tty.setraw(slave)
+    d = subprocess.Popen([driver, *driver_args], stdin=master, stdout=master, stderr=subprocess.PIPE)
+    os.close(master)
+    try:
+        r = subprocess.run([os.path.join(ROOT, "tessera"), "reload", "--port", os.ttyname(slave), *tool_args],
+                           capture_output=True, timeout=60)
+    finally:
+        os.close(slave)  # hang up: the driver reads EIO and exits
+        derr = d.communicate(timeout=30)[1]
+    return r.returncode, r.stdout.decode(), r.stderr.decode(), derr.decode()
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "ok.tpk").write_bytes(pkg())
+    (tmp_path / "forged.tpk").write_bytes(pkg(key=bytes(32)))
+    (tmp_path / "filter.bin").write_bytes(PAYLOAD)
+    (tmp_path / "dev.key").write_text(KEY.hex() + "\n")
+    (tmp_path / "layout.json").write_text(json.dumps({
+        "name": "reloadtest", "manifest_hash": MANIFEST_HASH.hex(),
+        "shards": {"filter": {k: hex(v) for k, v in FILTER.items()}}}))
+    return tmp_path
+
+
+APPLIED = "driver| apply 'filter' version 5 (2500 bytes) sha256 %s\n" % hashlib.sha256(PAYLOAD).hexdigest()
+
+
+def test_accepted(driver, files):
+    code, out, err, derr = reload(driver, ["--shard", "filter", str(files / "ok.tpk")])
+    assert code == 0, err
+    # (pyserial flushes input on open: the banner may or may not be seen.)
+    assert out.replace("kern| driver ready\n", "") == (
+                   "kern| reload: receiving 'filter' (%d bytes)\n"
+                   "kern| reload: verified 'filter' version 5 (2500 bytes), swapping\n"
+                   "kern| reload: 'filter' now runs version 5\n"
+                   "reload| accepted: shard 'filter' now runs version 5\n" % (len(PAYLOAD) + rp.PKG_OVERHEAD))
+    assert derr == APPLIED
+    # Not a terminal: the progress bar reports every quarter, ending at 100%.
+    lines = err.splitlines()
+    assert len(lines) == 5 and lines[-1].startswith("[%s]    2.6/2.6 KiB  " % ("#" * 30))
+
+
+def test_flat_binary_is_signed_with_the_device_key(driver, files):
+    code, out, err, derr = reload(driver, ["--shard", "filter", "--layout", str(files / "layout.json"), "--key",
+                                           str(files / "dev.key"), "--image-version", "5", str(files / "filter.bin")])
+    assert code == 0, err
+    assert derr == APPLIED
+
+
+def test_write_package_only(files):
+    r = subprocess.run([os.path.join(ROOT, "tessera"), "reload", "--shard", "filter", "--layout",
+                        str(files / "layout.json"), "--key", str(files / "dev.key"), "--image-version", "5",
+                        str(files / "filter.bin"), "-o", str(files / "out.tpk")], capture_output=True)
+    assert r.returncode == 0 and r.stderr == b""
+    assert r.stdout.decode() == "reload| wrote %s (%d bytes, shard 'filter')\n" % (files / "out.tpk", len(pkg()))
+    assert (files / "out.tpk").read_bytes() == pkg()
+
+
+@pytest.mark.parametrize("fault", [
+    ["--corrupt-frame", "3"],  # DATA 2 damaged: NAK, resent at once
+    ["--drop-frame", "4"],     # DATA 3 lost: no answer, resent after the timeout
+    ["--drop-reply", "3"],     # the ACK of DATA 2 lost: resent, ACKed again as a duplicate
+])
+def test_one_fault_costs_one_resend(driver, files, fault):
+    code, out, err, derr = reload(driver, ["--shard", "filter", "--ack-timeout", "0.5", str(files / "ok.tpk")],
+                                  fault)
+    assert code == 0, err
+    assert out.endswith("reload| accepted: shard 'filter' now runs version 5 (1 frames resent)\n")
+    assert derr == APPLIED  # applied once, with the right bytes
+
+
+def test_refused_bad_signature(driver, files):
+    code, out, err, derr = reload(driver, ["--shard", "filter", str(files / "forged.tpk")])
+    assert code == 3
+    assert "kern| reload: refused 'filter': bad signature\n" in out
+    assert err.endswith("reload| refused: bad signature\n")
+    assert derr == ""
+
+
+def test_refused_at_begin_unknown_shard(driver, files):
+    p = rp.build_package("router", MANIFEST_HASH, 0, 0, b"x", 1, KEY)
+    (files / "router.tpk").write_bytes(p)
+    code, out, err, _ = reload(driver, ["--shard", "router", str(files / "router.tpk")])
+    assert code == 3 and err == "reload| refused: unknown shard 'router'\n"
+
+
+def test_kernel_goes_deaf_timeout_and_both_sides_abandon(driver, files):
+    # The kernel hears nothing after frame 2; its stall timer (3 s of its
+    # clock, run 100x fast here) drops the transfer while the host retries.
+    code, out, err, derr = reload(driver, ["--shard", "filter", "--ack-timeout", "0.3", "--retries", "2",
+                                           str(files / "ok.tpk")], ["--deaf-after", "2", "--clock-scale", "100"])
+    assert code == 5
+    assert err.splitlines()[-1] == "reload| timeout: no answer from the kernel to DATA 2 after 3 tries (0.3s each)"
+    assert "kern| reload: abandoned (stalled)\n" in out
+    assert derr == ""
+
+
+def test_port_cannot_be_opened(files):
+    r = subprocess.run([os.path.join(ROOT, "tessera"), "reload", "--port", str(files / "no-such-tty"), "--shard",
+                        "filter", str(files / "ok.tpk")], capture_output=True)
+    assert r.returncode == 4
+    assert r.stderr.decode().startswith("reload| transfer failed: cannot open %s" % (files / "no-such-tty"))
+
+
+def test_user_errors_are_one_line(files):
+    t = os.path.join(ROOT, "tessera")
+    r = subprocess.run([t, "reload", "--port", "x", "--shard", "filter", str(files / "missing.bin")],
+                       capture_output=True)
+    assert (r.returncode, r.stderr.decode()) == (1, "tessera: error: %s: no such file\n" % (files / "missing.bin"))
+    r = subprocess.run([t, "reload", "--port", "x", "--shard", "sink", str(files / "ok.tpk")], capture_output=True)
+    assert r.returncode == 1
+    assert r.stderr.decode() == "tessera: error: %s is a package for shard 'filter', not 'sink'\n" % (files / "ok.tpk")
+    r = subprocess.run([t, "reload", "--port", "x", "--shard", "filter", "--layout", str(files / "layout.json"),
+                        "--key", str(files / "nokey"), str(files / "filter.bin")], capture_output=True)
+    assert r.returncode == 1 and "cannot read reload key" in r.stderr.decode()
+    assert b"Traceback" not in r.stderr
