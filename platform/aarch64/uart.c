@@ -1,6 +1,7 @@
 /* PL011 console (ARM PrimeCell UART PL011 TRM DDI0183: UARTDR at 0x000,
  * UARTFR at 0x018, FR.TXFF bit 5 = transmit FIFO full). QEMU's PL011
  * needs no baud setup; firmware on real boards has already set it. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <arch/a64.h>
@@ -11,6 +12,10 @@
 #define UART_FR_TXFF (1u << 5)
 
 static volatile uint32_t *uart;
+static bool line_start = true;
+/* stamps_on.c / stamps_off.c (picked by TESS_CONSOLE_STAMPS): prefix every
+ * console line with the boot time "[s.nnnnnnnnn] " for bench/qemu_figures.py. */
+extern const bool a64_console_stamps;
 
 void a64_uart_init(uint64_t pa)
 {
@@ -24,11 +29,40 @@ static void putc_raw(char c)
 	uart[UART_DR / 4] = (uint8_t)c;
 }
 
+static void put_stamp(void)
+{
+	uint64_t ns = plat_time_ns(), sec = ns / 1000000000u, frac = ns % 1000000000u;
+	char buf[40];
+	unsigned n = 0, i;
+	char digits[20];
+	unsigned nd = 0;
+	do {
+		digits[nd++] = (char)('0' + sec % 10);
+		sec /= 10;
+	} while (sec);
+	buf[n++] = '[';
+	while (nd)
+		buf[n++] = digits[--nd];
+	buf[n++] = '.';
+	for (i = 0; i < 9; i++) {
+		buf[n + 8 - i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	n += 9;
+	buf[n++] = ']';
+	buf[n++] = ' ';
+	for (i = 0; i < n; i++)
+		putc_raw(buf[i]);
+}
+
 void plat_console_write(const char *s, size_t n)
 {
 	if (!uart)
 		return;
 	for (size_t i = 0; i < n; i++) {
+		if (line_start && a64_console_stamps)
+			put_stamp();
+		line_start = s[i] == '\n';
 		if (s[i] == '\n')
 			putc_raw('\r');
 		putc_raw(s[i]);
