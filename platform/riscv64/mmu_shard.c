@@ -34,8 +34,8 @@ static uint64_t leaf_bits(uint32_t attr)
 		b |= PTE_R;
 	if (attr & TESS_MAP_W)
 		b |= PTE_W;
-	if (attr & TESS_MAP_X)
-		b |= PTE_X;
+	if ((attr & TESS_MAP_X) && !(attr & TESS_MAP_DEVICE))
+		b |= PTE_X; /* device windows are never executable */
 	/* TESS_MAP_DEVICE needs no bit: without Svpbmt the physical memory
 	 * attributes of the device range already make it uncached I/O (§3.6). */
 	return b;

@@ -88,9 +88,11 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 		cpu->fence_gen = rv_load_gen;
 		rv_fence_i();
 	}
-	csr_write(satp, ctx->satp);
-	if (rv_asid_flush)
-		rv_sfence_all();
+	if (csr_read(satp) != ctx->satp) {
+		csr_write(satp, ctx->satp);
+		if (rv_asid_flush)
+			rv_sfence_all();
+	}
 	for (;;) {
 		rv_fp_enter(cpu, ctx);
 		/* Return to U-mode with SUM off: the kernel reaches shard memory
