@@ -3,6 +3,7 @@
  * CPU interface. QEMU virt runs the GIC with a single security state
  * (GICD_CTLR.DS=1), so GICD_CTLR bit 1 enables Group 1 and bit 4 is ARE. */
 #include <stdint.h>
+#include <tessera/limits.h>
 #include <arch/a64.h>
 
 #define GICD_CTLR	 0x0000
@@ -13,6 +14,8 @@
 #define GICD_IROUTER	 0x6000
 #define GICD_CTLR_RWP	 (1u << 31)
 #define GICR_WAKER	 0x0014
+#define GICR_TYPER	 0x0008
+#define GICR_TYPER_LAST	 (1ull << 4)
 #define GICR_SGI	 0x10000 /* SGI_base frame: 64 KiB after RD_base */
 #define GICR_IGROUPR0	 (GICR_SGI + 0x0080)
 #define GICR_ISENABLER0	 (GICR_SGI + 0x0100)
@@ -43,9 +46,26 @@ void a64_gic_init_dist(void)
 	dist_wait();
 }
 
+/* This core's redistributor: the frame whose GICR_TYPER.Affinity_Value
+ * ([63:32], IHI0069 12.11.37) is its MPIDR affinity; frames follow each
+ * other until one has GICR_TYPER.Last (bit 4). */
+static uint64_t find_rd(unsigned core)
+{
+	uint64_t rd = A64_GICR_PA;
+	for (unsigned i = 0; i < 4 * TESS_MAX_CORES; i++, rd += A64_GICR_STRIDE) {
+		volatile uint64_t *typer = a64_kva(rd + GICR_TYPER);
+		uint64_t t = *typer;
+		if ((t >> 32) == core)
+			return rd;
+		if (t & GICR_TYPER_LAST)
+			break;
+	}
+	return A64_GICR_PA + core * A64_GICR_STRIDE;
+}
+
 void a64_gic_init_cpu(unsigned core)
 {
-	uint64_t rd = A64_GICR_PA + core * A64_GICR_STRIDE;
+	uint64_t rd = find_rd(core);
 	*reg32(rd + GICR_WAKER) &= ~WAKER_SLEEP;
 	while (*reg32(rd + GICR_WAKER) & WAKER_ASLEEP)
 		;
