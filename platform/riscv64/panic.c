@@ -32,7 +32,7 @@ _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned l
 	put_reg("sepc", sepc);
 	rv_uart_putc(' ');
 	put_reg("stval", stval);
-	rv_uart_putc('\n');
+	rv_uart_puts("\r\n");
 	for (unsigned i = 1; i < 32; i++) {
 		if (i % 4 == 1)
 			rv_uart_puts("kern| ");
@@ -44,8 +44,8 @@ _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned l
 		rv_uart_puts(n);
 		rv_uart_putc('/');
 		put_reg(names[i], x[i]);
-		rv_uart_putc(i % 4 == 0 || i == 31 ? '\n' : ' ');
+		rv_uart_puts(i % 4 == 0 || i == 31 ? "\r\n" : " ");
 	}
-	rv_uart_puts("kern| panic: halting all harts\n");
+	rv_uart_puts("kern| panic: halting all harts\r\n");
 	plat_halt_all();
 }

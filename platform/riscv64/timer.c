@@ -28,6 +28,8 @@ void rv_timer_init(void)
 
 uint64_t plat_time_ns(void)
 {
+	if (!hz)
+		return 0; /* before rv_timer_init (the first console line) */
 	uint64_t d = rdtime() - boot_time;
 	return d / hz * NS_PER_S + d % hz * NS_PER_S / hz;
 }

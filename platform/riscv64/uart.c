@@ -1,6 +1,7 @@
 /* NS16550A console (QEMU virt uart0, 1-byte registers, reg-shift 0).
  * Register offsets and bits: TI PC16550D datasheet §8.2 (Table 2). The
  * kernel only transmits, by polling, so a panic can always print. */
+#include <stdbool.h>
 #include <kern/arch.h>
 #include <rv/plat.h>
 
@@ -12,6 +13,11 @@
 #define LSR_THRE 0x20
 
 static volatile uint8_t *uart;
+static bool line_start = true;
+/* TESS_CONSOLE_STAMPS (CMakeLists.txt, `tessera build --stamps`): prefix
+ * every console line with the boot time "[s.nnnnnnnnn] " for
+ * bench/qemu_figures.py, in the same format as aarch64. */
+static const bool stamps = RV_CONSOLE_STAMPS;
 
 void rv_uart_init(uint64_t pa)
 {
@@ -36,9 +42,34 @@ void rv_uart_puts(const char *s)
 		rv_uart_putc(*s++);
 }
 
+static void put_stamp(void)
+{
+	uint64_t ns = plat_time_ns(), sec = ns / 1000000000u, frac = ns % 1000000000u;
+	char digits[20];
+	unsigned nd = 0;
+	do {
+		digits[nd++] = (char)('0' + sec % 10);
+		sec /= 10;
+	} while (sec);
+	rv_uart_putc('[');
+	while (nd)
+		rv_uart_putc(digits[--nd]);
+	rv_uart_putc('.');
+	for (uint64_t div = 100000000; div; div /= 10)
+		rv_uart_putc((char)('0' + frac / div % 10));
+	rv_uart_putc(']');
+	rv_uart_putc(' ');
+}
+
+/* Lines end "\r\n" on the wire, like aarch64 (the harness strips both). */
 void plat_console_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (line_start && stamps)
+			put_stamp();
+		line_start = s[i] == '\n';
+		if (s[i] == '\n')
+			rv_uart_putc('\r');
 		rv_uart_putc(s[i]);
 	}
 }
