@@ -10,7 +10,7 @@ import tty
 
 import pytest
 
-from conftest import FILTER, KEY, MANIFEST_HASH, ROOT
+from reload_fixture import FILTER, KEY, MANIFEST_HASH, ROOT
 from tessera import reload_proto as rp
 
 PAYLOAD = bytes((i * 7) & 0xFF for i in range(2500))

@@ -4,6 +4,8 @@ import struct
 
 import pytest
 
+import reload_fixture  # noqa: F401  (puts codegen/ on sys.path)
+
 from tessera import reload_link as rl
 from tessera import reload_proto as rp
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FILTER, KEY, MANIFEST_HASH, SINK
+from reload_fixture import FILTER, KEY, MANIFEST_HASH, SINK
 from tessera import reload_proto as rp
 
 
