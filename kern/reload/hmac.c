@@ -1,32 +1,36 @@
-/* HMAC-SHA-256 written from RFC 2104 (section 2) with the SHA-256 of
- * sha256.c; tested against RFC 4231's vectors in tests/reload. */
+/* HMAC-SHA-256 written from RFC 2104 (section 2) on the image loader's
+ * SHA-256 (kern/image/sha256.c, FIPS 180-4); tested against RFC 4231's
+ * vectors in tests/reload. */
 #include "rl.h"
-#include "sha256.h"
+#include "../image/sha256.h"
+
+#define SHA256_BLOCK 64
+#define SHA256_LEN   32
 
 void rl_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t out[32])
 {
 	uint8_t k[SHA256_BLOCK] = {0}, pad[SHA256_BLOCK], inner[SHA256_LEN];
-	struct sha256_ctx c;
+	struct sha256 c;
 
 	/* RFC 2104 2: keys longer than the block are hashed first. */
 	if (keylen > SHA256_BLOCK)
-		rl_sha256(key, keylen, k);
+		sha256(key, keylen, k);
 	else
 		rl_memcpy(k, key, keylen);
 
 	for (int i = 0; i < SHA256_BLOCK; i++)
 		pad[i] = k[i] ^ 0x36; /* ipad */
-	rl_sha256_init(&c);
-	rl_sha256_update(&c, pad, sizeof pad);
-	rl_sha256_update(&c, msg, len);
-	rl_sha256_final(&c, inner);
+	sha256_init(&c);
+	sha256_update(&c, pad, sizeof pad);
+	sha256_update(&c, msg, len);
+	sha256_final(&c, inner);
 
 	for (int i = 0; i < SHA256_BLOCK; i++)
 		pad[i] = k[i] ^ 0x5c; /* opad */
-	rl_sha256_init(&c);
-	rl_sha256_update(&c, pad, sizeof pad);
-	rl_sha256_update(&c, inner, sizeof inner);
-	rl_sha256_final(&c, out);
+	sha256_init(&c);
+	sha256_update(&c, pad, sizeof pad);
+	sha256_update(&c, inner, sizeof inner);
+	sha256_final(&c, out);
 }
 
 /* Time independent of where the first difference is, so a forger cannot

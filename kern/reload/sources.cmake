@@ -1,6 +1,8 @@
 # The files of kern/reload/, for whoever links them: the kernel build
 # (`include()` this and add ${TESS_RELOAD_SOURCES}) and tests/reload.
-# sha256.c is a stand-in until kern/image/ provides the shared SHA-256.
+# kern/reload also needs the SHA-256 of kern/image/ (TESS_RELOAD_SHA256):
+# target kernels already link it through tess_plat_common (cmake/target.cmake);
+# a build without that (simulator, host tests) adds it as well.
 set(TESS_RELOAD_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(TESS_RELOAD_SOURCES
   ${TESS_RELOAD_DIR}/cobs.c
@@ -8,6 +10,6 @@ set(TESS_RELOAD_SOURCES
   ${TESS_RELOAD_DIR}/frame.c
   ${TESS_RELOAD_DIR}/hmac.c
   ${TESS_RELOAD_DIR}/proto.c
-  ${TESS_RELOAD_DIR}/sha256.c
   ${TESS_RELOAD_DIR}/text.c
   ${TESS_RELOAD_DIR}/verify.c)
+set(TESS_RELOAD_SHA256 ${TESS_RELOAD_DIR}/../image/sha256.c)

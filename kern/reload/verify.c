@@ -9,7 +9,7 @@
  * (so nothing the MAC does not cover is trusted past this point), then the
  * payload hash. Each refusal has its own reason text. */
 #include "rl.h"
-#include "sha256.h"
+#include "../image/sha256.h"
 
 const struct tess_shard_cfg *rl_shard_by_name(const struct tess_system_cfg *sys, const char *name)
 {
@@ -35,7 +35,7 @@ int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keyl
 	      size_t len, const char *want, struct verdict *v)
 {
 	char name[PKG_NAME];
-	uint8_t digest[SHA256_LEN];
+	uint8_t digest[32];
 
 	v->cfg = 0, v->payload = 0, v->len = 0, v->version = 0, v->reason[0] = 0;
 	if (len < PKG_OVERHEAD)
@@ -69,8 +69,8 @@ int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keyl
 	rl_hmac_sha256(key, keylen, pkg, PKG_HDR + size, digest);
 	if (!rl_ct_equal(digest, pkg + PKG_HDR + size, PKG_MAC))
 		return refuse(v, "bad signature", "", "");
-	rl_sha256(pkg + PKG_HDR, size, digest);
-	if (!rl_ct_equal(digest, pkg + PKG_SHA_AT, SHA256_LEN))
+	sha256(pkg + PKG_HDR, size, digest);
+	if (!rl_ct_equal(digest, pkg + PKG_SHA_AT, 32))
 		return refuse(v, "sha-256 mismatch", "", "");
 
 	v->cfg = cfg;

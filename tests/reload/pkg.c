@@ -14,7 +14,7 @@ size_t t_make_pkg(uint8_t *out, const char *name, const uint8_t hash[32], uint64
 	rl_put_le64(out + PKG_OFF_AT, PKG_HDR);
 	rl_put_le64(out + PKG_SIZE_AT, n);
 	rl_put_le64(out + PKG_PA_AT, pa);
-	rl_sha256(payload, n, out + PKG_SHA_AT);
+	sha256(payload, n, out + PKG_SHA_AT);
 	memcpy(out + PKG_MHASH_AT, hash, 32);
 	rl_put_le64(out + PKG_VA_AT, va);
 	rl_put_le64(out + PKG_VERSION_AT, version);

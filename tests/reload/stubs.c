@@ -77,7 +77,7 @@ void kern_reload_tx(const void *buf, size_t n)
 
 int kern_reload_apply(const struct tess_shard_cfg *cfg, const void *payload, size_t len, uint64_t version)
 {
-	rl_sha256(payload, len, t_apply_sha);
+	sha256(payload, len, t_apply_sha);
 	t_apply_calls++;
 	t_apply_cfg = cfg, t_apply_len = len, t_apply_version = version;
 	return t_apply_rc;

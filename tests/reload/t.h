@@ -9,7 +9,7 @@
 #include <string.h>
 #include <kern/reload.h>
 #include "rl.h"
-#include "sha256.h"
+#include "sha256.h" /* kern/image/ */
 
 extern int t_failures;
 #define CHECK(c)                                                                                             \

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	if (n >= PKG_OVERHEAD) {
 		uint64_t size = rl_le64(pkg + PKG_SIZE_AT);
 		if ((mode & 1) && size <= n - PKG_OVERHEAD)
-			rl_sha256(pkg + PKG_HDR, size, pkg + PKG_SHA_AT);
+			sha256(pkg + PKG_HDR, size, pkg + PKG_SHA_AT);
 		if (mode & 2)
 			rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	}
