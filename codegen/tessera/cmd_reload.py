@@ -28,8 +28,9 @@ def add_parser(sub):
     p.add_argument("--shard", metavar="NAME", required=True, help="the shard to replace")
     p.add_argument("--manifest", metavar="M", default="manifest.yaml", help="manifest (default: manifest.yaml)")
     p.add_argument("--arch", metavar="ARCH", default="aarch64", help="target architecture (default: aarch64)")
-    p.add_argument("--layout", metavar="FILE", help="layout.json of the running system (instead of planning)")
-    p.add_argument("--key", metavar="FILE", help="device key (default: out/<system>.key)")
+    p.add_argument("--layout", metavar="FILE", help="layout.json of the running system (default: OUT/layout.json)")
+    p.add_argument("--out", metavar="DIR", default="out", help="build output directory (default: out)")
+    p.add_argument("--key", metavar="FILE", help="device key (default: OUT/<system>.key)")
     p.add_argument("--image-version", metavar="N", type=int, help="version id (default: UNIX time)")
     p.add_argument("--baud", type=int, default=115200, help="baud rate (default 115200)")
     p.add_argument("--ack-timeout", metavar="S", type=float, default=1.0, help="seconds per frame (default 1)")
@@ -95,24 +96,32 @@ class Console:
 
 
 def _package(args):
-    layout = None
+    if args.image:
+        with open(args.image, "rb") as f:
+            if rp.is_package(f.read(4)):
+                return reload_image.package_for(args.image, args.shard, None, None)
+    image = args.image
+    built = os.path.join(args.out, "layout.json")
     if args.layout:
         layout = reload_image.read_layout(args.layout)
-    if args.image is None:
-        raise TesseraError("rebuilding shard '%s' from %s needs `tessera build`, which is not available yet: "
-                           "pass IMAGE (a package, a Tessera image or the shard's ELF)" % (args.shard, args.manifest))
-    with open(args.image, "rb") as f:
-        head = f.read(4)
-    if rp.is_package(head):
-        return reload_image.package_for(args.image, args.shard, None, None)
-    if layout is None:
-        layout = reload_image.layout_from_manifest(args.manifest, args.arch)
-    key_path = args.key or reload_image.default_key_path(layout["name"])
+    elif image:
+        if not os.path.isfile(built):
+            raise TesseraError("signing %s needs the running system's layout: %s (from `tessera build`) "
+                               "is missing; pass --layout FILE" % (image, built))
+        layout = reload_image.read_layout(built)
+    else:
+        layout, elfs = reload_image.rebuild(args.manifest, args.arch, args.out)
+        if args.shard not in elfs:
+            raise TesseraError("shard '%s' is not in %s (shards: %s)" % (args.shard, args.manifest, ", ".join(elfs)))
+        image = elfs[args.shard]
+    if image is None:
+        raise TesseraError("IMAGE is required with --layout")
+    key_path = args.key or reload_image.default_key_path(args.out, layout["name"])
     try:
         key = rp.load_key(key_path)
     except rp.ProtoError as e:
-        raise TesseraError("%s (the build writes the device key; pass --key)" % e)
-    return reload_image.package_for(args.image, args.shard, layout, key, args.image_version)
+        raise TesseraError("%s (`tessera build` writes the device key; or pass --key)" % e)
+    return reload_image.package_for(image, args.shard, layout, key, args.image_version)
 
 
 def _open(url, baud):

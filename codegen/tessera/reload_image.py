@@ -10,15 +10,38 @@ import time
 from tessera import reload_proto as rp
 from tessera.errors import TesseraError
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
 def _num(v):
     return int(v, 0) if isinstance(v, str) else int(v)
 
 
+def _hash(v):
+    return bytes(v) if isinstance(v, (bytes, bytearray)) else bytes.fromhex(v)
+
+
+def layout_from_dict(d):
+    """{name, manifest_hash (bytes), shards: {name: {mem_pa, mem_va, mem_size}}}
+    from a parsed layout.json (through codegen's layout_view when present)."""
+    sysd = d.get("system", d)
+    src = sysd
+    try:
+        from tessera import layout_view
+        src = layout_view.info(d)
+    except ImportError:
+        pass
+    try:
+        shards = src.get("shards", d.get("shards"))
+        items = shards.items() if isinstance(shards, dict) else [(s["name"], s) for s in shards]
+        out = {}
+        for name, s in items:
+            mem = s.get("mem", s)
+            out[name] = {k: _num(mem[k] if k in mem else mem[k[4:]]) for k in ("mem_pa", "mem_va", "mem_size")}
+        return {"name": str(src.get("name") or sysd.get("name") or ""), "manifest_hash": _hash(
+            src.get("manifest_hash", sysd.get("manifest_hash"))), "shards": out}
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise TesseraError("not a layout this tool understands (%s: %s)" % (type(e).__name__, e))
+
+
 def read_layout(path):
-    """{name, manifest_hash (bytes), shards: {name: {mem_pa, mem_va, mem_size}}} from layout.json."""
     try:
         with open(path) as f:
             d = json.load(f)
@@ -26,38 +49,31 @@ def read_layout(path):
         raise TesseraError("cannot read %s: %s" % (path, e.strerror))
     except ValueError as e:
         raise TesseraError("%s is not valid JSON: %s" % (path, e))
-    sysd = d.get("system", d)
     try:
-        mhash = bytes.fromhex(sysd["manifest_hash"])
-        shards = sysd.get("shards", d.get("shards"))
-        items = shards.items() if isinstance(shards, dict) else [(s["name"], s) for s in shards]
-        out = {}
-        for name, s in items:
-            mem = s.get("mem", s)
-            out[name] = {k: _num(mem.get(k, mem.get(k[4:]))) for k in ("mem_pa", "mem_va", "mem_size")}
-        return {"name": sysd.get("name", ""), "manifest_hash": mhash, "shards": out}
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise TesseraError("%s: not a layout this tool understands (%s)" % (path, e))
+        return layout_from_dict(d)
+    except TesseraError as e:
+        raise TesseraError("%s: %s" % (path, e))
 
 
-def layout_from_manifest(manifest, arch):
-    """Plan the manifest as `tessera gen` does and read the layout it writes."""
-    if not os.path.isfile(manifest):
-        raise TesseraError("%s: no such file" % manifest)
+def rebuild(manifest, arch, out):
+    """`tessera build` the manifest for `arch` into `out`; returns (layout,
+    {shard: elf path})."""
     try:
-        from tessera import gen, pipeline
+        from tessera import cmd_build
     except ImportError:
-        raise TesseraError("planning a manifest needs `tessera gen`, which is not available yet; "
-                           "pass --layout gen/layout.json")
-    import tempfile
-    with tempfile.TemporaryDirectory() as tmp:
-        plan = pipeline.load_and_plan(manifest)
-        gen.generate(plan, tmp)
-        return read_layout(os.path.join(tmp, "layout.json"))
+        raise TesseraError("rebuilding needs `tessera build`, which is not available yet: pass IMAGE")
+    try:
+        res = cmd_build.build(manifest, arch, out)
+    except ImportError as e:  # a codegen part that has not landed yet
+        raise TesseraError("rebuilding needs `tessera build`, which cannot run yet (%s): pass IMAGE" % e)
+    layout = layout_from_dict(res["layout"])
+    layout["name"] = layout["name"] or res["name"]
+    return layout, {s["name"]: s["elf"] for s in res["shards"]}
 
 
-def default_key_path(system_name):
-    return os.path.join(ROOT, "out", "%s.key" % system_name)
+def default_key_path(out, system_name):
+    """Where `tessera build` keeps the device key: OUT/<system>.key."""
+    return os.path.join(out, "%s.key" % system_name)
 
 
 def _shard_payload(path, data, shard, place):

@@ -140,3 +140,22 @@ def test_user_errors_are_one_line(files):
                         "--key", str(files / "nokey"), str(files / "filter.bin")], capture_output=True)
     assert r.returncode == 1 and "cannot read reload key" in r.stderr.decode()
     assert b"Traceback" not in r.stderr
+
+
+def test_layout_defaults_to_the_build_output(files):
+    t = os.path.join(ROOT, "tessera")
+    r = subprocess.run([t, "reload", "--shard", "filter", "--out", str(files / "nobuild"), str(files / "filter.bin"),
+                        "-o", str(files / "x.tpk")], capture_output=True)
+    assert r.returncode == 1
+    assert r.stderr.decode() == ("tessera: error: signing %s needs the running system's layout: %s (from `tessera "
+                                 "build`) is missing; pass --layout FILE\n"
+                                 % (files / "filter.bin", files / "nobuild" / "layout.json"))
+    # OUT/layout.json and OUT/<system>.key, as `tessera build -o OUT` leaves them.
+    os.rename(files / "layout.json", files / "out_layout.json")
+    (files / "b").mkdir()
+    os.rename(files / "out_layout.json", files / "b" / "layout.json")
+    (files / "b" / "reloadtest.key").write_text(KEY.hex() + "\n")
+    r = subprocess.run([t, "reload", "--shard", "filter", "--out", str(files / "b"), "--image-version", "5",
+                        str(files / "filter.bin"), "-o", str(files / "x.tpk")], capture_output=True)
+    assert r.returncode == 0, r.stderr
+    assert (files / "x.tpk").read_bytes() == pkg()
