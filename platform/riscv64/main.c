@@ -42,6 +42,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	if (rv_dtb_parse(dtb_pa, ncores) < 0 || rv_plat_image_check() < 0 || rv_plic_init() < 0)
 		goto refuse;
 	rv_timer_init();
+	rv_channels_format();
 	if (kern_boot() < 0)
 		plat_halt_all();
 	for (unsigned c = 0; c < ncores; c++)

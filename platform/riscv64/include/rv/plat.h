@@ -70,8 +70,9 @@ uint32_t rv_plic_claim_mask(unsigned core);
 /* trap.c */
 _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned long sepc,
 			     unsigned long stval);
-/* image part lookup and verification (image.c) */
+/* load.c: image verification; rings.c: channel ring headers */
 int rv_plat_image_check(void);
+void rv_channels_format(void);
 /* smp.c */
 void rv_cpu_setup(unsigned core, unsigned long hartid);
 _Noreturn void rv_cpu_go(unsigned core);
