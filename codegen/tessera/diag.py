@@ -1,0 +1,42 @@
+"""Diagnostics: `file:line:col: error|warning: message`, collected per run."""
+import difflib
+
+
+class Diags:
+    def __init__(self):
+        self.items = []  # (file, line, col, severity, message)
+
+    def add(self, sev, file, pos, msg):
+        line, col = pos
+        self.items.append((str(file), line, col, sev, msg))
+
+    def error(self, file, pos, msg):
+        self.add("error", file, pos, msg)
+
+    def warning(self, file, pos, msg):
+        self.add("warning", file, pos, msg)
+
+    @property
+    def errors(self):
+        return [d for d in self.items if d[3] == "error"]
+
+    @property
+    def warnings(self):
+        return [d for d in self.items if d[3] == "warning"]
+
+    def formatted(self, sev=None):
+        seen = set()
+        out = []
+        for f, line, col, s, msg in sorted(self.items, key=lambda d: (d[0], d[1], d[2])):
+            if sev and s != sev:
+                continue
+            text = "%s:%d:%d: %s: %s" % (f, line, col, s, msg)
+            if text not in seen:
+                seen.add(text)
+                out.append(text)
+        return out
+
+
+def did_you_mean(word, choices):
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return " (did you mean '%s'?)" % close[0] if close else ""
