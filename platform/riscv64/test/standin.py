@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Stand-in for `tessera build --arch riscv64` while codegen has no riscv64
 board yet: hand-plans a fixed manifest (the pipeline gen -> filter -> sink
-on cores 0-2, fault shards on core 3, like tests/qemu/manifests/faults-*),
+on cores 0-2, fault shards on core 3, like tests/qemu/manifests/faults-*,
+plus test/goldfish_alarm with the RTC's MMIO window and IRQ for the PLIC),
 writes a gen/ directory, builds it with CMake/Ninja and packs the image
 with codegen/tessera/image.py.
 
@@ -35,6 +36,9 @@ SHARDS = [  # name, example dir, core, extra
     ("mmio", "fault_mmio", 3, {}),
     ("exec", "fault_exec", 3, {}),
     ("kwrite", "fault_kwrite", 3, {}),
+    # PLIC routing: the Goldfish RTC's MMIO window and IRQ 11, on core 1.
+    ("rtc", os.path.join(os.path.dirname(os.path.abspath(__file__)), "goldfish_alarm"), 1,
+     {"mmio": (0x101000, 0x1000), "irq": 11}),
 ]
 CHANNELS = [("gen", "filter", 256, 64), ("filter", "sink", 256, 64)]
 MEM = 64 * K
@@ -54,7 +58,7 @@ def plan():
         s["ctrl_pa"], s["ctrl_va"] = pa + MEM, va + MEM + 4096
         s["pt_pa"], s["pt_size"] = pa + MEM + 4096, 8 * 4096
         pa += MEM + 4096 + s["pt_size"]
-        va += MEM + 2 * 4096 + 4096
+        va += MEM + 4 * 4096
         shards.append(s)
     chans = []
     for c, (a, b, slots, size) in enumerate(CHANNELS):
@@ -79,6 +83,9 @@ def maps_of(s, chans):
     for c, _ in s["ends"]:
         ch = chans[c]
         m.append((ch["va"], ch["pa"], ch["size"], "TESS_MAP_R | TESS_MAP_W", "CHANNEL"))
+    if "mmio" in s["extra"]:
+        pa, size = s["extra"]["mmio"]
+        m.append((s["ctrl_va"] + 2 * 4096, pa, size, "TESS_MAP_R | TESS_MAP_W | TESS_MAP_DEVICE", "MMIO"))
     return m
 
 
@@ -92,6 +99,8 @@ def write_gen(gdir, shards, chans, mhash):
         for va, pa, size, attr, kind in maps_of(s, chans):
             c.append("\t{0x%xull, 0x%xull, 0x%x, %s, TESS_MAP_KIND_%s}," % (va, pa, size, attr, kind))
         c.append("};")
+        c.append("static const struct tess_irq_grant irqs_%s[] = {{%d, %d, {0}}};" % (
+            n, s["extra"].get("irq", 0), len(s["ends"])))
         c.append("static const struct tess_chan_end ends_%s[] = {%s};" % (
             n, ", ".join("{%d, %d, 0}" % e for e in s["ends"]) or "{0, 0, 0}"))
     c.append("static const struct tess_chan_cfg channels[] = {")
@@ -113,10 +122,10 @@ def write_gen(gdir, shards, chans, mhash):
                  " .entry = 0x%xull, .stack_top = 0x%xull, .ctrl_pa = 0x%xull, .ctrl_va = 0x%xull,"
                  " .pt_pa = 0x%xull, .pt_size = 0x%x, .watchdog_ns = %d, .on_hang = TESS_POLICY_RESTART,"
                  " .on_fault = TESS_POLICY_RESTART, .restart_max = 100, .restart_window_ns = 1000000000ull,"
-                 " .maps = maps_%s, .nmaps = %d, .nends = %d, .ends = ends_%s}," % (
+                 " .maps = maps_%s, .nmaps = %d, .nends = %d, .ends = ends_%s, .irqs = irqs_%s, .nirqs = %d}," % (
                      n, s["id"], s["core"], s["mem_pa"], s["mem_va"], MEM, s["mem_va"], s["mem_va"] + MEM,
                      s["ctrl_pa"], s["ctrl_va"], s["pt_pa"], s["pt_size"], s["extra"].get("watchdog_ns", 500000000),
-                     n, len(maps_of(s, chans)), len(s["ends"]), n))
+                     n, len(maps_of(s, chans)), len(s["ends"]), n, n, 1 if "irq" in s["extra"] else 0))
     c.append("};")
     c.append("const struct tess_system_cfg tess_system = {.name = \"standin-riscv64\", .manifest_hash = {%s},"
              " .tick_ns = 1000000, .kernel_pa = 0x%x, .kernel_size = 0x%x, .console_pa = 0x10000000,"
@@ -140,12 +149,15 @@ def write_gen(gdir, shards, chans, mhash):
             ch = chans[c_id]
             ends.append('{"%s", 0x%xull, %d, %d, %d, %d, {0}}' % (ch["name"], ch["va"], ch["slots"],
                                                                  ch["slot_size"], role, len(ends)))
+        maps = ["{0x%xull, 0x%xull, 0x%x, %s, TESS_MAP_KIND_%s}" % m for m in maps_of(s, chans)]
         open(d + "/shard_cfg.c", "w").write(
             "#include <tessera/shard_info.h>\n"
             "static const struct tess_end_info ends[] = {%s};\n"
-            "const struct tess_shard_info tess_self = {.name = \"%s\", .id = %d, .nends = %d,"
-            " .ctrl_va = 0x%xull, .ends = ends};\n" % (", ".join(ends) or "{0}", s["name"], s["id"],
-                                                     len(s["ends"]), s["ctrl_va"]))
+            "static const struct tess_map maps[] = {%s};\n"
+            "const struct tess_shard_info tess_self = {.name = \"%s\", .id = %d, .nends = %d, .nmaps = %d,"
+            " .ctrl_va = 0x%xull, .ends = ends, .maps = maps};\n" % (
+                ", ".join(ends) or "{0}", ", ".join(maps), s["name"], s["id"], len(s["ends"]), len(maps),
+                s["ctrl_va"]))
         open(d + "/shard.ld", "w").write(
             "ENTRY(_tess_start)\nSECTIONS {\n  . = 0x%x;\n"
             "  .text : { KEEP(*(.text.start)) *(.text .text.*) }\n"
