@@ -47,6 +47,7 @@ class Progress:
 
     def __init__(self, stream, tty):
         self.stream, self.tty, self.t0, self.shown, self.quarter = stream, tty, time.monotonic(), False, -1
+        self.drawn = 0.0
 
     def line(self, done, total):
         dt = max(time.monotonic() - self.t0, 1e-6)
@@ -58,6 +59,10 @@ class Progress:
 
     def update(self, done, total):
         if self.tty:
+            now = time.monotonic()
+            if done < total and now - self.drawn < 0.1:
+                return  # at most 10 redraws a second
+            self.drawn = now
             self.stream.write("\r\033[K" + self.line(done, total))
             self.shown = True
         elif total and 4 * done // total != self.quarter:
@@ -171,7 +176,7 @@ def run(args):
         return EXIT_TRANSFER
     progress.clear()
     console.flush()
-    resent = " (%d frames resent)" % link.resends if link.resends else ""
+    resent = " (%d frame%s resent)" % (link.resends, "s"[:link.resends != 1]) if link.resends else ""
     if out.accepted:
         print("reload| accepted: shard '%s' now runs version %d%s" % (args.shard, out.version, resent))
         return 0

@@ -91,7 +91,7 @@ def test_one_fault_costs_one_resend(driver, files, fault):
     code, out, err, derr = reload(driver, ["--shard", "filter", "--ack-timeout", "0.5", str(files / "ok.tpk")],
                                   fault)
     assert code == 0, err
-    assert out.endswith("reload| accepted: shard 'filter' now runs version 5 (1 frames resent)\n")
+    assert out.endswith("reload| accepted: shard 'filter' now runs version 5 (1 frame resent)\n")
     assert derr == APPLIED  # applied once, with the right bytes
 
 
