@@ -22,6 +22,23 @@ static void probe_asid(void)
 	rv_asid_flush = asids <= tess_system.nshards;
 }
 
+/* The SBI extensions the platform relies on (SBI v1.0.0 §4.4 probe). */
+static int sbi_check(unsigned ncores)
+{
+	static const struct {
+		long eid;
+		const char *name;
+	} need[] = {{SBI_EXT_TIME, "TIME"}, {SBI_EXT_IPI, "IPI"}, {SBI_EXT_HSM, "HSM"}};
+	int bad = 0;
+	for (unsigned i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		if ((need[i].eid != SBI_EXT_HSM || ncores > 1) && !sbi_probe(need[i].eid)) {
+			kern_log("riscv: the SBI firmware lacks the %s extension", need[i].name);
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
 /* OpenSBI picks the boot hart by lottery, so it may be any hart. It runs
  * kern_boot as core `hartid` (or as core 0 if the manifest does not use its
  * hart), starts every other core's hart, and then either becomes its own
@@ -39,7 +56,8 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	kern_log("riscv64: %s, kernel at 0x%lx, dtb at 0x%lx, boot hart %lu, %u cores", tess_system.name,
 		 (unsigned long)rv_kpa(_start), (unsigned long)dtb_pa, hartid, ncores);
 	probe_asid();
-	if (rv_dtb_parse(dtb_pa, ncores) < 0 || rv_plat_image_check() < 0 || rv_plic_init() < 0)
+	if (sbi_check(ncores) < 0 || rv_dtb_parse(dtb_pa, ncores) < 0 || rv_plat_image_check() < 0 ||
+	    rv_plic_init() < 0)
 		goto refuse;
 	rv_timer_init();
 	rv_channels_format();

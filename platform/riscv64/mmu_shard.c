@@ -41,6 +41,7 @@ static uint64_t leaf_bits(uint32_t attr)
 	return b;
 }
 
+/* 0; -1: pool exhausted; -2: the page is mapped already. */
 static int map_page(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, uint64_t bits)
 {
 	uint64_t *t = root;
@@ -52,13 +53,13 @@ static int map_page(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, ui
 				return -1;
 			*e = pte_make(rv_kpa(n), PTE_V);
 		} else if (*e & (PTE_R | PTE_W | PTE_X)) {
-			return -1; /* a leaf already covers it */
+			return -2; /* a leaf already covers it */
 		}
 		t = rv_kva(pte_pa(*e));
 	}
 	uint64_t *leaf = &t[sv39_index(va, 0)];
 	if (*leaf & PTE_V)
-		return -1; /* two maps overlap */
+		return -2; /* two maps overlap */
 	*leaf = pte_make(pa, bits);
 	return 0;
 }
@@ -66,27 +67,37 @@ static int map_page(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, ui
 int arch_aspace_build(const struct tess_shard_cfg *cfg)
 {
 	struct pool p = {cfg->pt_pa, cfg->pt_pa + cfg->pt_size};
-	uint64_t *root = pool_alloc(&p);
-	if (!root || cfg->id >= TESS_MAX_SHARDS)
+	uint64_t *root = cfg->id < TESS_MAX_SHARDS ? pool_alloc(&p) : 0;
+	if (!root) {
+		kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
+			 (unsigned long)cfg->pt_size);
 		return -1;
+	}
 	for (unsigned i = 256; i < 512; i++)
 		root[i] = rv_kernel_root[i];
-	for (unsigned m = 0; m < cfg->nmaps; m++) {
-		const struct tess_map *map = &cfg->maps[m];
-		if ((map->attr & TESS_MAP_W) && (map->attr & TESS_MAP_X)) {
-			kern_log("riscv: shard %s map %u is W+X, refused", cfg->name, m);
+	for (unsigned i = 0; i < cfg->nmaps; i++) {
+		const struct tess_map *m = &cfg->maps[i];
+		if ((m->attr & TESS_MAP_W) && (m->attr & TESS_MAP_X)) {
+			kern_log("mmu: shard %s: map %u at 0x%lx is writable and executable: refused",
+				 cfg->name, i, (unsigned long)m->va);
 			return -1;
 		}
-		if (map->va + map->size > SV39_USER_TOP || map->va + map->size < map->va) {
-			kern_log("riscv: shard %s map %u at %lx is outside Sv39's lower half", cfg->name, m,
-				 (unsigned long)map->va);
+		if ((m->va | m->pa | m->size) & (TESS_PAGE_SIZE - 1) || m->va + m->size > SV39_USER_TOP ||
+		    m->va + m->size < m->va) {
+			kern_log("mmu: shard %s: map %u at 0x%lx is unaligned or outside Sv39's lower half",
+				 cfg->name, i, (unsigned long)m->va);
 			return -1;
 		}
-		for (uint64_t off = 0; off < map->size; off += TESS_PAGE_SIZE) {
-			if (map_page(&p, root, map->va + off, map->pa + off, leaf_bits(map->attr)) < 0) {
-				kern_log("riscv: shard %s: page-table pool of %lu bytes too small or maps "
-					 "overlap",
+		for (uint64_t off = 0; off < m->size; off += TESS_PAGE_SIZE) {
+			int r = map_page(&p, root, m->va + off, m->pa + off, leaf_bits(m->attr));
+			if (r == -1) {
+				kern_log("mmu: shard %s: page-table pool of %lu bytes is too small",
 					 cfg->name, (unsigned long)cfg->pt_size);
+				return -1;
+			}
+			if (r == -2) {
+				kern_log("mmu: shard %s: map %u at 0x%lx overlaps another map", cfg->name, i,
+					 (unsigned long)(m->va + off));
 				return -1;
 			}
 		}
