@@ -132,7 +132,9 @@ secondary_high_addr:
 	.globl rv_boot_pt
 rv_boot_pt:
 	.space	4096
-	.balign 16
+	/* Page aligned: mmu_kernel.c unmaps the lowest page of each core's
+	 * stack as a guard. */
+	.balign 4096
 	.globl rv_stacks
 rv_stacks:
 	.space	RV_STACK_SIZE * TESS_MAX_CORES

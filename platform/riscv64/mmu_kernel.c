@@ -11,6 +11,7 @@
 #define KERNEL_L0_TABLES 2 /* the kernel image may straddle two megapages */
 
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+extern char rv_stacks[];
 
 uint64_t rv_kernel_root[512] __attribute__((aligned(4096)));
 static uint64_t kernel_l1[512] __attribute__((aligned(4096)));
@@ -19,6 +20,10 @@ static uint64_t kernel_l0[KERNEL_L0_TABLES][512] __attribute__((aligned(4096)));
 static uint64_t kernel_page_bits(uint64_t kva)
 {
 	const uint64_t k = PTE_V | PTE_G | PTE_A | PTE_D;
+	uint64_t st = (uint64_t)rv_stacks;
+	/* Guard page at the bottom of every core's kernel stack. */
+	if (kva >= st && kva < st + RV_STACK_SIZE * TESS_MAX_CORES && (kva - st) % RV_STACK_SIZE < 4096)
+		return 0;
 	if (kva >= (uint64_t)__kernel_start && kva < (uint64_t)__text_end)
 		return k | PTE_R | PTE_X;
 	if (kva >= (uint64_t)__text_end && kva < (uint64_t)__rodata_end)

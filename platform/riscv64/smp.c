@@ -12,6 +12,9 @@
 extern char rv_secondary_entry[];
 
 struct rv_cpu rv_cpus[TESS_MAX_CORES];
+/* rv_kernel_trap runs on these, so even a kernel stack overflow (into the
+ * unmapped guard page below each stack, mmu_kernel.c) gets its dump. */
+static uint8_t panic_stacks[TESS_MAX_CORES][4096] __attribute__((aligned(16)));
 volatile bool rv_halting;
 volatile uint64_t rv_load_gen = 1;
 static volatile bool started[TESS_MAX_CORES];
@@ -72,6 +75,7 @@ void rv_cpu_setup(unsigned core, unsigned long hartid)
 	struct rv_cpu *cpu = &rv_cpus[core];
 	cpu->core = core;
 	cpu->hartid = hartid;
+	cpu->panic_sp = (uint64_t)(uintptr_t)(panic_stacks[core] + sizeof(panic_stacks[core]));
 	__asm__ volatile("mv tp, %0" ::"r"(cpu));
 	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SUM);
 	csr_write(scounteren, SCOUNTEREN_TM);

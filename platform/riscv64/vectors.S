@@ -135,6 +135,11 @@ rv_user_trap:
 	.globl rv_kernel_trap
 	.balign 4
 rv_kernel_trap:
+	/* Switch to this core's panic stack (tp -> struct rv_cpu, whose
+	 * first field is panic_sp): the trap may be a kernel stack overflow.
+	 * sscratch is free in S-mode (it only matters while a shard runs). */
+	csrw	sscratch, sp
+	ld	sp, 0(tp)
 	addi	sp, sp, -(32 * 8)
 	sd	x1, 8(sp)
 	sd	x3, 24(sp)
@@ -166,7 +171,7 @@ rv_kernel_trap:
 	sd	x29, 232(sp)
 	sd	x30, 240(sp)
 	sd	x31, 248(sp)
-	addi	t0, sp, 32 * 8
+	csrr	t0, sscratch
 	sd	t0, 16(sp)		/* x2 = sp before the trap */
 	mv	a0, sp
 	csrr	a1, scause

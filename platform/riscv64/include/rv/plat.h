@@ -9,6 +9,8 @@
 
 /* Per-core state; tp points at the running core's entry in kernel mode. */
 struct rv_cpu {
+	/* First: vectors.S loads it at offset 0 (RV_CPU_PANIC_SP). */
+	uint64_t panic_sp; /* top of this core's panic stack */
 	unsigned core;
 	unsigned long hartid;
 	uint64_t next_tick; /* time CSR value of the next tick */
