@@ -1,0 +1,363 @@
+#!/usr/bin/python3
+"""Derive manifest/boards/qemu-*.yaml from QEMU itself.
+
+aarch64 and riscv64 virt: QEMU dumps the device tree it would hand a guest
+(`-machine ...,dumpdtb=FILE`); we read it with libfdt: CPUs, RAM (memory
+nodes), devices (every node with `compatible` and `reg`; `interrupts`
+translated to the platform's interrupt numbers), console (/chosen
+stdout-path). x86_64 microvm builds no DTB for dumpdtb (QEMU 7.2 exits only
+for boards that call qemu_fdt_dumpdtb), so we ask its monitor for the flat
+memory map (`info mtree -f`) instead: RAM, MMIO windows and the I/O-port
+serial console; IRQ routing is not visible there and is left empty.
+
+Only policy numbers (user_va_base, kernel_reserve) are written here; every
+hardware number comes from QEMU. Usage: scripts/gen-boards.py [OUTDIR]
+(default manifest/boards). The same QEMU gives byte-identical files.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import libfdt
+
+BOARDS = {
+    "qemu-virt-aarch64": {
+        "arch": "aarch64",
+        "qemu": {"machine": "virt,gic-version=3", "cpu": "cortex-a72", "smp": 4, "memory": "256M"},
+        # Shards live in TTBR0 (39-bit); the kernel in the TTBR1 high half.
+        "user_va_base": 0x2000000000,
+        "kernel_reserve": 0x800000,
+    },
+    "qemu-virt-riscv64": {
+        "arch": "riscv64",
+        "qemu": {"machine": "virt", "smp": 4, "memory": "256M", "bios": "default"},
+        # Sv39 user half ends at 2^38; OpenSBI sits at the start of RAM and
+        # is inside the kernel reserve.
+        "user_va_base": 0x2000000000,
+        "kernel_reserve": 0x800000,
+    },
+    "qemu-microvm-x86_64": {
+        "arch": "x86_64",
+        "qemu": {"machine": "microvm", "smp": 4, "memory": "256M"},
+        "user_va_base": 0x2000000000,
+        "kernel_reserve": 0x800000,
+    },
+}
+# Nodes the kernel owns: interrupt controllers and the RISC-V timer/IPI unit.
+KERNEL_ONLY = ("riscv,clint0", "sifive,clint0", "riscv,aclint-mswi", "riscv,aclint-mtimer")
+
+
+def die(msg):
+    print("gen-boards: error: %s" % msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def qemu_cmd(arch, q):
+    argv = ["qemu-system-" + arch, "-machine", q["machine"]]
+    if q.get("cpu"):
+        argv += ["-cpu", q["cpu"]]
+    argv += ["-smp", str(q["smp"]), "-m", q["memory"]]
+    if q.get("bios"):
+        argv += ["-bios", q["bios"]]
+    return argv + ["-display", "none", "-S"]
+
+
+def run(argv, inp=None):
+    try:
+        r = subprocess.run(argv, input=inp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
+    except FileNotFoundError:
+        die("%s not found (scripts/bootstrap.sh installs it)" % argv[0])
+    except subprocess.TimeoutExpired:
+        die("%s did not finish in 20s" % " ".join(argv))
+    return r.stdout.decode(errors="replace")
+
+
+def hmp(argv, command):
+    """Output of one monitor command, through QMP (whole reply at once)."""
+    import json
+
+    try:
+        p = subprocess.Popen(argv + ["-qmp", "stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+    except FileNotFoundError:
+        die("%s not found (scripts/bootstrap.sh installs it)" % argv[0])
+    try:
+        p.stdin.write('{"execute": "qmp_capabilities"}\n')
+        p.stdin.write(json.dumps({"execute": "human-monitor-command", "arguments": {"command-line": command}}) + "\n")
+        p.stdin.flush()
+        result = None
+        for line in p.stdout:
+            msg = json.loads(line)
+            if isinstance(msg.get("return"), str):
+                result = msg["return"]
+                break
+        p.stdin.write('{"execute": "quit"}\n')
+        p.stdin.flush()
+        p.wait(timeout=20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    if result is None:
+        die("%s gave no answer to '%s'" % (argv[0], command))
+    return result
+
+
+# ---------------------------------------------------------------- DTB boards
+def u32s(prop):
+    b = bytes(prop)
+    return [int.from_bytes(b[i:i + 4], "big") for i in range(0, len(b), 4)]
+
+
+def cells(vals, n):
+    v = 0
+    for x in vals[:n]:
+        v = (v << 32) | x
+    return v
+
+
+class Tree:
+    def __init__(self, blob):
+        self.fdt = libfdt.Fdt(blob)
+        self._props = {}
+
+    def prop(self, off, name):
+        # Walk the properties instead of getprop(QUIET_NOTFOUND): Debian's
+        # pylibfdt drops a reference to None on "not found" and the
+        # interpreter aborts at exit.
+        if off not in self._props:
+            d = {}
+            p = self.fdt.first_property_offset(off, libfdt.QUIET_NOTFOUND)
+            while p >= 0:
+                prop = self.fdt.get_property_by_offset(p)
+                d[prop.name] = bytes(prop)
+                p = self.fdt.next_property_offset(p, libfdt.QUIET_NOTFOUND)
+            self._props[off] = d
+        return self._props[off].get(name)
+
+    def strs(self, off, name):
+        p = self.prop(off, name)
+        return [s for s in bytes(p).decode().split("\0") if s] if p is not None else []
+
+    def children(self, off):
+        c = self.fdt.first_subnode(off, libfdt.QUIET_NOTFOUND)
+        while c >= 0:
+            yield c
+            c = self.fdt.next_subnode(c, libfdt.QUIET_NOTFOUND)
+
+    def acells(self, parent):
+        p = self.prop(parent, "#address-cells")
+        return u32s(p)[0] if p is not None else 2
+
+    def scells(self, parent):
+        p = self.prop(parent, "#size-cells")
+        return u32s(p)[0] if p is not None else 1
+
+    def reg(self, off, parent):
+        p = self.prop(off, "reg")
+        if p is None:
+            return []
+        a, s = self.acells(parent), self.scells(parent)
+        v = u32s(p)
+        out = []
+        for i in range(0, len(v) - a - s + 1, a + s):
+            out.append((cells(v[i:], a), cells(v[i + a:], s)))
+        return out
+
+    def path(self, off):
+        parts = []
+        while off > 0:
+            parts.append(self.fdt.get_name(off))
+            off = self.fdt.parent_offset(off, libfdt.QUIET_NOTFOUND)
+        return "/" + "/".join(reversed(parts))
+
+    def int_parent(self, off):
+        while off >= 0:
+            p = self.prop(off, "interrupt-parent")
+            if p is not None:
+                return self.fdt.node_offset_by_phandle(u32s(p)[0])
+            if off == 0:
+                break
+            off = self.fdt.parent_offset(off, libfdt.QUIET_NOTFOUND)
+        return -1
+
+
+def irq_numbers(t, off):
+    p = t.prop(off, "interrupts")
+    if p is None:
+        return []
+    ip = t.int_parent(off)
+    if ip < 0:
+        return []
+    comp = t.strs(ip, "compatible")
+    n = u32s(t.prop(ip, "#interrupt-cells"))[0]
+    v = u32s(p)
+    out = []
+    for i in range(0, len(v), n):
+        c = v[i:i + n]
+        if any(x.startswith("arm,gic") for x in comp):
+            # GIC binding: <type num flags>; SPI n is INTID 32+n, PPI n is
+            # INTID 16+n (GICv3 architecture spec, 2.2 "INTIDs").
+            out.append(c[1] + (32 if c[0] == 0 else 16))
+        else:
+            out.append(c[0])  # PLIC: the source number
+    return out
+
+
+def dtb_board(name, spec, blob):
+    t = Tree(blob)
+    root = 0
+    cpus = t.fdt.path_offset("/cpus")
+    ncores = sum(1 for c in t.children(cpus) if t.strs(c, "device_type") == ["cpu"])
+    ram = []
+    devs = []
+    chosen = t.fdt.path_offset("/chosen", libfdt.QUIET_NOTFOUND)
+    stdout = t.strs(chosen, "stdout-path")[0].split(":")[0] if chosen >= 0 and t.strs(chosen, "stdout-path") else ""
+
+    def walk(off, parent):
+        nm = t.fdt.get_name(off) if off else ""
+        if off and (nm in ("cpus", "chosen", "aliases", "reserved-memory")):
+            return
+        if off and t.strs(off, "device_type") == ["memory"]:
+            ram.extend(t.reg(off, parent))
+            return
+        if off and t.prop(off, "compatible") is not None and t.prop(off, "reg") is not None:
+            devs.append((t.path(off), nm.split("@")[0].replace("-", "_").replace(",", "_"), off, parent))
+        if t.strs(off, "device_type") == ["pci"]:
+            return  # children use PCI addressing
+        for c in t.children(off):
+            walk(c, off)
+
+    walk(root, root)
+    counts = {}
+    for _, base, _, _ in devs:
+        counts[base] = counts.get(base, 0) + 1
+    seen = {}
+    devices = {}
+    console = None
+    for path, base, off, parent in sorted(devs, key=lambda d: (d[1], t.reg(d[2], d[3])[0][0])):
+        if counts[base] > 1:
+            dn = "%s%d" % (base, seen.get(base, 0))
+            seen[base] = seen.get(base, 0) + 1
+        else:
+            dn = base
+        comp = t.strs(off, "compatible")
+        d = {"compatible": comp, "reg": [{"base": b, "size": s} for b, s in t.reg(off, parent)],
+             "irqs": irq_numbers(t, off)}
+        if t.prop(off, "interrupt-controller") is not None or any(c in KERNEL_ONLY for c in comp):
+            d["interrupt_controller"] = True
+        d["dt_path"] = path
+        devices[dn] = d
+        if path == stdout:
+            console = dn
+    if not console:
+        die("%s: no /chosen stdout-path in the DTB" % name)
+    return {"cores": ncores, "ram": [{"base": b, "size": s} for b, s in ram], "devices": devices,
+            "console": console, "source": "QEMU DTB (dumpdtb), read with libfdt"}
+
+
+# --------------------------------------------------------------- microvm
+_MTREE = re.compile(r"^\s*([0-9a-f]+)-([0-9a-f]+) \(prio -?\d+, ([\w/]+)\): (\S+)")
+
+
+def mtree_board(name, spec):
+    out = hmp(qemu_cmd("x86_64", spec["qemu"]) + ["-serial", "null"], "info mtree -f")
+    views = re.split(r"^FlatView #\d+", out, flags=re.M)
+    mem, io = "", ""
+    for v in views:
+        if 'AS "memory"' in v:
+            mem = v
+        if 'AS "I/O"' in v:
+            io = v
+    ram, devices, counts = [], {}, {}
+    regions = []
+    for line in mem.splitlines():
+        m = _MTREE.match(line)
+        if not m:
+            continue
+        lo, hi, kind, what = int(m.group(1), 16), int(m.group(2), 16), m.group(3), m.group(4)
+        if kind == "ram" and what == "microvm.ram":
+            ram.append((lo, hi + 1 - lo))
+        elif kind == "i/o" and what in ("virtio-mmio", "ioapic"):
+            regions.append((what, lo, hi + 1 - lo))
+    for what, lo, size in regions:
+        counts[what] = counts.get(what, 0) + 1
+    idx = {}
+    for what, lo, size in regions:
+        base = what.replace("-", "_")
+        dn = "%s%d" % (base, idx.get(what, 0)) if counts[what] > 1 else base
+        idx[what] = idx.get(what, 0) + 1
+        d = {"compatible": ["qemu," + what], "reg": [{"base": lo, "size": size}], "irqs": []}
+        if what == "ioapic":
+            d["interrupt_controller"] = True
+        devices[dn] = d
+    serial = None
+    for line in io.splitlines():
+        m = _MTREE.match(line)
+        if m and m.group(4) == "serial":
+            serial = int(m.group(1), 16), int(m.group(2), 16) + 1 - int(m.group(1), 16)
+    if serial is None or not ram:
+        die("%s: QEMU's memory map shows no RAM or no serial port" % name)
+    devices["serial"] = {"compatible": ["ns16550a"], "reg": [{"base": serial[0], "size": serial[1]}], "irqs": [],
+                         "port_io": True}
+    # microvm RAM is split around the BIOS area below 1M; plan in the part above it.
+    ram.sort(key=lambda r: -r[1])
+    return {"cores": spec["qemu"]["smp"], "ram": [{"base": b, "size": s} for b, s in ram[:1]], "devices": devices,
+            "console": "serial", "source": "QEMU monitor `info mtree -f` (microvm has no dumpable DTB)"}
+
+
+# ------------------------------------------------------------------ output
+def hx(n):
+    return "0x%x" % n
+
+
+def emit(name, spec, b):
+    L = ["# Generated by scripts/gen-boards.py from %s: do not edit." % b["source"],
+         "# Regenerate: scripts/gen-boards.py (tests/codegen/test_boards.py checks it matches).",
+         "name: %s" % name, "arch: %s" % spec["arch"], "cores: %d" % b["cores"], "ram:"]
+    for r in b["ram"]:
+        L.append("  - {base: %s, size: %s}" % (hx(r["base"]), hx(r["size"])))
+    L += ["console: %s" % b["console"], "user_va_base: %s" % hx(spec["user_va_base"]),
+          "kernel_reserve: %s" % hx(spec["kernel_reserve"]), "qemu:"]
+    for k in ("machine", "cpu", "smp", "memory", "bios"):
+        if k in spec["qemu"]:
+            L.append("  %s: %s" % (k, spec["qemu"][k]))
+    L.append("devices:")
+    for dn in sorted(b["devices"]):
+        d = b["devices"][dn]
+        L.append("  %s:" % dn)
+        L.append("    compatible: [%s]" % ", ".join('"%s"' % c for c in d["compatible"]))
+        L.append("    reg: [%s]" % ", ".join("{base: %s, size: %s}" % (hx(r["base"]), hx(r["size"])) for r in d["reg"]))
+        L.append("    irqs: [%s]" % ", ".join(str(i) for i in d["irqs"]))
+        for flag in ("interrupt_controller", "port_io"):
+            if d.get(flag):
+                L.append("    %s: true" % flag)
+        if d.get("dt_path"):
+            L.append("    dt_path: %s" % d["dt_path"])
+    return "\n".join(L) + "\n"
+
+
+def main():
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "manifest", "boards")
+    os.makedirs(outdir, exist_ok=True)
+    for name, spec in BOARDS.items():
+        if spec["arch"] == "x86_64":
+            b = mtree_board(name, spec)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                f = os.path.join(tmp, "board.dtb")
+                q = dict(spec["qemu"], machine=spec["qemu"]["machine"] + ",dumpdtb=" + f)
+                out = run(qemu_cmd(spec["arch"], q))
+                if not os.path.isfile(f):
+                    die("%s: QEMU wrote no DTB: %s" % (name, out.strip()))
+                with open(f, "rb") as fh:
+                    b = dtb_board(name, spec, fh.read())
+        with open(os.path.join(outdir, name + ".yaml"), "w") as fh:
+            fh.write(emit(name, spec, b))
+        print("gen-boards: %s: %d cores, %d devices, console %s" % (name, b["cores"], len(b["devices"]), b["console"]))
+
+
+if __name__ == "__main__":
+    main()
