@@ -21,10 +21,11 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 static int cpu_hartid(const void *fdt, int node, unsigned long *hartid)
 {
 	int len;
-	const char *type = fdt_getprop(fdt, node, "device_type", &len);
+	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 	const char *status = fdt_getprop(fdt, node, "status", NULL);
-	if (!type || len < 4 || !reg || (status && status[0] != 'o'))
+	if (!type || type[0] != 'c' || type[1] != 'p' || type[2] != 'u' || type[3] || len < 4 || !reg ||
+	    (status && status[0] != 'o'))
 		return -1;
 	*hartid = (unsigned long)read_cells(reg, len >= 8 ? 2 : 1);
 	return 0;

@@ -18,6 +18,7 @@
 #define PLIC_CLAIM(ctx)	   (0x200004u + 0x1000u * (ctx))
 
 static uint8_t owner_core[PLIC_MAX_SRC]; /* core + 1; 0: not granted */
+static unsigned max_src;		 /* highest granted source */
 
 static volatile uint32_t *reg(uint32_t off)
 {
@@ -39,6 +40,7 @@ int rv_plic_init(void)
 				return -1;
 			}
 			owner_core[irq] = (uint8_t)(c->core + 1);
+			max_src = irq > max_src ? irq : max_src;
 			*reg(PLIC_PRIORITY(irq)) = 1; /* 0 would mean "never" (§4) */
 		}
 	}
@@ -51,7 +53,9 @@ void rv_plic_init_core(unsigned core)
 	int ctx = rv_board.plic_ctx[core];
 	if (!rv_board.plic_pa || ctx < 0)
 		return;
-	for (unsigned w = 0; w < PLIC_MAX_SRC / 32; w++) {
+	/* Only the enable words up to the highest granted source: the PLIC
+	 * may implement fewer than 1024 sources. */
+	for (unsigned w = 0; w <= max_src / 32; w++) {
 		uint32_t bits = 0;
 		for (unsigned b = 0; b < 32; b++)
 			if (owner_core[w * 32 + b] == core + 1)
