@@ -20,16 +20,26 @@ static struct {
 	char name[PKG_NAME];
 	uint32_t total, got, next; /* next: the seq expected next */
 	uint32_t end_seq;
-	uint8_t result[FRAME_MAX_WIRE]; /* last RESULT, resent on a duplicate END */
+	uint8_t result[FRAME_MAX_WIRE + 1]; /* last RESULT, resent on a duplicate END */
 	size_t result_len;
 	uint32_t frames, seen; /* frames received; as of the last poll */
 	uint64_t last_ns;      /* when `frames` last changed, seen by poll */
 } R;
 
+/* Frame into out[] after a leading 0x00: it ends any frame the host's
+ * splitter may think it is in (a shard that printed a stray SOH), so this
+ * one always starts clean. Returns the bytes to send, or 0. */
+static size_t frame(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, const void *p, size_t n)
+{
+	size_t w = rl_frame_encode(out + 1, cap - 1, type, seq, p, n);
+	out[0] = FRAME_EOF;
+	return w ? w + 1 : 0;
+}
+
 static void send(uint8_t type, uint32_t seq, const void *p, size_t n)
 {
-	uint8_t out[FRAME_MAX_WIRE];
-	size_t w = rl_frame_encode(out, sizeof out, type, seq, p, n);
+	uint8_t out[FRAME_MAX_WIRE + 1];
+	size_t w = frame(out, sizeof out, type, seq, p, n);
 	if (w)
 		kern_reload_tx(out, w);
 }
@@ -54,7 +64,7 @@ static void result(uint32_t seq, bool ok, uint64_t version, const char *reason)
 		kern_log("reload: '%s' now runs version %llu", R.name, (unsigned long long)version);
 	else
 		kern_log("reload: refused '%s': %s", R.name, reason);
-	R.result_len = rl_frame_encode(R.result, sizeof R.result, FT_RESULT, seq, p, 9 + n);
+	R.result_len = frame(R.result, sizeof R.result, FT_RESULT, seq, p, 9 + n);
 	if (R.result_len)
 		kern_reload_tx(R.result, R.result_len);
 	R.end_seq = seq;

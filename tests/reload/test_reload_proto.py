@@ -166,3 +166,18 @@ def test_corrupt_chunk_is_naked_and_resent(driver):
     text, frames, _ = run_driver(driver, wire, "--corrupt-frame", "3")
     got = [(f.type, f.seq, f.text()) for f in frames[:4]]
     assert got == [(rp.ACK, 0, ""), (rp.ACK, 1, ""), (rp.NAK, 2, "bad frame"), (rp.NAK, 2, "out of order")]
+
+
+def test_kernel_frames_survive_a_stray_soh_in_shard_text():
+    # A shard printed a 0x01; the kernel's frames start with 0x00, which
+    # closes the bogus frame, so the ACK after it still arrives.
+    sp = rp.StreamSplitter()
+    items = sp.feed(b"shard:x| \x01oops\r\n" + b"\x00" + rp.encode_frame(rp.ACK, 4))
+    assert [(k, x if k == "text" else x.seq) for k, x in items] == [("text", b"shard:x| "), ("frame", 4)]
+    assert sp.bad == 1
+
+
+def test_every_kernel_frame_starts_with_nul(driver):
+    r = subprocess.run([driver], input=rp.host_frame(rp.BEGIN, 0, struct.pack("<I", 500) + b"filter"),
+                       capture_output=True, timeout=60)
+    assert b"\r\n\x00" + rp.encode_frame(rp.ACK, 0) + b"kern| reload: receiving" in r.stdout
