@@ -25,10 +25,23 @@ def _build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
-        mod = importlib.import_module("tessera.cmd_" + name)
+        try:
+            mod = importlib.import_module("tessera.cmd_" + name)
+        except Exception as e:  # one broken command must not take down the others
+            p = sub.add_parser(name, help="(unavailable: %s)" % e, add_help=False)
+            p.add_argument("rest", nargs=argparse.REMAINDER)
+            p.set_defaults(_run=_broken(name, e))
+            continue
         p = mod.add_parser(sub)
         p.set_defaults(_run=mod.run)
     return parser
+
+
+def _broken(name, err):
+    def run(args):
+        raise RuntimeError("command '%s' failed to load: %s: %s" % (name, type(err).__name__, err))
+
+    return run
 
 
 def main(argv=None):

@@ -1,11 +1,15 @@
-"""`tessera schema` (placeholder until implemented)."""
-from tessera.errors import TesseraError
+"""`tessera schema`: print the manifest JSON Schema (for editors)."""
+import json
+import sys
+
+from tessera import schema
 
 
 def add_parser(sub):
-    p = sub.add_parser("schema", help="(not implemented yet)")
-    return p
+    return sub.add_parser("schema", help="print the manifest JSON Schema",
+                          description="Print the JSON Schema of manifest format v1 (manifest/schema.json).")
 
 
 def run(args):
-    raise TesseraError("'schema' is not implemented yet")
+    sys.stdout.write(json.dumps(schema.load(), indent=2) + "\n")
+    return 0

@@ -110,7 +110,7 @@ class Checker:
         self.console(m, kern, board)
         self.limits(m, d)
         for s in m["shards"]:
-            if not s["ends"] and not s["devices"]:
+            if not s["ends"] and not s["devices"] and not s["regions"]:
                 self.warn(("shards", s["name"]), "shard '%s' has no channels and no devices" % s["name"])
         return m
 
@@ -357,6 +357,8 @@ class Checker:
         name = kern.get("console", board["console"])
         if not isinstance(name, str):
             return
+        if self.board_override and name != board["console"] and name not in board["devices"]:
+            name = board["console"]  # planning for another board (e.g. the simulator): its console
         if name != board["console"] and name not in board["devices"]:
             self.err(("kernel", "console"), "unknown console device '%s' on board '%s'%s"
                      % (name, board["name"], did_you_mean(name, list(board["devices"]) + [board["console"]])),
