@@ -26,7 +26,7 @@ KERNEL_SIZE = 0x800000
 # 1 GiB: below 2 GiB so medany auipc reaches weak undefined symbols (= 0)
 # such as the runtime's optional shard_notified, and clear of the console
 # PA that fault_mmio writes to.
-USER_VA = 0x40000000
+USER_VA = 0x2000000000  # as manifest/boards/qemu-virt-riscv64.yaml
 SHARDS = [  # name, example dir, core, extra
     ("gen", "pktgen", 0, {}),
     ("filter", "filter", 1, {}),
