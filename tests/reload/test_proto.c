@@ -239,6 +239,18 @@ static void pending(void)
 	none();
 }
 
+/* A staging buffer smaller than the shard's region bounds the package too. */
+static void small_staging(void)
+{
+	t_reset();
+	reload_init(stage, 1000, tess_reload_key, RELOAD_KEY_LEN);
+	begin("filter", 2000);
+	expect(FT_RESULT, 0, "image too large (1808 > 808 bytes)");
+	begin("filter", 1000);
+	expect(FT_ACK, 0, "");
+	reload_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
+}
+
 int main(void)
 {
 	reload_rx_byte(FRAME_SOH); /* before init: ignored */
@@ -250,5 +262,6 @@ int main(void)
 	stall();
 	refusals();
 	pending();
+	small_staging();
 	T_DONE("reload_proto");
 }

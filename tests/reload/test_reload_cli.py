@@ -159,3 +159,11 @@ def test_layout_defaults_to_the_build_output(files):
                         str(files / "filter.bin"), "-o", str(files / "x.tpk")], capture_output=True)
     assert r.returncode == 0, r.stderr
     assert (files / "x.tpk").read_bytes() == pkg()
+
+
+def test_three_faults_in_one_transfer(driver, files):
+    code, out, err, derr = reload(driver, ["--shard", "filter", "--ack-timeout", "0.5", str(files / "ok.tpk")],
+                                  ["--corrupt-frame", "2", "--drop-reply", "6", "--drop-frame", "9"])
+    assert code == 0, err
+    assert out.endswith("reload| accepted: shard 'filter' now runs version 5 (3 frames resent)\n")
+    assert derr == APPLIED
