@@ -24,6 +24,7 @@ unsigned char fake_mem[FAKE_MEM_PAGES * TESS_PAGE_SIZE];
 jmp_buf fake_halt_jmp;
 int fake_halted;
 int fake_threaded;
+void (*fake_idle_hook)(unsigned core);
 
 static char out[1 << 16];
 static size_t out_len;
@@ -52,6 +53,7 @@ void fake_reset(void)
 	fake_nunmasked = 0;
 	memset(fake_mem, 0, sizeof(fake_mem));
 	fake_halted = 0;
+	fake_idle_hook = NULL;
 	fake_out_clear();
 	if (!sems_ready) {
 		for (unsigned c = 0; c < TESS_MAX_CORES; c++)
@@ -166,6 +168,8 @@ void plat_core_start(unsigned core)
 void plat_idle(unsigned core)
 {
 	fake_idles[core]++;
+	if (fake_idle_hook)
+		fake_idle_hook(core);
 	if (fake_threaded)
 		sem_wait(&wake[core]);
 }

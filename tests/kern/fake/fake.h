@@ -43,7 +43,8 @@ struct fake_step {
 	}
 
 /* Per shard: a script (steps after the last one: YIELD WAIT), or a
- * function that produces traps (the threaded test). */
+ * function that produces traps (the threaded test; ctx->step already
+ * counts the current resume when it is called). */
 extern const struct fake_step *fake_script[TESS_MAX_SHARDS];
 extern unsigned fake_script_len[TESS_MAX_SHARDS];
 extern void (*fake_run_fn[TESS_MAX_SHARDS])(unsigned id, struct arch_ctx *ctx, struct trap *t);
@@ -65,6 +66,9 @@ extern unsigned fake_nunmasked;
 extern unsigned char fake_mem[FAKE_MEM_PAGES * TESS_PAGE_SIZE];
 extern jmp_buf fake_halt_jmp;
 extern int fake_halted;
+/* Runs at the start of plat_idle, before the core would sleep: lets a
+ * test land a notification in the window after the scheduler's scan. */
+extern void (*fake_idle_hook)(unsigned core);
 /* Threaded mode: plat_idle blocks until plat_ipi (semaphores). */
 extern int fake_threaded;
 
