@@ -56,8 +56,14 @@ boot_entry:
 	li	t2, RV_SLOT_DEV * 8
 	add	t2, t2, t0
 	sd	t1, 0(t2)
-	li	s1, 0			/* core 0 */
-	mv	s2, a1			/* DTB */
+	/* Stack: the boot hart becomes core `hartid` if the manifest uses it
+	 * (main.c), so it takes stack `hartid`; a hart beyond TESS_MAX_CORES
+	 * takes the spare last one. Either way no started core shares it. */
+	mv	s1, a0
+	li	t0, TESS_MAX_CORES
+	bltu	a0, t0, 4f
+	mv	s1, t0
+4:	mv	s2, a1			/* DTB */
 	la	s3, boot_high_addr
 	j	mmu_on
 
@@ -87,7 +93,7 @@ mmu_on:	/* s3 = physical address of a literal holding the upper-half target. */
 	jr	t0
 
 boot_high:
-	/* Per-core stack: rv_stacks + (core + 1) * RV_STACK_SIZE. */
+	/* Stack s1: rv_stacks + (s1 + 1) * RV_STACK_SIZE. */
 	la	sp, rv_stacks
 	addi	t0, s1, 1
 	li	t1, RV_STACK_SIZE
@@ -137,4 +143,4 @@ rv_boot_pt:
 	.balign 4096
 	.globl rv_stacks
 rv_stacks:
-	.space	RV_STACK_SIZE * TESS_MAX_CORES
+	.space	RV_STACK_SIZE * (TESS_MAX_CORES + 1)
