@@ -32,7 +32,12 @@ def reload(driver, tool_args, driver_args=()):
                            capture_output=True, timeout=60)
     finally:
         os.close(slave)  # hang up: the driver reads EIO and exits
-        derr = d.communicate(timeout=30)[1]
+        try:
+            derr = d.communicate(timeout=30)[1]
+        finally:
+            if d.poll() is None:
+                d.kill()
+                d.wait()
     return r.returncode, r.stdout.decode(), r.stderr.decode(), derr.decode()
 
 
@@ -166,4 +171,63 @@ def test_three_faults_in_one_transfer(driver, files):
                                   ["--corrupt-frame", "2", "--drop-reply", "6", "--drop-frame", "9"])
     assert code == 0, err
     assert out.endswith("reload| accepted: shard 'filter' now runs version 5 (3 frames resent)\n")
+    assert derr == APPLIED
+
+
+def test_socket_url(driver, files):
+    """socket://127.0.0.1:PORT, as a board's UART exported by a terminal
+    server or QEMU's `-serial tcp:...,server` looks to the tool."""
+    import socket
+    import threading
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    d = subprocess.Popen([driver], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def bridge():
+        conn, _ = srv.accept()
+        conn.settimeout(30)
+
+        def up():  # driver -> tool
+            while True:
+                b = os.read(d.stdout.fileno(), 4096)
+                if not b:
+                    return
+                conn.sendall(b)
+        t = threading.Thread(target=up, daemon=True)
+        t.start()
+        try:
+            while True:
+                b = conn.recv(4096)
+                if not b:
+                    break
+                d.stdin.write(b)
+                d.stdin.flush()
+        finally:
+            d.stdin.close()
+            conn.close()
+
+    th = threading.Thread(target=bridge, daemon=True)
+    th.start()
+    try:
+        r = subprocess.run([os.path.join(ROOT, "tessera"), "reload", "--port", "socket://127.0.0.1:%d"
+                            % srv.getsockname()[1], "--shard", "filter", str(files / "ok.tpk")],
+                           capture_output=True, timeout=60)
+        th.join(30)
+    finally:
+        srv.close()
+        if not d.stdin.closed:
+            d.stdin.close()
+        try:
+            d.wait(timeout=30)
+        finally:
+            if d.poll() is None:
+                d.kill()
+                d.wait()
+    derr = d.stderr.read().decode()
+    d.stdout.close()
+    d.stderr.close()
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().endswith("reload| accepted: shard 'filter' now runs version 5\n")
     assert derr == APPLIED
