@@ -109,8 +109,18 @@ class Checker:
         self.devices(m, board)
         self.console(m, kern, board)
         self.limits(m, d)
+        # Judge isolation on what was written, so a shard whose only channel
+        # is invalid gets the error, not also this warning.
+        linked = set()
+        for c in d.get("channels") if isinstance(d.get("channels"), list) else []:
+            if isinstance(c, dict):
+                linked.add(str(c.get("from")))
+                linked.add(str(c.get("to")))
+        for name, s in shards.items():
+            if isinstance(s, dict) and s.get("devices"):
+                linked.add(name)
         for s in m["shards"]:
-            if not s["ends"] and not s["devices"] and not s["regions"]:
+            if s["name"] not in linked and not s["regions"]:
                 self.warn(("shards", s["name"]), "shard '%s' has no channels and no devices" % s["name"])
         return m
 
@@ -213,8 +223,8 @@ class Checker:
                              "nor an ELF file" % (src, name), value=True)
                 sh["prebuilt"] = True
             elif not os.path.isdir(p):
-                self.err(base + ("source",), "source '%s' of shard '%s' does not exist (looked for %s)"
-                         % (src, name, p), value=True)
+                self.err(base + ("source",), "source '%s' of shard '%s' does not exist"
+                         % (src, name), value=True)
         devs = s.get("devices")
         if isinstance(devs, list):
             sh["devices"] = [(i, dv) for i, dv in enumerate(devs) if isinstance(dv, str)]

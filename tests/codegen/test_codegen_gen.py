@@ -1,0 +1,173 @@
+"""`tessera gen`: files, determinism, cross-compilation, layout facts."""
+import filecmp
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from codegen_helpers import EXAMPLES, ROOT, tessera
+from tessera import gen, layout, pipeline
+
+HOST = os.path.join(EXAMPLES, "packet-pipeline.yaml")
+A64 = os.path.join(EXAMPLES, "packet-pipeline-aarch64.yaml")
+
+
+def _files(d):
+    out = []
+    for base, _, names in os.walk(d):
+        out += [os.path.relpath(os.path.join(base, n), d) for n in names]
+    return sorted(out)
+
+
+def test_emits_exactly_the_designed_files(tmp_path):
+    rc, out, err = tessera("gen", HOST, "-o", str(tmp_path))
+    assert (rc, err) == (0, "")
+    want = ["build.cmake", "kern/tables.c", "layout.json"]
+    for s in ("filter", "gen", "sink"):
+        want += ["shards/%s/shard.ld" % s, "shards/%s/shard_cfg.c" % s, "shards/%s/tessera_shard_cfg.h" % s]
+    assert _files(tmp_path) == sorted(want)
+    assert (tmp_path / "build.cmake").read_text().splitlines()[2:] == [
+        'tess_add_shard(gen "%s/shards/examples/pktgen" 0)' % ROOT,
+        'tess_add_shard(filter "%s/shards/examples/filter" 1)' % ROOT,
+        'tess_add_shard(sink "%s/shards/examples/sink" 2)' % ROOT,
+    ]
+
+
+@pytest.mark.parametrize("manifest", sorted(os.listdir(EXAMPLES)))
+def test_deterministic(tmp_path, manifest):
+    path = os.path.join(EXAMPLES, manifest)
+    for d in ("a", "b"):
+        gen.generate(pipeline.load_and_plan(path), str(tmp_path / d))
+    cmp = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    for f in _files(tmp_path / "a"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    del cmp
+
+
+def test_shard_header_constants(tmp_path):
+    gen.generate(pipeline.load_and_plan(HOST), str(tmp_path))
+    h = (tmp_path / "shards" / "filter" / "tessera_shard_cfg.h").read_text()
+    lay = json.loads((tmp_path / "layout.json").read_text())
+    f = lay["shards"][1]
+    assert '#define TESS_SHARD_NAME "filter"\n' in h
+    assert "#define TESS_SHARD_ID 1\n" in h
+    assert "#define TESS_CH_GEN_TO_FILTER 0 /* consumer */\n" in h
+    assert "#define TESS_CH_FILTER_TO_SINK 1 /* producer */\n" in h
+    assert "#define TESS_CTRL_VA 0x%xull\n" % f["ctrl_va"] in h
+    assert f["entry"] == f["mem_va"] and f["stack_top"] == f["mem_va"] + f["mem_size"]
+    assert lay["channels"][0]["to_bit"] == 0 and lay["channels"][1]["from_bit"] == 1
+
+
+def test_device_irq_and_region_constants(tmp_path):
+    m = tmp_path / "m.yaml"
+    m.write_text("""tessera: 1
+name: drv
+board: qemu-virt-aarch64
+shards:
+  rtc:
+    source: %s/shards/examples/pl031_alarm
+    cores: [0]
+    memory: 64K
+    devices: [pl031]
+    persistent: 100
+  peer:
+    source: %s/shards/examples/sink
+    cores: [1]
+    memory: 64K
+channels:
+  - {name: ticks, from: rtc, to: peer, slots: 8, slot_size: 128}
+regions:
+  shared_stats: {size: 5000, access: {rtc: rw, peer: r}}
+""" % (ROOT, ROOT))
+    plan = pipeline.load_and_plan(str(m))
+    gen.generate(plan, str(tmp_path / "g"))
+    h = (tmp_path / "g" / "shards" / "rtc" / "tessera_shard_cfg.h").read_text()
+    s = plan.shards[0]
+    w = s["dev_windows"][0]
+    assert (w["pa"], w["size"]) == (0x9010000, 0x1000)
+    assert "#define TESS_CH_TICKS 0 /* producer */\n" in h
+    assert "#define TESS_IRQ_PL031 1\n" in h  # after the one channel end
+    assert "#define TESS_IRQ_PL031_0 1 /* platform IRQ 34 */\n" in h  # GIC SPI 2 = INTID 34
+    assert "#define TESS_DEV_PL031_VA 0x%xull\n" % w["va"] in h
+    assert "#define TESS_DEV_PL031_SIZE 0x1000ull\n" in h
+    r = plan.regions[0]
+    assert r["size"] == 8192
+    assert "#define TESS_REGION_SHARED_STATS_VA 0x%xull\n" % r["va"] in h
+    assert "#define TESS_PERSIST_SIZE 0x1000ull\n" in h
+    kinds = [mp["kind"] for mp in s["maps"]]
+    assert kinds == ["image", "stack", "ctrl", "persist", "channel", "region", "mmio"]
+    assert s["maps"][-1]["attr"] == layout.MAP_DEVICE | layout.MAP_R | layout.MAP_W
+    peer_region = [mp for mp in plan.shards[1]["maps"] if mp["kind"] == "region"][0]
+    assert peer_region["attr"] == layout.MAP_R and peer_region["va"] == r["va"]
+
+
+def test_hash_follows_the_manifest(tmp_path):
+    a = pipeline.load_and_plan(HOST).manifest_hash
+    m = tmp_path / "m.yaml"
+    m.write_text(open(HOST).read().replace("slots: 256", "slots: 128", 1).replace("../../", ROOT + "/"))
+    b = pipeline.load_and_plan(str(m)).manifest_hash
+    assert len(a) == 32 and a != b
+
+
+def test_print_layout(tmp_path):
+    rc, out, err = tessera("gen", HOST, "--print-layout", "-o", str(tmp_path))
+    assert rc == 0
+    lines = out.splitlines()
+    assert lines[0] == "packet-pipeline on board host (host): RAM 0x0-0x10000000, 1844K of 256M used"
+    assert lines[2].split() == ["kernel", "reserve", "0x000000000000-0x000000100000", "-", "1M", "kernel"]
+    assert lines[-1] == "cores: 0: gen; 1: filter; 2: sink; 3: -"
+    assert any(line.startswith("channel gen_to_filter (256x64)") and line.endswith("20K  gen -> filter")
+               for line in lines)
+
+
+@pytest.mark.skipif(shutil.which("clang") is None, reason="clang not installed")
+@pytest.mark.parametrize("target", ["aarch64", "riscv64", "x86_64"])
+def test_generated_c_compiles_freestanding(tmp_path, target):
+    gen.generate(pipeline.load_and_plan(A64), str(tmp_path))
+    srcs = [tmp_path / "kern" / "tables.c"] + sorted((tmp_path / "shards").glob("*/shard_cfg.c"))
+    # The header must be usable from a shard source too.
+    probe = tmp_path / "probe.c"
+    probe.write_text('#include "tessera_shard_cfg.h"\nint probe[TESS_CH_GEN_TO_FILTER + 1];\n')
+    for src in srcs + [probe]:
+        r = subprocess.run(["clang", "--target=%s-unknown-elf" % target, "-std=c11", "-ffreestanding", "-nostdlib",
+                            "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "kern", "include"),
+                            "-I", os.path.join(ROOT, "shards", "include"), "-I", str(tmp_path / "shards" / "gen"),
+                            "-c", str(src), "-o", str(tmp_path / "x.o")], stderr=subprocess.PIPE, text=True)
+        assert r.returncode == 0, r.stderr
+
+
+def test_page_table_pool_counts():
+    # one page: root + one table per lower level
+    assert layout.pt_pages("aarch64", [(0x2000000000, 4096)]) == 3
+    assert layout.pt_pages("riscv64", [(0x2000000000, 4096)]) == 3
+    assert layout.pt_pages("x86_64", [(0x2000000000, 4096)]) == 4
+    assert layout.pt_pages("host", [(0x2000000000, 4096)]) == 0
+    # a map crossing a 2M boundary needs a second leaf table
+    assert layout.pt_pages("aarch64", [(0x2000200000 - 4096, 8192)]) == 4
+    # two maps 1G apart: a second level-2 table and a second leaf
+    assert layout.pt_pages("aarch64", [(0x2000000000, 4096), (0x2040000000, 4096)]) == 5
+    # x86_64: crossing a 512G boundary needs a second PDPT
+    assert layout.pt_pages("x86_64", [(0x8000000000 - 4096, 8192)]) == 7
+
+
+def test_graph_svg_and_dot(tmp_path):
+    rc, out, err = tessera("graph", HOST, "-o", str(tmp_path / "p.dot"))
+    assert rc == 0
+    src = (tmp_path / "p.dot").read_text()
+    assert '"s_gen" [label="gen\\ncore 0"];' in src
+    assert '"s_gen" -> "s_filter" [label="gen_to_filter\\n256 x 64 B"];' in src
+    if shutil.which("dot"):
+        rc, out, err = tessera("graph", HOST, "-o", str(tmp_path / "p.svg"))
+        assert rc == 0 and (tmp_path / "p.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_schema_command_prints_the_schema():
+    rc, out, err = tessera("schema")
+    assert rc == 0
+    s = json.loads(out)
+    assert s["properties"]["tessera"] == {"description": "format version", "const": 1}
+    assert set(s["$defs"]["shard"]["properties"]) == {"source", "cores", "memory", "stack", "devices", "watchdog",
+                                                      "on_fault", "persistent", "restart"}
