@@ -116,7 +116,7 @@ def send_package(link, name, pkg, ack_timeout=1.0, retries=8, result_timeout=30.
         seq += 1
         return _exchange(link, rp.END, seq, b"", ack_timeout, retries) or _await_result(
             link, seq, ack_timeout, result_timeout)
-    except LinkError:
+    except (LinkError, KeyboardInterrupt):
         try:
             link.send(rp.ABORT, seq)  # best effort: free the kernel's staging now
         except Exception:
