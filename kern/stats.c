@@ -57,7 +57,7 @@ static void channel_line(const struct tess_chan_cfg *ch)
 		return;
 	head = atomic_load_explicit((_Atomic uint32_t *)(base + 64), memory_order_relaxed);
 	tail = atomic_load_explicit((_Atomic uint32_t *)(base + 128), memory_order_relaxed);
-	kern_log("channel %-12s %s -> %s: %u sent, %u received, %u in flight of %u", ch->name,
+	kern_log("channel %s (%s -> %s): %u sent, %u received, %u in flight of %u slots", ch->name,
 		 kern_sys->shards[ch->from].name, kern_sys->shards[ch->to].name, head, tail, head - tail,
 		 ch->slots);
 }
@@ -79,7 +79,8 @@ void kern_stats_print(void)
 			 (unsigned long long)st.notify_sent, (unsigned long long)st.notify_recv,
 			 (unsigned long long)st.irqs, (unsigned long long)st.syscalls,
 			 (unsigned long long)st.bad_syscalls, (unsigned long long)st.faults,
-			 (unsigned long long)st.hangs, (unsigned long long)st.restarts, st.last_fault);
+			 (unsigned long long)st.hangs, (unsigned long long)st.restarts,
+			 st.last_fault[0] ? st.last_fault : "-");
 	}
 	for (unsigned c = 0; c < kern_sys->nchannels; c++)
 		channel_line(&kern_sys->channels[c]);

@@ -102,7 +102,8 @@ int tess_image_verify(const uint8_t *img, uint64_t avail, const struct tess_img_
 			kern_log("image: no part for shard %s", s->name);
 			return -1;
 		}
-		if (p->load_pa != s->mem_pa || p->size > s->mem_size) {
+		if (p->load_pa != s->mem_pa || p->size > s->mem_size ||
+		    (uint64_t)p->exec_pages * TESS_PAGE_SIZE > s->mem_size) {
 			kern_log("image: part %s (0x%lx, %lu bytes) does not fit the shard's memory", s->name,
 				 (unsigned long)p->load_pa, (unsigned long)p->size);
 			return -1;

@@ -19,7 +19,10 @@ enum tess_img_kind { TESS_IMG_KERNEL = 0, TESS_IMG_SHARD = 1 };
 struct tess_img_part {
 	char name[TESS_IMG_NAME]; /* NUL padded; "kernel" or the shard's name */
 	uint32_t kind;		  /* enum tess_img_kind */
-	uint32_t pad;
+	/* Shard: pages from load_pa holding code and read-only data (mapped
+	 * read + execute); the rest of the image map is read-write, never
+	 * executable. Kernel: 0. */
+	uint32_t exec_pages;
 	uint64_t offset; /* from the start of the image */
 	uint64_t size;
 	uint64_t load_pa; /* kernel: its load PA; shard: its mem_pa */

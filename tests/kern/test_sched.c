@@ -196,6 +196,42 @@ static void contexts(void)
 	CHECK_EQ(s->ctx.starts, 1);
 }
 
+/* kern_stats_print: one row per shard, one line per channel (fill from
+ * the ring's head at +64 and tail at +128). */
+static void stats_table(void)
+{
+	static const struct fake_step a[] = {SYS(TESS_SYS_NOTIFY, 0), SYS(77, 0), YIELD_POLL};
+	static const struct fake_step c[] = {FAULT(FAULT_WRITE, 0x20, 0x400008, 0)};
+	unsigned char *ab = plat_pa_to_kva(FAKE_CHAN_PA(0));
+
+	boot();
+	fake_set_script(A, a, 3);
+	fake_set_script(C, c, 1);
+	for (unsigned i = 0; i < 3; i++)
+		CHECK(kern_core_step(0));
+	*(uint32_t *)(ab + 64) = 7;  /* head */
+	*(uint32_t *)(ab + 128) = 5; /* tail */
+	fake_out_clear();
+	kern_stats_print();
+	CHECK_STR(fake_out(), "kern| shard        core state         turns   yields     sent     recv   irqs "
+			      "syscalls   bad faults "
+			      "hangs restarts  last fault\n"
+			      "kern| a               0 running           1        1        1        0      0 "
+			      "       3     1      0 "
+			      "    0        0  -\n"
+			      "kern| b               0 waiting           1        1        0        1      0 "
+			      "       1     0      0 "
+			      "    0        0  -\n"
+			      "kern| c               0 restarting        1        0        0        0      0 "
+			      "       0     0      1 "
+			      "    0        1  write at 0x20 pc 0x400008\n"
+			      "kern| d               1 init              0        0        0        0      0 "
+			      "       0     0      0 "
+			      "    0        0  -\n"
+			      "kern| channel ab (a -> b): 7 sent, 5 received, 2 in flight of 8 slots\n"
+			      "kern| channel bd (b -> d): 0 sent, 0 received, 0 in flight of 8 slots\n");
+}
+
 int main(void)
 {
 	round_robin();
@@ -204,5 +240,6 @@ int main(void)
 	console_lines();
 	bad_calls();
 	contexts();
+	stats_table();
 	return t_summary("test_kern_sched");
 }
