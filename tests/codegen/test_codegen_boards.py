@@ -1,0 +1,52 @@
+"""Board files: regenerating from QEMU gives the committed bytes."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from codegen_helpers import ROOT
+from tessera import boards
+from tessera.diag import Diags
+
+GENERATED = ["qemu-microvm-x86_64", "qemu-virt-aarch64", "qemu-virt-riscv64"]
+
+
+@pytest.mark.skipif(any(shutil.which("qemu-system-" + a) is None for a in ("aarch64", "riscv64", "x86_64")),
+                    reason="qemu not installed")
+def test_regenerated_boards_are_identical(tmp_path):
+    r = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "gen-boards.py"), str(tmp_path)],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    for name in GENERATED:
+        committed = open(os.path.join(ROOT, "manifest", "boards", name + ".yaml")).read()
+        assert (tmp_path / (name + ".yaml")).read_text() == committed, name
+
+
+def test_boards_load():
+    for name in boards.known():
+        d = Diags()
+        b = boards.load(name, d)
+        assert d.items == [] and b is not None, name
+        assert b["arch"] in boards.ARCHS
+
+
+def test_host_board():
+    b = boards.load("host", Diags())
+    assert (b["arch"], b["cores"], b["ram"], b["user_va_base"], b["devices"], b["console"]) == (
+        "host", 4, [{"base": 0, "size": 256 << 20}], 0x600000000000, {}, "stdout")
+
+
+def test_qemu_boards_facts():
+    a = boards.load("qemu-virt-aarch64", Diags())
+    assert a["ram"] == [{"base": 0x40000000, "size": 256 << 20}] and a["cores"] == 4
+    assert a["console"] == "pl011" and a["devices"]["pl011"]["irqs"] == [33]
+    assert a["qemu"] == {"machine": "virt,gic-version=3", "cpu": "cortex-a72", "smp": 4, "memory": "256M"}
+    r = boards.load("qemu-virt-riscv64", Diags())
+    assert r["ram"] == [{"base": 0x80000000, "size": 256 << 20}] and r["console"] == "serial"
+    assert r["devices"]["serial"]["irqs"] == [10] and r["devices"]["plic"]["interrupt_controller"]
+    assert r["qemu"]["bios"] == "default"
+
+
+del sys
