@@ -144,14 +144,14 @@ def run(args):
         raise TesseraError("%s: no such file" % args.image)
     if args.retries < 0 or args.ack_timeout <= 0 or args.result_timeout <= 0:
         raise TesseraError("--retries must be >= 0 and the timeouts > 0")
+    if not args.port and not args.output:
+        raise TesseraError("--port is required (or -o FILE to only write the package)")
     pkg = _package(args)
     if args.output:
         with open(args.output, "wb") as f:
             f.write(pkg)
         print("reload| wrote %s (%d bytes, shard '%s')" % (args.output, len(pkg), args.shard))
         return 0
-    if not args.port:
-        raise TesseraError("--port is required (or -o FILE to only write the package)")
     progress = Progress(sys.stderr, sys.stderr.isatty())
     console = Console(sys.stdout.buffer, progress)
     try:

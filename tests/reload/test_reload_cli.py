@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import pty
+import struct
 import subprocess
 import tty
 
@@ -231,3 +232,57 @@ def test_socket_url(driver, files):
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode().endswith("reload| accepted: shard 'filter' now runs version 5\n")
     assert derr == APPLIED
+
+
+def _write_pkg(files, src, *extra):
+    return subprocess.run([os.path.join(ROOT, "tessera"), "reload", "--shard", "filter", "--layout",
+                           str(files / "layout.json"), "--key", str(files / "dev.key"), "--image-version", "5",
+                           str(src), "-o", str(files / "out.tpk"), *extra], capture_output=True)
+
+
+def test_part_taken_from_a_tessera_image(files):
+    from tessera import image
+
+    def img(mhash):
+        parts = [struct.pack(image.PART_FMT, b"kernel", image.KIND_KERNEL, 0, 0, 64, 0x40200000, bytes(32)),
+                 struct.pack(image.PART_FMT, b"filter", image.KIND_SHARD, 0, 4096, len(PAYLOAD), FILTER["mem_pa"],
+                             hashlib.sha256(PAYLOAD).digest())]
+        hdr = struct.pack(image.HDR_FMT, image.MAGIC, 1, 2, 4096 + len(PAYLOAD), image.HDR_SIZE + 2 * 96, mhash,
+                          bytes(32))
+        data = bytearray(4096 + len(PAYLOAD))
+        data[256:256 + len(hdr) + 192] = hdr + b"".join(parts)
+        data[4096:] = PAYLOAD
+        return bytes(data)
+    (files / "sys.img").write_bytes(img(MANIFEST_HASH))
+    r = _write_pkg(files, files / "sys.img")
+    assert r.returncode == 0, r.stderr
+    assert (files / "out.tpk").read_bytes() == pkg()
+    (files / "other.img").write_bytes(img(bytes(32)))
+    r = _write_pkg(files, files / "other.img")
+    assert (r.returncode, r.stderr.decode()) == (
+        1, "tessera: error: %s was built from another manifest than the plan's\n" % (files / "other.img"))
+
+
+def test_shard_elf_is_flattened(files, tmp_path):
+    src = tmp_path / "s.c"
+    src.write_text("const unsigned char blob[2500] = {%s};\nvoid _tess_start(void) { for (;;) ; }\n"
+                   % ", ".join(str(b) for b in PAYLOAD))
+    elf = tmp_path / "filter.elf"
+
+    def link(va):
+        (tmp_path / "s.ld").write_text("SECTIONS { . = 0x%x; .rodata : { *(.rodata*) } .text : { *(.text*) } }\n" % va)
+        cc = subprocess.run(["clang", "--target=aarch64-none-elf", "-nostdlib", "-ffreestanding", "-fuse-ld=lld",
+                             "-Wl,-T," + str(tmp_path / "s.ld"), "-Wl,-e,_tess_start", "-o", str(elf), str(src)],
+                            capture_output=True)
+        assert cc.returncode == 0, cc.stderr
+    link(FILTER["mem_va"])
+    r = _write_pkg(files, elf)
+    assert r.returncode == 0, r.stderr
+    info = rp.parse_package((files / "out.tpk").read_bytes())
+    assert (info["name"], info["load_va"], info["load_pa"]) == ("filter", FILTER["mem_va"], FILTER["mem_pa"])
+    assert (files / "out.tpk").read_bytes()[rp.PKG_HDR:rp.PKG_HDR + 2500] == PAYLOAD
+    # Linked somewhere else: refused before anything is sent.
+    link(0x700000000000)
+    r = _write_pkg(files, elf)
+    assert (r.returncode, r.stderr.decode()) == (1, "tessera: error: %s is linked at 0x700000000000, but shard "
+                                                    "'filter' is planned at 0x600000000000\n" % elf)
