@@ -1,6 +1,9 @@
 /* TESS_SYS_CONSOLE: print the text a shard left in its control page, one
  * "shard:<name>| " line per '\n'. The text is copied out first: the shard
- * (another process in the simulator) may scribble on the page meanwhile. */
+ * (another process in the simulator) may scribble on the page meanwhile.
+ * Only printable ASCII, tab and CR pass; other bytes become '?', so a
+ * shard cannot forge the console's binary reload frames (SOH ... NUL,
+ * docs/reload.md) or terminal escapes. */
 #include <kern/lib.h>
 #include <kern/priv.h>
 
@@ -14,10 +17,14 @@ uint64_t kern_console(struct kern_shard *s, uint64_t len)
 		len = TESS_CONSOLE_BUF;
 	kmemcpy(buf, s->ctrl->console, len);
 	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '\0') { /* a C string's terminator ends the text */
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c == '\0') { /* a C string's terminator ends the text */
 			len = i;
 			break;
 		}
+		if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\r' && c != '\n')
+			buf[i] = '?';
 	}
 	ksnprintf(prefix, sizeof(prefix), "shard:%s| ", s->cfg->name);
 	for (size_t i = 0; i < len; i++) {

@@ -3,6 +3,7 @@
  * prefixing, bad calls, counters. */
 #include <string.h>
 #include <kern/priv.h>
+#include <kern/reload.h>
 #include "check.h"
 #include "fake.h"
 #include "sys4.h"
@@ -148,6 +149,22 @@ static void console_lines(void)
 	CHECK(kern_core_step(0));
 	CHECK_STR(fake_out(), "shard:c| one\nshard:c| two\n");
 	CHECK_EQ(fake_seen[C][1], 7);
+
+	/* Control bytes and non-ASCII become '?'; tab and CR pass. */
+	boot();
+	memcpy(fake_ctrl(A)->console, "\x01x\ty\rz\x1b[1m\xff\x7f", 12);
+	steps[0].trap.arg[0] = 12;
+	fake_set_script(A, steps, 2);
+	CHECK(kern_core_step(0));
+	CHECK_STR(fake_out(), "shard:a| ?x\ty\rz?[1m??\n");
+}
+
+/* Reload frames go out whole, bytes as given. */
+static void reload_tx(void)
+{
+	fake_reset();
+	kern_reload_tx("\0\001ab\0", 5);
+	CHECK(memcmp(fake_out(), "\0\001ab\0", 5) == 0);
 }
 
 static void bad_calls(void)
@@ -241,5 +258,6 @@ int main(void)
 	bad_calls();
 	contexts();
 	stats_table();
+	reload_tx();
 	return t_summary("test_kern_sched");
 }
