@@ -1,0 +1,143 @@
+/* channel_bench: our SPSC ring against DPDK rte_ring and ck_ring, 64-byte
+ * messages, producer and consumer pinned to different cores.
+ *   throughput: n messages, single-message calls and bursts of 32 (Mmsg/s)
+ *   round trip: ping-pong of one message over two rings (ns)
+ *   floor:      one atomic bounced between the two cores (ns per round trip)
+ * Usage: channel_bench [messages] [round_trips] [cpu_a] [cpu_b]
+ * Not a test: it prints numbers and fails only if a message arrives wrong. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "bench.h"
+#include "floor.h"
+
+static int cpu_a = 0, cpu_b = 1;
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) != 0)
+		fprintf(stderr, "bench| cannot pin to cpu %d (numbers will be noisy)\n", cpu);
+}
+
+/* The second thread of a measurement, pinned to cpu_b. */
+struct job {
+	const struct peer *peer;
+	void *r1, *r2;
+	uint64_t n;
+	unsigned burst;
+	int kind; /* 0 produce, 1 pong, 2 floor pong */
+	_Atomic int go;
+};
+
+static void *second(void *arg)
+{
+	struct job *j = arg;
+
+	pin(cpu_b);
+	while (!atomic_load(&j->go))
+		;
+	if (j->kind == 0)
+		j->peer->produce(j->r1, j->n, j->burst);
+	else if (j->kind == 1)
+		j->peer->pong(j->r1, j->r2, j->n);
+	else
+		floor_pong(j->n);
+	return NULL;
+}
+
+static uint64_t bad_total;
+
+/* Runs one measurement; returns elapsed ns on this (cpu_a) thread. */
+static uint64_t run(struct job *j)
+{
+	pthread_t t;
+	uint64_t t0, t1;
+
+	atomic_store(&j->go, 0);
+	pthread_create(&t, NULL, second, j);
+	t0 = now_ns();
+	atomic_store(&j->go, 1);
+	if (j->kind == 0)
+		bad_total += j->peer->consume(j->r1, j->n, j->burst);
+	else if (j->kind == 1)
+		bad_total += j->peer->ping(j->r1, j->r2, j->n);
+	else
+		floor_ping(j->n);
+	t1 = now_ns();
+	pthread_join(t, NULL);
+	return t1 - t0;
+}
+
+static double throughput(const struct peer *p, uint64_t n, unsigned burst)
+{
+	struct job j = {.peer = p, .r1 = p->create(), .n = n, .burst = burst, .kind = 0};
+	uint64_t ns = run(&j);
+
+	p->destroy(j.r1);
+	return (double)n * 1e3 / (double)ns; /* Mmsg/s */
+}
+
+static double round_trip(const struct peer *p, uint64_t n)
+{
+	/* r1 carries pong's input (ping -> pong), r2 the reply. */
+	struct job j = {.peer = p, .r1 = p->create(), .r2 = p->create(), .n = n, .kind = 1};
+	uint64_t ns = run(&j);
+
+	p->destroy(j.r1);
+	p->destroy(j.r2);
+	return (double)ns / (double)n;
+}
+
+static double floor_rt(uint64_t n)
+{
+	struct job j = {.n = n, .kind = 2};
+
+	floor_reset();
+	return (double)run(&j) / (double)n;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 20000000ull;
+	uint64_t rt = argc > 2 ? strtoull(argv[2], NULL, 0) : 1000000ull;
+	const struct peer *peers[] = {&peer_tess, &peer_tess_wake, &peer_rte, &peer_rte_zc, &peer_ck};
+	enum { NP = sizeof(peers) / sizeof(peers[0]) };
+	double single[NP], burst[NP], lat[NP], fl;
+
+	if (argc > 3)
+		cpu_a = atoi(argv[3]);
+	if (argc > 4)
+		cpu_b = atoi(argv[4]);
+	pin(cpu_a);
+	printf("bench| %llu messages of 64 bytes per throughput run, %llu round trips, cpus %d/%d\n",
+	       (unsigned long long)n, (unsigned long long)rt, cpu_a, cpu_b);
+	fl = floor_rt(rt);
+	for (unsigned i = 0; i < NP; i++) {
+		single[i] = throughput(peers[i], n, 1);
+		burst[i] = throughput(peers[i], n, BENCH_BURST);
+		lat[i] = round_trip(peers[i], rt);
+	}
+	printf("%-14s %12s %12s %12s   %s\n", "ring", "single Mmsg/s", "burst32", "round trip ns", "api");
+	for (unsigned i = 0; i < NP; i++)
+		printf("%-14s %12.2f %12.2f %12.1f   %s\n", peers[i]->name, single[i], burst[i], lat[i],
+		       peers[i]->api);
+	printf("%-14s %12s %12s %12.1f   %s\n", "floor", "-", "-", fl,
+	       "one atomic bounced between the cores");
+	printf("ratios of tessera ring:\n");
+	for (unsigned i = 1; i < NP; i++)
+		printf("  vs %-12s single x%.2f  burst32 x%.2f  round trip x%.2f (lower is better)\n",
+		       peers[i]->name, single[0] / single[i], burst[0] / burst[i], lat[0] / lat[i]);
+	printf("  vs floor        round trip x%.2f (%+.0f%%)\n", lat[0] / fl, (lat[0] / fl - 1) * 100);
+	if (bad_total) {
+		printf("bench| %llu messages arrived wrong\n", (unsigned long long)bad_total);
+		return 1;
+	}
+	return 0;
+}
