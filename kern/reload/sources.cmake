@@ -10,6 +10,8 @@ set(TESS_RELOAD_SOURCES
   ${TESS_RELOAD_DIR}/frame.c
   ${TESS_RELOAD_DIR}/hmac.c
   ${TESS_RELOAD_DIR}/proto.c
+  ${TESS_RELOAD_DIR}/reply.c
   ${TESS_RELOAD_DIR}/text.c
-  ${TESS_RELOAD_DIR}/verify.c)
+  ${TESS_RELOAD_DIR}/verify.c
+  ${TESS_RELOAD_DIR}/xfer.c)
 set(TESS_RELOAD_SHA256 ${TESS_RELOAD_DIR}/../image/sha256.c)
