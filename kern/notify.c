@@ -3,7 +3,8 @@
  * its core woken. Ordering (all seq_cst): the sender ORs `pending`, then
  * reads `waiting`; the receiver's core publishes `waiting`, then reads
  * `pending` (shard.c kern_shard_wait, sched.c pick). One of the two always
- * sees the other's write, so a wakeup cannot be lost. */
+ * sees the other's write (the single total order of seq_cst operations,
+ * C11 7.17.3p6), so a wakeup cannot be lost. */
 #include <kern/priv.h>
 
 void kern_wake(unsigned core, struct kern_shard *peer, unsigned bit)
