@@ -35,7 +35,7 @@ def test_boards_load():
 def test_host_board():
     b = boards.load("host", Diags())
     assert (b["arch"], b["cores"], b["ram"], b["user_va_base"], b["devices"], b["console"]) == (
-        "host", 4, [{"base": 0, "size": 256 << 20}], 0x600000000000, {}, "stdout")
+        "host", 4, [{"base": 0, "size": 256 << 20}], 0x500000000000, {}, "stdout")
 
 
 def test_qemu_boards_facts():
