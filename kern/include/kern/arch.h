@@ -19,15 +19,15 @@ struct kern_shard;
 
 enum trap_kind {
 	TRAP_SYSCALL = 0, /* shard made a system call: nr, arg[] */
-	TRAP_FAULT = 1,   /* shard faulted: fault, addr, pc */
-	TRAP_TICK = 2,    /* the core's tick fired while the shard ran */
-	TRAP_IRQ = 3,     /* a device IRQ arrived while the shard ran: irq */
+	TRAP_FAULT = 1,	  /* shard faulted: fault, addr, pc */
+	TRAP_TICK = 2,	  /* the core's tick fired while the shard ran */
+	TRAP_IRQ = 3,	  /* a device IRQ arrived while the shard ran: irq */
 };
 
 enum fault_kind {
-	FAULT_READ = 0,   /* load from an unmapped or non-readable address */
+	FAULT_READ = 0,	  /* load from an unmapped or non-readable address */
 	FAULT_WRITE = 1,  /* store to an unmapped or read-only address */
-	FAULT_EXEC = 2,   /* instruction fetch from non-executable memory */
+	FAULT_EXEC = 2,	  /* instruction fetch from non-executable memory */
 	FAULT_UNDEF = 3,  /* undefined / illegal instruction */
 	FAULT_ALIGN = 4,  /* misaligned access */
 	FAULT_SIGNAL = 5, /* simulator: host signal `code` (SIGSEGV, SIGBUS...) */
@@ -35,7 +35,7 @@ enum fault_kind {
 };
 
 struct trap {
-	uint32_t kind; /* enum trap_kind */
+	uint32_t kind;	/* enum trap_kind */
 	uint32_t fault; /* enum fault_kind */
 	uint64_t nr;
 	uint64_t arg[4];

@@ -35,7 +35,7 @@ enum tess_yield_mode { TESS_YIELD_WAIT = 0, TESS_YIELD_POLL = 1 };
 enum tess_start_reason {
 	TESS_START_FIRST = 0,
 	TESS_START_RESTART = 1, /* after a fault or hang, policy "restart" */
-	TESS_START_RELOAD = 2,  /* a new image was hot-loaded */
+	TESS_START_RELOAD = 2,	/* a new image was hot-loaded */
 };
 
 /* A 64-bit set of local event bits (channel ends first, then IRQs). */

@@ -14,19 +14,19 @@ enum tess_policy {
 };
 
 /* Access rights of a mapping. */
-#define TESS_MAP_R 0x1u
-#define TESS_MAP_W 0x2u
-#define TESS_MAP_X 0x4u
+#define TESS_MAP_R	0x1u
+#define TESS_MAP_W	0x2u
+#define TESS_MAP_X	0x4u
 #define TESS_MAP_DEVICE 0x8u /* device memory attributes, no speculation */
 
 enum tess_map_kind {
 	TESS_MAP_KIND_IMAGE = 0,   /* code + data loaded from the shard's part */
 	TESS_MAP_KIND_STACK = 1,   /* zeroed, RW, after the image */
-	TESS_MAP_KIND_CTRL = 2,    /* struct tess_ctrl page */
+	TESS_MAP_KIND_CTRL = 2,	   /* struct tess_ctrl page */
 	TESS_MAP_KIND_CHANNEL = 3, /* shared ring */
 	TESS_MAP_KIND_REGION = 4,  /* named shared region */
 	TESS_MAP_KIND_PERSIST = 5, /* kept across restart and reload */
-	TESS_MAP_KIND_MMIO = 6,    /* granted device window */
+	TESS_MAP_KIND_MMIO = 6,	   /* granted device window */
 };
 
 /* One contiguous mapping in a shard's address space. */
@@ -44,7 +44,7 @@ enum tess_chan_role { TESS_ROLE_PRODUCER = 0, TESS_ROLE_CONSUMER = 1 };
  * shard's ends[] array. */
 struct tess_chan_end {
 	uint16_t channel; /* index into tess_system.channels */
-	uint8_t role;     /* enum tess_chan_role */
+	uint8_t role;	  /* enum tess_chan_role */
 	uint8_t pad;
 };
 
@@ -62,7 +62,7 @@ struct tess_shard_cfg {
 	 * The image part occupies the start; the rest (bss, stack) is zeroed
 	 * at every start. */
 	uint64_t mem_pa, mem_va, mem_size;
-	uint64_t entry;     /* VA of _tess_start */
+	uint64_t entry;	    /* VA of _tess_start */
 	uint64_t stack_top; /* VA, 16-byte aligned */
 	uint64_t ctrl_pa, ctrl_va;
 	uint64_t persist_pa, persist_va, persist_size; /* size 0: none */
@@ -85,11 +85,11 @@ struct tess_shard_cfg {
 
 struct tess_chan_cfg {
 	const char *name;
-	uint16_t from, to;         /* shard ids */
-	uint8_t from_bit, to_bit;  /* local event bits at each end */
+	uint16_t from, to;	  /* shard ids */
+	uint8_t from_bit, to_bit; /* local event bits at each end */
 	uint16_t pad;
 	uint32_t slots, slot_size; /* slots is a power of two */
-	uint64_t pa, va, size;     /* size = TESS_CHAN_HDR_SIZE + slots*slot_size, page-rounded */
+	uint64_t pa, va, size;	   /* size = TESS_CHAN_HDR_SIZE + slots*slot_size, page-rounded */
 };
 
 struct tess_core_cfg {
@@ -102,7 +102,7 @@ struct tess_system_cfg {
 	uint8_t manifest_hash[32]; /* SHA-256 of the manifest's canonical form */
 	uint64_t tick_ns;
 	uint64_t kernel_pa, kernel_size; /* kernel reserve at the start of RAM */
-	uint64_t console_pa;             /* board console device (MMIO or port) */
+	uint64_t console_pa;		 /* board console device (MMIO or port) */
 	uint16_t ncores, nshards, nchannels, pad;
 	const struct tess_core_cfg *cores;
 	const struct tess_shard_cfg *shards;

@@ -10,7 +10,7 @@
 
 struct tess_end_info {
 	const char *name; /* channel name */
-	uint64_t va;      /* channel base (header, then slots) */
+	uint64_t va;	  /* channel base (header, then slots) */
 	uint32_t slots, slot_size;
 	uint8_t role; /* enum tess_chan_role */
 	uint8_t bit;  /* local event bit (= index in ends[]) */
