@@ -8,6 +8,7 @@ import sys
 import time
 
 from tessera import reload_image, reload_link
+from tessera import reload_package as rpk
 from tessera import reload_proto as rp
 from tessera.errors import TesseraError
 
@@ -103,7 +104,7 @@ class Console:
 def _package(args):
     if args.image:
         with open(args.image, "rb") as f:
-            if rp.is_package(f.read(4)):
+            if rpk.is_package(f.read(4)):
                 return reload_image.package_for(args.image, args.shard, None, None)
     image = args.image
     built = os.path.join(args.out, "layout.json")
@@ -123,7 +124,7 @@ def _package(args):
         raise TesseraError("IMAGE is required with --layout")
     key_path = args.key or reload_image.default_key_path(args.out, layout["name"])
     try:
-        key = rp.load_key(key_path)
+        key = rpk.load_key(key_path)
     except rp.ProtoError as e:
         raise TesseraError("%s (`tessera build` writes the device key; or pass --key)" % e)
     return reload_image.package_for(image, args.shard, layout, key, args.image_version)

@@ -7,6 +7,7 @@ import json
 import os
 import time
 
+from tessera import reload_package as rpk
 from tessera import reload_proto as rp
 from tessera.errors import TesseraError
 
@@ -102,9 +103,9 @@ def package_for(path, shard, layout, key, version=None):
             data = f.read()
     except OSError as e:
         raise TesseraError("cannot read %s: %s" % (path, e.strerror))
-    if rp.is_package(data):
+    if rpk.is_package(data):
         try:
-            info = rp.parse_package(data)
+            info = rpk.parse_package(data)
         except rp.ProtoError as e:
             raise TesseraError("%s: %s" % (path, e))
         if info["name"] != shard:
@@ -122,5 +123,5 @@ def package_for(path, shard, layout, key, version=None):
         raise TesseraError("shard '%s' image (%d bytes) exceeds its memory (%d bytes)"
                            % (shard, len(payload), place["mem_size"]))
     version = int(time.time()) if version is None else version
-    return rp.build_package(shard, layout["manifest_hash"], place["mem_pa"], place["mem_va"], payload, version,
+    return rpk.build_package(shard, layout["manifest_hash"], place["mem_pa"], place["mem_va"], payload, version,
                             key)

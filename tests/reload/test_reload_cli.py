@@ -12,13 +12,13 @@ import tty
 import pytest
 
 from reload_fixture import FILTER, KEY, MANIFEST_HASH, ROOT
-from tessera import reload_proto as rp
+from tessera import reload_package as rpk
 
 PAYLOAD = bytes((i * 7) & 0xFF for i in range(2500))
 
 
 def pkg(key=KEY, version=5):
-    return rp.build_package("filter", MANIFEST_HASH, FILTER["mem_pa"], FILTER["mem_va"], PAYLOAD, version, key)
+    return rpk.build_package("filter", MANIFEST_HASH, FILTER["mem_pa"], FILTER["mem_va"], PAYLOAD, version, key)
 
 
 def reload(driver, tool_args, driver_args=()):
@@ -65,7 +65,7 @@ def test_accepted(driver, files):
                    "kern| reload: receiving 'filter' (%d bytes)\n"
                    "kern| reload: verified 'filter' version 5 (2500 bytes), swapping\n"
                    "kern| reload: 'filter' now runs version 5\n"
-                   "reload| accepted: shard 'filter' now runs version 5\n" % (len(PAYLOAD) + rp.PKG_OVERHEAD))
+                   "reload| accepted: shard 'filter' now runs version 5\n" % (len(PAYLOAD) + rpk.PKG_OVERHEAD))
     assert derr == APPLIED
     # Not a terminal: the progress bar reports every quarter, ending at 100%.
     lines = err.splitlines()
@@ -110,7 +110,7 @@ def test_refused_bad_signature(driver, files):
 
 
 def test_refused_at_begin_unknown_shard(driver, files):
-    p = rp.build_package("router", MANIFEST_HASH, 0, 0, b"x", 1, KEY)
+    p = rpk.build_package("router", MANIFEST_HASH, 0, 0, b"x", 1, KEY)
     (files / "router.tpk").write_bytes(p)
     code, out, err, _ = reload(driver, ["--shard", "router", str(files / "router.tpk")])
     assert code == 3 and err == "reload| refused: unknown shard 'router'\n"
@@ -278,9 +278,9 @@ def test_shard_elf_is_flattened(files, tmp_path):
     link(FILTER["mem_va"])
     r = _write_pkg(files, elf)
     assert r.returncode == 0, r.stderr
-    info = rp.parse_package((files / "out.tpk").read_bytes())
+    info = rpk.parse_package((files / "out.tpk").read_bytes())
     assert (info["name"], info["load_va"], info["load_pa"]) == ("filter", FILTER["mem_va"], FILTER["mem_pa"])
-    assert (files / "out.tpk").read_bytes()[rp.PKG_HDR:rp.PKG_HDR + 2500] == PAYLOAD
+    assert (files / "out.tpk").read_bytes()[rpk.PKG_HDR:rpk.PKG_HDR + 2500] == PAYLOAD
     # Linked somewhere else: refused before anything is sent.
     link(0x700000000000)
     r = _write_pkg(files, elf)

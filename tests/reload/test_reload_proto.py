@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reload_fixture import FILTER, KEY, MANIFEST_HASH, SINK
+from tessera import reload_package as rpk
 from tessera import reload_proto as rp
 
 
@@ -68,29 +69,29 @@ def test_corrupt_frame_is_counted_not_returned():
 
 
 def test_package_layout_and_host_verify():
-    pkg = rp.build_package("filter", MANIFEST_HASH, FILTER["mem_pa"], FILTER["mem_va"], b"code", 9, KEY)
-    assert len(pkg) == rp.PKG_OVERHEAD + 4
-    info = rp.verify_package(pkg, KEY)
+    pkg = rpk.build_package("filter", MANIFEST_HASH, FILTER["mem_pa"], FILTER["mem_va"], b"code", 9, KEY)
+    assert len(pkg) == rpk.PKG_OVERHEAD + 4
+    info = rpk.verify_package(pkg, KEY)
     assert (info["name"], info["version"], info["size"], info["load_pa"]) == ("filter", 9, 4, FILTER["mem_pa"])
     # The part descriptor sits where the image's struct tess_img_part has it.
     name, kind, _, off, size, pa, sha = struct.unpack_from("<32sIIQQQ32s", pkg, 8)
-    assert (name.rstrip(b"\0"), kind, off, size, pa) == (b"filter", 1, rp.PKG_HDR, 4, FILTER["mem_pa"])
+    assert (name.rstrip(b"\0"), kind, off, size, pa) == (b"filter", 1, rpk.PKG_HDR, 4, FILTER["mem_pa"])
     assert sha == hashlib.sha256(b"code").digest()
     with pytest.raises(rp.ProtoError, match="bad signature"):
-        rp.verify_package(pkg, bytes(32))
+        rpk.verify_package(pkg, bytes(32))
     with pytest.raises(rp.ProtoError, match="1..31 printable"):
-        rp.build_package("a b", MANIFEST_HASH, 0, 0, b"", 1, KEY)
+        rpk.build_package("a b", MANIFEST_HASH, 0, 0, b"", 1, KEY)
 
 
 def test_key_file_is_created_private_and_reloaded(tmp_path):
     path = tmp_path / "out" / "sys.key"
-    key = rp.ensure_key(str(path))
+    key = rpk.ensure_key(str(path))
     assert len(key) == 32 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert rp.ensure_key(str(path)) == key == rp.load_key(str(path))
+    assert rpk.ensure_key(str(path)) == key == rpk.load_key(str(path))
     path.write_text("abcd\n")
     with pytest.raises(rp.ProtoError, match="expected 32 hex bytes, found 2"):
-        rp.load_key(str(path))
-    assert "const uint8_t tess_reload_key[RELOAD_KEY_LEN] = {0x00, 0x01," in rp.key_c_source(KEY)
+        rpk.load_key(str(path))
+    assert "const uint8_t tess_reload_key[RELOAD_KEY_LEN] = {0x00, 0x01," in rpk.key_c_source(KEY)
 
 
 # ---- against kern/reload (tests/reload/driver.c) ----
@@ -117,7 +118,7 @@ def transfer(name, pkg, total=None):
 
 def test_python_package_accepted_by_c(driver):
     payload = os.urandom(3000)
-    pkg = rp.build_package("filter", MANIFEST_HASH, FILTER["mem_pa"], FILTER["mem_va"], payload, 77, KEY)
+    pkg = rpk.build_package("filter", MANIFEST_HASH, FILTER["mem_pa"], FILTER["mem_va"], payload, 77, KEY)
     wire, end = transfer("filter", pkg)
     text, frames, err = run_driver(driver, b"typed text\r\n" + wire)
     assert [(f.type, f.seq) for f in frames] == [(rp.ACK, s) for s in range(end + 1)] + [(rp.RESULT, end)]
@@ -149,7 +150,7 @@ def test_python_package_refused_by_c(driver, case, reason):
         name = "router"
     elif case == "addr":
         place = FILTER
-    pkg = rp.build_package(name, mhash, place["mem_pa"], place["mem_va"], bytes(size), 1, key)
+    pkg = rpk.build_package(name, mhash, place["mem_pa"], place["mem_va"], bytes(size), 1, key)
     wire, end = transfer(name, pkg, len(pkg) + 10 if case == "short" else None)
     text, frames, err = run_driver(driver, wire)
     res = [f for f in frames if f.type == rp.RESULT]
@@ -159,7 +160,7 @@ def test_python_package_refused_by_c(driver, case, reason):
 
 
 def test_corrupt_chunk_is_naked_and_resent(driver):
-    pkg = rp.build_package("sink", MANIFEST_HASH, SINK["mem_pa"], SINK["mem_va"], b"x" * 700, 2, KEY)
+    pkg = rpk.build_package("sink", MANIFEST_HASH, SINK["mem_pa"], SINK["mem_va"], b"x" * 700, 2, KEY)
     wire, end = transfer("sink", pkg)
     # Frame 3 (DATA 2) arrives damaged: NAK asking for seq 2 again. This
     # raw replay does not resend, so the next DATA is out of order.

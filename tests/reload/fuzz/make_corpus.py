@@ -7,6 +7,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "codegen"))
+from tessera import reload_package as rpk  # noqa: E402
 from tessera import reload_proto as rp  # noqa: E402
 
 KEY = bytes(range(32))
@@ -29,15 +30,15 @@ def stream(name, pkg):
     return w + rp.host_frame(rp.END, n + 1)
 
 
-good = rp.build_package("sink", MH, 0x80200000, 0x600000100000, bytes(range(256)) * 2, 7, KEY)
+good = rpk.build_package("sink", MH, 0x80200000, 0x600000100000, bytes(range(256)) * 2, 7, KEY)
 put("frame", "transfer", stream("sink", good))
-put("frame", "transfer_badkey", stream("sink", rp.build_package("sink", MH, 0x80200000, 0x600000100000,
+put("frame", "transfer_badkey", stream("sink", rpk.build_package("sink", MH, 0x80200000, 0x600000100000,
                                                                 b"abc", 1, bytes(32))))
 put("frame", "text_and_ack", b"kern| hello\r\n" + rp.encode_frame(rp.ACK, 3) + b"ls\r\n")
 put("frame", "begin_unknown", rp.host_frame(rp.BEGIN, 0, struct.pack("<I", 500) + b"router"))
 put("frame", "abort", rp.host_frame(rp.BEGIN, 0, struct.pack("<I", 500) + b"filter") + rp.host_frame(rp.ABORT, 1))
 put("verify", "good", b"\x00" + good)
 put("verify", "fixup_all", b"\x03" + good)
-put("verify", "filter", b"\x00" + rp.build_package("filter", MH, 0x80100000, 0x600000000000, b"x" * 40, 2, KEY))
-put("verify", "unknown", b"\x00" + rp.build_package("router", MH, 0, 0, b"", 1, KEY))
+put("verify", "filter", b"\x00" + rpk.build_package("filter", MH, 0x80100000, 0x600000000000, b"x" * 40, 2, KEY))
+put("verify", "unknown", b"\x00" + rpk.build_package("router", MH, 0, 0, b"", 1, KEY))
 put("verify", "announced", b"\x04" + good)
