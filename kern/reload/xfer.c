@@ -51,7 +51,8 @@ static void verify_and_apply(uint32_t seq)
 	rl_s.end_seq = seq;
 	rl_s.st = ST_PENDING;
 	int rc = kern_reload_apply(v.cfg, v.payload, (size_t)v.len, v.version);
-	if (rc != RELOAD_APPLY_PENDING)
+	/* (If the swap already called reload_finish, the verdict is out.) */
+	if (rc != RELOAD_APPLY_PENDING && rl_s.st == ST_PENDING)
 		rl_result(seq, rc == 0, v.version, rc == 0 ? "" : "swap failed");
 }
 
