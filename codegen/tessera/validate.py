@@ -259,13 +259,16 @@ class Checker:
             if ends.get("from") and ends.get("from") == ends.get("to"):
                 self.err(base + ("to",), "channel '%s' connects shard '%s' to itself" % (name, ends["to"]), value=True)
                 ok = False
-            if name in seen:
-                self.err(base + (("name",) if "name" in c else ()),
-                         "duplicate channel name '%s' (first used by channel #%d at line %d)"
-                         % (name, seen[name][0] + 1, seen[name][1][0]), value="name" in c)
+            key = name.upper()  # TESS_CH_<NAME> must be unique too
+            if key in seen:
+                first, fpos, fname = seen[key]
+                what = "duplicate channel name '%s'" % name if fname == name else (
+                    "channel name '%s' clashes with '%s' in TESS_CH_%s" % (name, fname, key))
+                self.err(base + (("name",) if "name" in c else ()), "%s (first used by channel #%d at line %d)"
+                         % (what, first + 1, fpos[0]), value="name" in c)
                 ok = False
             else:
-                seen[name] = (i, self.doc.pos(base + (("name",) if "name" in c else ())))
+                seen[key] = (i, self.doc.pos(base + (("name",) if "name" in c else ())), name)
             slots = c.get("slots")
             if isinstance(slots, int) and not isinstance(slots, bool) and slots > 0:
                 if slots & (slots - 1):
@@ -306,10 +309,16 @@ class Checker:
         out = []
         if not isinstance(regs, dict):
             return out
+        upper = {}
         for name, r in regs.items():
             if not isinstance(r, dict):
                 continue
             base = ("regions", name)
+            if name.upper() in upper:
+                self.err(base, "region name '%s' clashes with '%s' in TESS_REGION_%s"
+                         % (name, upper[name.upper()], name.upper()))
+                continue
+            upper[name.upper()] = name
             size = self.size(base + ("size",), r["size"]) if "size" in r else None
             acc = r.get("access") if isinstance(r.get("access"), dict) else {}
             good = {}
