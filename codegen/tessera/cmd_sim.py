@@ -102,6 +102,8 @@ def run(args):
     if not os.path.isfile(args.manifest):
         raise TesseraError("%s: no such file" % args.manifest)
     plan = _plan(args.manifest)
+    for w in getattr(plan, "warnings", None) or []:
+        print(w, file=sys.stderr)
     exe = build(plan, args.manifest, args.sanitize)
     argv = [exe]
     if duration is not None:

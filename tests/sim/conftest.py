@@ -34,6 +34,8 @@ class SimRun:
     def __str__(self):
         return "exit %s\n--- stdout ---\n%s\n--- stderr ---\n%s" % (self.rc, self.out, self.err)
 
+    __repr__ = __str__
+
     def grep(self, pattern):
         """Matches of a regex over stdout lines, in order."""
         rx = re.compile(pattern)
