@@ -17,6 +17,12 @@ int rv_plat_image_check(void)
 	return tess_image_verify((const uint8_t *)_start, reserve_end - rv_kpa(_start), hdr, &tess_system);
 }
 
+uint64_t rv_image_exec_size(const struct tess_shard_cfg *cfg)
+{
+	const struct tess_img_part *p = hdr ? tess_image_part(hdr, cfg->name) : 0;
+	return p ? (uint64_t)p->exec_pages * TESS_PAGE_SIZE : 0;
+}
+
 int plat_shard_load(const struct tess_shard_cfg *cfg)
 {
 	const struct tess_img_part *p = hdr ? tess_image_part(hdr, cfg->name) : 0;

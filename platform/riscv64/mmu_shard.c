@@ -64,6 +64,33 @@ static int map_page(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, ui
 	return 0;
 }
 
+/* Map [va, va + size) page by page; 0, or map_page's -1 / -2. */
+static int map_range(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size, uint32_t attr)
+{
+	for (uint64_t off = 0; off < size; off += TESS_PAGE_SIZE) {
+		int r = map_page(p, root, va + off, pa + off, leaf_bits(attr));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* W^X for the shard image: the planner gives [mem_va, stack) as one RWX
+ * image map; its first exec_pages (code and rodata, recorded in the image
+ * part by the packer, see load.c) become R+X, the rest (data, bss) R+W. */
+static int map_image(struct pool *p, uint64_t *root, const struct tess_shard_cfg *cfg,
+		     const struct tess_map *m)
+{
+	uint64_t rx = rv_image_exec_size(cfg);
+	if (rx > m->size) {
+		kern_log("mmu: shard %s: %lu bytes of code exceed its image map", cfg->name,
+			 (unsigned long)rx);
+		return -3;
+	}
+	int r = map_range(p, root, m->va, m->pa, rx, TESS_MAP_R | TESS_MAP_X);
+	return r ? r : map_range(p, root, m->va + rx, m->pa + rx, m->size - rx, TESS_MAP_R | TESS_MAP_W);
+}
+
 int arch_aspace_build(const struct tess_shard_cfg *cfg)
 {
 	struct pool p = {cfg->pt_pa, cfg->pt_pa + cfg->pt_size};
@@ -77,7 +104,8 @@ int arch_aspace_build(const struct tess_shard_cfg *cfg)
 		root[i] = rv_kernel_root[i];
 	for (unsigned i = 0; i < cfg->nmaps; i++) {
 		const struct tess_map *m = &cfg->maps[i];
-		if ((m->attr & TESS_MAP_W) && (m->attr & TESS_MAP_X)) {
+		bool wx = (m->attr & TESS_MAP_W) && (m->attr & TESS_MAP_X);
+		if (wx && m->kind != TESS_MAP_KIND_IMAGE) {
 			kern_log("mmu: shard %s: map %u at 0x%lx is writable and executable: refused",
 				 cfg->name, i, (unsigned long)m->va);
 			return -1;
@@ -88,19 +116,16 @@ int arch_aspace_build(const struct tess_shard_cfg *cfg)
 				 cfg->name, i, (unsigned long)m->va);
 			return -1;
 		}
-		for (uint64_t off = 0; off < m->size; off += TESS_PAGE_SIZE) {
-			int r = map_page(&p, root, m->va + off, m->pa + off, leaf_bits(m->attr));
-			if (r == -1) {
-				kern_log("mmu: shard %s: page-table pool of %lu bytes is too small",
-					 cfg->name, (unsigned long)cfg->pt_size);
-				return -1;
-			}
-			if (r == -2) {
-				kern_log("mmu: shard %s: map %u at 0x%lx overlaps another map", cfg->name, i,
-					 (unsigned long)(m->va + off));
-				return -1;
-			}
-		}
+		int r = wx ? map_image(&p, root, cfg, m)
+			   : map_range(&p, root, m->va, m->pa, m->size, m->attr);
+		if (r == -1)
+			kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
+				 (unsigned long)cfg->pt_size);
+		if (r == -2)
+			kern_log("mmu: shard %s: map %u at 0x%lx overlaps another map", cfg->name, i,
+				 (unsigned long)m->va);
+		if (r)
+			return -1;
 	}
 	shard_satp[cfg->id] = SATP_SV39 | ((uint64_t)(cfg->id + 1) << SATP_ASID_SHIFT) | (rv_kpa(root) >> 12);
 	/* The tables were written through the kernel's mapping; make the

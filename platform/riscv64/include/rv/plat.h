@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <rv/layout.h>
 #include <tessera/limits.h>
+#include <tessera/tables.h>
 
 /* Per-core state; tp points at the running core's entry in kernel mode. */
 struct rv_cpu {
@@ -74,6 +75,8 @@ _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned l
 			     unsigned long stval);
 /* load.c: image verification; rings.c: channel ring headers */
 int rv_plat_image_check(void);
+/* Bytes at the start of the shard's image that are code (mapped R+X). */
+uint64_t rv_image_exec_size(const struct tess_shard_cfg *cfg);
 void rv_channels_format(void);
 /* smp.c */
 void rv_cpu_setup(unsigned core, unsigned long hartid);
