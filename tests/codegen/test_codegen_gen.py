@@ -171,3 +171,25 @@ def test_schema_command_prints_the_schema():
     assert s["properties"]["tessera"] == {"description": "format version", "const": 1}
     assert set(s["$defs"]["shard"]["properties"]) == {"source", "cores", "memory", "stack", "devices", "watchdog",
                                                       "on_fault", "persistent", "restart"}
+
+
+def test_prebuilt_elf_source(tmp_path):
+    (tmp_path / "app.elf").write_bytes(b"\x7fELF" + bytes(60))
+    (tmp_path / "notes.txt").write_text("hello")
+    m = tmp_path / "m.yaml"
+    body = """tessera: 1
+name: pre
+board: host
+shards:
+  app: {source: %s, cores: [0], memory: 64K}
+  peer: {source: %s/shards/examples/sink, cores: [1], memory: 64K}
+channels:
+  - {from: app, to: peer, slots: 4, slot_size: 64}
+"""
+    m.write_text(body % ("app.elf", ROOT))
+    gen.generate(pipeline.load_and_plan(str(m)), str(tmp_path / "g"))
+    assert 'tess_add_prebuilt_shard(app "%s")\n' % (tmp_path / "app.elf") in (tmp_path / "g" / "build.cmake").read_text()
+    m.write_text(body % ("notes.txt", ROOT))
+    rc, out, err = tessera("check", str(m))
+    assert (rc, err) == (1, "%s:5:17: error: source 'notes.txt' of shard 'app' is neither a directory of C sources "
+                            "nor an ELF file\n" % m)
