@@ -1,4 +1,4 @@
-/* turns: a polling test shard for tests/sim/test_shared_core.py. Several
+/* turns: a polling test shard for tests/sim/test_sim_shared_core.py. Several
  * instances share one simulated core and one region. In every turn a shard
  * claims the region's owner word, makes a system call (which must not end its
  * turn), works a little, and checks that nobody else claimed the word

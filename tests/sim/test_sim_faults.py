@@ -8,7 +8,7 @@ import os
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import EXAMPLES, parse_time
+from simrun import EXAMPLES, parse_time
 
 MANIFEST = os.path.join(EXAMPLES, "faults.yaml")
 MESSAGES = 1500000

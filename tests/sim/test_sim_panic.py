@@ -3,7 +3,7 @@ printed, no process left), and a shard that does not compile fails the build
 with the compiler's output and no traceback."""
 import os
 
-from conftest import MANIFESTS, ROOT, leftover_processes
+from simrun import MANIFESTS, ROOT, leftover_processes
 
 
 def test_panic_halts_everything(sim):

@@ -4,7 +4,7 @@ import os
 import signal
 import subprocess
 
-from conftest import EXAMPLES, ROOT, leftover_processes
+from simrun import EXAMPLES, ROOT, leftover_processes
 
 MANIFEST = os.path.join(EXAMPLES, "packet-pipeline.yaml")
 MESSAGES = 500000

@@ -5,7 +5,7 @@ and count claims they find taken; between two turns of one shard exactly the
 two others run (round robin in manifest order)."""
 import os
 
-from conftest import MANIFESTS
+from simrun import MANIFESTS
 
 MANIFEST = os.path.join(MANIFESTS, "shared-core-turns.yaml")
 
