@@ -41,6 +41,7 @@ def render(plan):
         "manifest_name": plan.name, "board": plan.board["name"], "shards": plan.shards, "channels": plan.channels,
         "regions": plan.regions, "cores": plan.core_order, "tick_ns": plan.tick_ns, "kernel_pa": plan.kernel_pa,
         "kernel_size": plan.kernel_size, "console_pa": plan.console_pa,
+        "reload_staging_pa": plan.reload_staging_pa, "reload_staging_size": plan.reload_staging_size,
         "hash_bytes": ", ".join("0x%02x" % b for b in plan.manifest_hash),
     }
     out = {}

@@ -17,6 +17,8 @@ from tessera.boards import PT_LEVELS
 MAP_R, MAP_W, MAP_X, MAP_DEVICE = 0x1, 0x2, 0x4, 0x8
 KIND = {"image": 0, "stack": 1, "ctrl": 2, "channel": 3, "region": 4, "persist": 5, "mmio": 6}
 POLICY = {"restart": 0, "halt": 1, "panic": 2}
+# A reload package is header + payload + MAC (docs/reload.md, "Package").
+RELOAD_PKG_OVERHEAD = 160 + 32
 
 
 class PlanProblem(Exception):
@@ -82,6 +84,7 @@ class Plan:
             "arch": self.arch,
             "tick_ns": self.tick_ns,
             "kernel": {"pa": self.kernel_pa, "size": self.kernel_size},
+            "reload": {"staging_pa": self.reload_staging_pa, "staging_size": self.reload_staging_size},
             "console": {"name": self.console, "pa": self.console_pa},
             "ram": {"base": self.ram_base, "size": self.ram_size, "used": self.ram_used},
             "cores": [{"core": c, "order": o} for c, o in enumerate(self.core_order)],
@@ -99,7 +102,7 @@ def _shard_json(s):
     keys = ("name", "id", "core", "source", "prebuilt", "mem_pa", "mem_va", "mem_size", "entry", "stack_top",
             "stack_size", "ctrl_pa", "ctrl_va", "persist_pa", "persist_va", "persist_size", "pt_pa", "pt_size",
             "watchdog_ns", "on_hang", "on_fault", "restart_max", "restart_window_ns", "maps", "ends", "irqs",
-            "devices", "dev_windows", "regions_va")
+            "devices", "dev_windows", "regions_va", "reload_pa")
     return {k: s[k] for k in keys}
 
 
@@ -178,6 +181,15 @@ def plan(model):
         c["pa"] = pa(c["size"])
     for r in p.regions:
         r["pa"] = pa(r["size"])
+    # Hot reload (docs/reload.md): staging for one package of the largest
+    # shard, then on targets per shard a slot for its last accepted reloaded
+    # image (restarts and rollbacks load that one instead of the boot part).
+    # The simulator keeps reloaded executables in memfds: no slots.
+    largest = max((s["mem_size"] for s in p.shards), default=0)
+    p.reload_staging_size = rup(largest + RELOAD_PKG_OVERHEAD, page) if p.shards else 0
+    p.reload_staging_pa = pa(p.reload_staging_size) if p.shards else 0
+    for s in p.shards:
+        s["reload_pa"] = pa(s["mem_size"]) if p.arch != "host" else 0
     for s in p.shards:
         s["maps"] = _maps(s, p, page)  # now with final PAs
         s["regions_va"] = {p.regions[rid]["name"]: p.regions[rid]["va"] for rid, _ in s["regions"]}
@@ -188,8 +200,8 @@ def plan(model):
                 s["irqs"].append({"device": dv, "irq": irq, "bit": nbits + len(s["irqs"])})
     p.ram_used = cursor[0] - p.ram_base
     if p.ram_used > p.ram_size:
-        raise PlanProblem(("shards",), "the memory plan needs %d bytes (kernel reserve %d + shards, channels and "
-                          "regions %d) but board '%s' has %d bytes of RAM"
+        raise PlanProblem(("shards",), "the memory plan needs %d bytes (kernel reserve %d + shards, channels, "
+                          "regions and reload staging %d) but board '%s' has %d bytes of RAM"
                           % (p.ram_used, p.kernel_size, p.ram_used - p.kernel_size, b["name"], p.ram_size))
     va_limit = {"aarch64": 1 << 39, "riscv64": 1 << 38, "x86_64": 1 << 47, "host": 1 << 47}[p.arch]
     if vcur[0] > va_limit:

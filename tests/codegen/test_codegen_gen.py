@@ -116,7 +116,7 @@ def test_print_layout(tmp_path):
     rc, out, err = tessera("gen", HOST, "--print-layout", "-o", str(tmp_path))
     assert rc == 0
     lines = out.splitlines()
-    assert lines[0] == "packet-pipeline on board host (host): RAM 0x0-0x10000000, 1844K of 256M used"
+    assert lines[0] == "packet-pipeline on board host (host): RAM 0x0-0x10000000, 2104K of 256M used"
     assert lines[2].split() == ["kernel", "reserve", "0x000000000000-0x000000100000", "-", "1M", "kernel"]
     assert lines[-1] == "cores: 0: gen; 1: filter; 2: sink; 3: -"
     assert any(line.startswith("channel gen_to_filter (256x64)") and line.endswith("20K  gen -> filter")

@@ -81,6 +81,10 @@ struct tess_shard_cfg {
 	uint16_t pad2;
 	const struct tess_chan_end *ends;
 	const struct tess_irq_grant *irqs;
+	/* Hot reload: mem_size bytes that keep the shard's last accepted
+	 * reloaded image, so restarts (and the rollback of a later reload)
+	 * load it instead of the boot image's part. 0: none planned. */
+	uint64_t reload_pa;
 };
 
 struct tess_chan_cfg {
@@ -107,6 +111,10 @@ struct tess_system_cfg {
 	const struct tess_core_cfg *cores;
 	const struct tess_shard_cfg *shards;
 	const struct tess_chan_cfg *channels;
+	/* Hot reload (docs/reload.md): where one incoming package is staged,
+	 * sized for the largest shard's mem_size + package header + MAC.
+	 * Size 0: no staging planned (reload refused). */
+	uint64_t reload_staging_pa, reload_staging_size;
 };
 
 /* Emitted by `tessera gen` into gen/kern/tables.c. */
