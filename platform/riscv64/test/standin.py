@@ -42,7 +42,7 @@ SHARDS = [  # name, example dir, core, extra
 ]
 CHANNELS = [("gen", "filter", 256, 64), ("filter", "sink", 256, 64)]
 MEM = 64 * K
-IMAGE_PART = 32 * K  # text + rodata (RX), then data + bss + stack (RW)
+IMAGE_PART = 32 * K  # text + rodata + data + bss; the stack follows
 
 
 def page(n):
@@ -77,7 +77,9 @@ def plan():
 
 
 def maps_of(s, chans):
-    m = [(s["mem_va"], s["mem_pa"], IMAGE_PART, "TESS_MAP_R | TESS_MAP_X", "IMAGE"),
+    # One RWX image map like codegen's: the kernel splits it by the part's
+    # exec_pages (W^X); then the stack.
+    m = [(s["mem_va"], s["mem_pa"], IMAGE_PART, "TESS_MAP_R | TESS_MAP_W | TESS_MAP_X", "IMAGE"),
          (s["mem_va"] + IMAGE_PART, s["mem_pa"] + IMAGE_PART, MEM - IMAGE_PART, "TESS_MAP_R | TESS_MAP_W", "STACK"),
          (s["ctrl_va"], s["ctrl_pa"], 4096, "TESS_MAP_R | TESS_MAP_W", "CTRL")]
     for c, _ in s["ends"]:
@@ -162,8 +164,10 @@ def write_gen(gdir, shards, chans, mhash):
             "ENTRY(_tess_start)\nSECTIONS {\n  . = 0x%x;\n"
             "  .text : { KEEP(*(.text.start)) *(.text .text.*) }\n"
             "  .rodata : { *(.rodata .rodata.* .srodata .srodata.*) }\n"
-            "  . = 0x%x;\n  .data : { *(.data .data.* .sdata .sdata.*) }\n"
+            "  . = ALIGN(4096);\n  __tess_exec_end = .;\n"
+            "  .data : ALIGN(4096) { *(.data .data.* .sdata .sdata.*) *(.got .got.*) }\n"
             "  .bss : { *(.sbss .sbss.* .bss .bss.* COMMON) }\n"
+            "  ASSERT(. <= 0x%x, \"image + bss overlap the stack\")\n"
             "  /DISCARD/ : { *(.comment) *(.eh_frame*) *(.riscv.attributes) }\n}\n"
             % (s["mem_va"], s["mem_va"] + IMAGE_PART))
         b.append("tess_add_shard(%s %s %d)" % (s["name"], s["src"], s["core"]))
