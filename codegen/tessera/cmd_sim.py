@@ -52,6 +52,27 @@ def _plan(path):
     return pipeline.load_and_plan(path, board_override="host")
 
 
+def _check_sim_able(plan, path):
+    """A prebuilt target ELF cannot run as a host process: say so up front
+    (sim/CMakeLists.txt's tess_add_prebuilt_shard would stop the build)."""
+    for sh in getattr(plan, "shards", None) or []:
+        if isinstance(sh, dict) and sh.get("prebuilt"):
+            raise TesseraError(
+                "shard '%s' of %s is a prebuilt ELF (%s): the simulator builds every shard from its C "
+                "sources as a host process, so it cannot run a target image" % (sh.get("name"), path, sh.get("source"))
+            )
+
+
+def _note_board(plan, path):
+    try:
+        named = plan.model["raw"]["board"]
+    except (AttributeError, KeyError, TypeError):
+        return
+    if isinstance(named, str) and named != "host":
+        print("tessera: note: %s names board '%s'; the simulator runs it on board 'host'" % (path, named),
+              file=sys.stderr)
+
+
 def _build_name(plan, path):
     name = getattr(plan, "name", None) or os.path.splitext(os.path.basename(path))[0]
     return re.sub(r"[^A-Za-z0-9_.-]", "_", str(name))
@@ -104,6 +125,8 @@ def run(args):
     plan = _plan(args.manifest)
     for w in getattr(plan, "warnings", None) or []:
         print(w, file=sys.stderr)
+    _check_sim_able(plan, args.manifest)
+    _note_board(plan, args.manifest)
     exe = build(plan, args.manifest, args.sanitize)
     argv = [exe]
     if duration is not None:

@@ -3,7 +3,7 @@ printed, no process left), and a shard that does not compile fails the build
 with the compiler's output and no traceback."""
 import os
 
-from simrun import MANIFESTS, ROOT, leftover_processes
+from simrun import MANIFESTS, ROOT, leftover_processes, run_sim
 
 
 def test_panic_halts_everything(sim):
@@ -34,3 +34,20 @@ def test_run_ends_when_every_shard_is_halted(sim):
     # --trace: the kernel's trace ring follows the table.
     halts = [line for line in r.lines if line.startswith("kern| trace ") and " halt " in line]
     assert len(halts) == 2, r
+
+
+def test_prebuilt_shard_is_refused(tmp_path):
+    """A prebuilt target ELF cannot run hosted: one clear error, no build."""
+    elf = tmp_path / "shard.elf"
+    elf.write_bytes(b"\x7fELF" + bytes(60))
+    manifest = tmp_path / "prebuilt.yaml"
+    manifest.write_text(
+        "tessera: 1\nname: sim-prebuilt\nboard: host\nkernel:\n  tick: 1ms\n  defaults: {memory: 128K, stack: 16K}\n"
+        "shards:\n  blob:\n    source: shard.elf\n    cores: [0]\n"
+    )
+    r = run_sim(str(manifest), "--duration", "1s", expect_rc=1)
+    assert r.err.splitlines()[-1] == (
+        "tessera: error: shard 'blob' of %s is a prebuilt ELF (%s): the simulator builds every shard from its C "
+        "sources as a host process, so it cannot run a target image" % (manifest, elf)
+    ), r
+    assert not os.path.exists(os.path.join(ROOT, "build", "sim", "sim-prebuilt"))
