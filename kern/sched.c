@@ -62,9 +62,13 @@ static bool handle(unsigned core, struct kern_shard *s, const struct trap *t)
 
 bool kern_core_step(unsigned core)
 {
-	struct kern_shard *s = pick(core);
+	struct kern_shard *s;
 	struct trap t;
 
+	/* Between two entries: the only point where a hot reload may stop a
+	 * shard of this core (never mid-entry). */
+	kern_swap_step(core);
+	s = pick(core);
 	if (!s) {
 		plat_idle(core);
 		return false;

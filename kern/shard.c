@@ -54,6 +54,13 @@ bool kern_runnable(struct kern_shard *s)
  * process may read it as soon as it exists). */
 int kern_shard_start(struct kern_shard *s, uint32_t reason)
 {
+	return kern_shard_start_image(s, reason, 0, 0);
+}
+
+/* payload: a hot reload's new image (plat_shard_install), else the
+ * committed image (plat_shard_load). */
+int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *payload, size_t len)
+{
 	const struct tess_shard_cfg *c = s->cfg;
 	struct tess_ctrl *ctrl = s->ctrl;
 
@@ -67,7 +74,7 @@ int kern_shard_start(struct kern_shard *s, uint32_t reason)
 	atomic_store(&s->waiting, false);
 	s->poll = false;
 	s->in_syscall = false;
-	if (plat_shard_load(c) != 0) {
+	if ((payload ? plat_shard_install(c, payload, len) : plat_shard_load(c)) != 0) {
 		kern_log("shard %s: load failed", c->name);
 		return -1;
 	}

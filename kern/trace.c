@@ -15,8 +15,8 @@ struct slot {
 static struct slot ring[TESS_TRACE_ENTRIES];
 static _Atomic uint64_t total;
 
-static const char *const names[] = {"boot", "dispatch", "yield", "notify", "irq",   "fault",
-				    "hang", "restart",	"halt",	 "panic",  "badsys"};
+static const char *const names[] = {"boot",    "dispatch", "yield", "notify", "irq",	"fault",   "hang",
+				    "restart", "halt",	   "panic", "badsys", "reload", "rollback"};
 
 const char *kern_trace_event_name(unsigned ev)
 {

@@ -82,6 +82,16 @@ void plat_console_write(const char *s, size_t n);
 int plat_shard_load(const struct tess_shard_cfg *cfg);
 /* Stop a shard for good or before a reload/restart (simulator: kill). */
 void plat_shard_stop(const struct tess_shard_cfg *cfg);
+/* Hot reload (kern/swap.c). Install a verified new image: `payload` (len
+ * bytes, in staging memory) into the shard's private memory, the rest
+ * zeroed, like plat_shard_load (simulator: the process is respawned from
+ * the new executable). Does NOT change what plat_shard_load loads, so a
+ * rollback is plat_shard_load. 0, or -1 after logging why. */
+int plat_shard_install(const struct tess_shard_cfg *cfg, const void *payload, size_t len);
+/* The installed image passed its trial: from now on plat_shard_load loads
+ * `payload` (targets: a copy in cfg->reload_pa; simulator: the memfd).
+ * Called before the staging buffer is released. 0, or -1. */
+int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, size_t len);
 /* Unmask a granted device IRQ. */
 void plat_irq_unmask(uint32_t irq);
 /* Stop every core. Never returns. */

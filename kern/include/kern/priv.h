@@ -41,6 +41,10 @@ struct kern_shard {
 	uint32_t window_count;
 	uint32_t restarts_total;
 	uint64_t version;
+	/* Hot reload downtime (swap.c): when the old version was stopped (0:
+	 * not measuring) and the new version's yields since. */
+	uint64_t reload_stopped_at;
+	uint32_t reload_yields;
 	struct kern_counters n;
 	struct kern_last_fault last;
 };
@@ -71,6 +75,9 @@ void kern_set_state(struct kern_shard *s, enum kern_state st);
 enum kern_state kern_get_state(const struct kern_shard *s);
 bool kern_runnable(struct kern_shard *s);
 int kern_shard_start(struct kern_shard *s, uint32_t reason);
+/* kern_shard_start with a new image (plat_shard_install) instead of the
+ * committed one; payload NULL: plat_shard_load. */
+int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *payload, size_t len);
 void kern_shard_wait(struct kern_shard *s);
 
 /* syscall.c: returns true if the shard's turn ends (YIELD). */
@@ -85,6 +92,18 @@ bool kern_watchdog(unsigned core, struct kern_shard *s);
 /* policy.c */
 void kern_fault(unsigned core, struct kern_shard *s, const struct trap *t);
 void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy);
+/* swap.c: hot reload. kern_swap_request runs on the console core; the
+ * rest on the shard's core: kern_swap_step at the top of every scheduling
+ * step, kern_swap_yield on each YIELD, kern_swap_failed before a fault or
+ * hang policy (true: the failed new version was rolled back instead). */
+int kern_swap_request(struct kern_shard *s, const void *payload, size_t len, uint64_t version);
+void kern_swap_step(unsigned core);
+void kern_swap_yield(unsigned core, struct kern_shard *s);
+bool kern_swap_failed(unsigned core, struct kern_shard *s);
+/* The outcome of a finished swap, once: true and *accepted, *version,
+ * *reason filled; the swap machinery is idle again afterwards. */
+bool kern_swap_outcome(int *accepted, uint64_t *version, const char **reason);
+void kern_swap_reset(void);
 /* log.c: one console line, prefix + text, under the console lock. */
 void kern_console_line(const char *prefix, const char *prefix2, const char *text, size_t len);
 void kern_console_lock(void);

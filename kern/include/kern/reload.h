@@ -48,5 +48,13 @@ int kern_reload_apply(const struct tess_shard_cfg *cfg, const void *payload, siz
 /* Write a binary frame to the console UART as one unit (under the console
  * lock, so it never lands inside another line's bytes). */
 void kern_reload_tx(const void *buf, size_t n);
+/* For platforms, after kern_boot(): reload_init() on the planned staging
+ * buffer (tess_system.reload_staging_pa/size) with tess_reload_key.
+ * Returns -1 (reload stays off) if the plan has no staging buffer. */
+int kern_reload_init(void);
+/* For platforms, instead of reload_poll(), on the core that feeds
+ * reload_rx_byte(): delivers a finished swap's verdict (reload_finish),
+ * then reload_poll(now_ns). Each tick is fine; the verdict waits for it. */
+void kern_reload_poll(uint64_t now_ns);
 
 #endif

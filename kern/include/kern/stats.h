@@ -38,17 +38,19 @@ struct kern_shard_stats {
 int kern_stats_get(unsigned id, struct kern_shard_stats *out);
 
 enum kern_trace_event {
-	KT_BOOT = 0,	 /* arg: shard's core */
-	KT_DISPATCH = 1, /* arg: pending set handed over */
-	KT_YIELD = 2,	 /* arg: yield mode */
-	KT_NOTIFY = 3,	 /* arg: peer id << 8 | peer bit */
-	KT_IRQ = 4,	 /* arg: irq number */
-	KT_FAULT = 5,	 /* arg: fault address */
-	KT_HANG = 6,	 /* arg: ns since dispatch */
-	KT_RESTART = 7,	 /* arg: restarts in the current window */
-	KT_HALT = 8,	 /* arg: 0 */
-	KT_PANIC = 9,	 /* arg: 0 */
-	KT_BADSYS = 10,	 /* arg: system call number */
+	KT_BOOT = 0,	  /* arg: shard's core */
+	KT_DISPATCH = 1,  /* arg: pending set handed over */
+	KT_YIELD = 2,	  /* arg: yield mode */
+	KT_NOTIFY = 3,	  /* arg: peer id << 8 | peer bit */
+	KT_IRQ = 4,	  /* arg: irq number */
+	KT_FAULT = 5,	  /* arg: fault address */
+	KT_HANG = 6,	  /* arg: ns since dispatch */
+	KT_RESTART = 7,	  /* arg: restarts in the current window */
+	KT_HALT = 8,	  /* arg: 0 */
+	KT_PANIC = 9,	  /* arg: 0 */
+	KT_BADSYS = 10,	  /* arg: system call number */
+	KT_RELOAD = 11,	  /* arg: the new version id (installed) */
+	KT_ROLLBACK = 12, /* arg: the version id restored */
 };
 
 const char *kern_trace_event_name(unsigned ev);
