@@ -23,6 +23,11 @@ def _hex(n):
     return "0x%xull" % n
 
 
+def _ldhex(n):
+    """Linker scripts take no C integer suffixes."""
+    return "0x%x" % n
+
+
 def _attr(a):
     return " | ".join(name for bit, name in _ATTRS if a & bit) or "0"
 
@@ -30,7 +35,7 @@ def _attr(a):
 def _env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    env.globals.update(hex=_hex, attr=_attr, kinds=KINDS, policies=POLICIES)
+    env.globals.update(hex=_hex, ldhex=_ldhex, attr=_attr, kinds=KINDS, policies=POLICIES)
     return env
 
 

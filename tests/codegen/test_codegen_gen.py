@@ -193,3 +193,34 @@ channels:
     rc, out, err = tessera("check", str(m))
     assert (rc, err) == (1, "%s:5:17: error: source 'notes.txt' of shard 'app' is neither a directory of C sources "
                             "nor an ELF file\n" % m)
+
+
+@pytest.mark.skipif(shutil.which("clang") is None or shutil.which("ld.lld") is None, reason="clang/lld not installed")
+@pytest.mark.parametrize("target", ["aarch64", "riscv64"])
+def test_shard_ld_links(tmp_path, target):
+    plan = pipeline.load_and_plan(os.path.join(EXAMPLES, "packet-pipeline-%s.yaml" % target))
+    gen.generate(plan, str(tmp_path))
+    s = plan.shards[0]
+    src = tmp_path / "s.c"
+    src.write_text('__attribute__((section(".text.start"))) void _tess_start(void) { for (;;) {} }\n'
+                   "const int ro = 1;\nint data = 2;\nint bss[100];\n")
+    obj, elf = tmp_path / "s.o", tmp_path / "s.elf"
+    cc = ["clang", "--target=%s-unknown-elf" % target, "-ffreestanding", "-nostdlib", "-O2", "-fno-pic"]
+    subprocess.run(cc + ["-c", str(src), "-o", str(obj)], check=True)
+    r = subprocess.run(["ld.lld", "-T", str(tmp_path / "shards" / s["name"] / "shard.ld"), str(obj), "-o", str(elf)],
+                       stderr=subprocess.PIPE, text=True)
+    assert r.returncode == 0, r.stderr
+    nm = subprocess.run(["llvm-nm", str(elf)], stdout=subprocess.PIPE, text=True, check=True).stdout
+    sym = {line.split()[2]: int(line.split()[0], 16) for line in nm.splitlines() if len(line.split()) == 3}
+    assert sym["_tess_start"] == s["mem_va"] == s["entry"]
+    assert sym["__tess_exec_end"] % 4096 == 0 and sym["__tess_exec_end"] > s["mem_va"]
+    assert sym["__tess_exec_end"] <= sym["data"] < sym["__tess_image_end"] <= sym["__tess_bss_start"]
+    assert sym["__tess_bss_start"] <= sym["bss"] < sym["__tess_bss_end"] <= s["stack_top"] - s["stack_size"]
+    # too little room above the stack: the ASSERT stops the link
+    src.write_text('__attribute__((section(".text.start"))) void _tess_start(void) { for (;;) {} }\n'
+                   "char big[%d];\n" % (s["mem_size"] - s["stack_size"] - 64))
+    subprocess.run(cc + ["-c", str(src), "-o", str(obj)], check=True)
+    r = subprocess.run(["ld.lld", "-T", str(tmp_path / "shards" / s["name"] / "shard.ld"), str(obj), "-o", str(elf)],
+                       stderr=subprocess.PIPE, text=True)
+    assert r.returncode != 0
+    assert "shard gen: image + bss leave less than the stack (16384 bytes) free; raise its memory" in r.stderr

@@ -98,6 +98,12 @@ def test_layout_invariants(m):
         pas.append((c["pa"], c["size"], "chan " + c["name"]))
     for r in plan.regions:
         pas.append((r["pa"], r["size"], "region " + r["name"]))
+    # hot-reload staging and per-shard reload slots (added to the plan by the reload part)
+    if getattr(plan, "reload_staging_size", 0):
+        pas.append((plan.reload_staging_pa, plan.reload_staging_size, "reload staging"))
+    for s in plan.shards:
+        if s.get("reload_pa"):
+            pas.append((s["reload_pa"], s["mem_size"], s["name"] + ".reload"))
     for pa, size, what in pas:
         assert pa % PAGE == 0 and size % PAGE == 0, what
         if size:
