@@ -18,6 +18,9 @@ unsigned fake_core;
 _Atomic unsigned fake_ipis[TESS_MAX_CORES], fake_idles[TESS_MAX_CORES];
 unsigned fake_loads[TESS_MAX_SHARDS], fake_stops[TESS_MAX_SHARDS], fake_builds[TESS_MAX_SHARDS];
 int fake_load_fail[TESS_MAX_SHARDS], fake_build_fail;
+unsigned fake_installs[TESS_MAX_SHARDS], fake_commits[TESS_MAX_SHARDS];
+size_t fake_installed_len[TESS_MAX_SHARDS], fake_committed_len[TESS_MAX_SHARDS];
+int fake_install_fail[TESS_MAX_SHARDS], fake_commit_fail[TESS_MAX_SHARDS];
 uint32_t fake_unmasked[16];
 unsigned fake_nunmasked;
 unsigned char fake_mem[FAKE_MEM_PAGES * TESS_PAGE_SIZE];
@@ -49,6 +52,12 @@ void fake_reset(void)
 	memset(fake_stops, 0, sizeof(fake_stops));
 	memset(fake_builds, 0, sizeof(fake_builds));
 	memset(fake_load_fail, 0, sizeof(fake_load_fail));
+	memset(fake_installs, 0, sizeof(fake_installs));
+	memset(fake_commits, 0, sizeof(fake_commits));
+	memset(fake_installed_len, 0, sizeof(fake_installed_len));
+	memset(fake_committed_len, 0, sizeof(fake_committed_len));
+	memset(fake_install_fail, 0, sizeof(fake_install_fail));
+	memset(fake_commit_fail, 0, sizeof(fake_commit_fail));
 	fake_build_fail = 0;
 	fake_nunmasked = 0;
 	memset(fake_mem, 0, sizeof(fake_mem));
@@ -208,6 +217,22 @@ int plat_shard_load(const struct tess_shard_cfg *cfg)
 void plat_shard_stop(const struct tess_shard_cfg *cfg)
 {
 	fake_stops[cfg->id]++;
+}
+
+int plat_shard_install(const struct tess_shard_cfg *cfg, const void *payload, size_t len)
+{
+	(void)payload;
+	fake_installs[cfg->id]++;
+	fake_installed_len[cfg->id] = len;
+	return fake_install_fail[cfg->id] ? -1 : 0;
+}
+
+int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, size_t len)
+{
+	(void)payload;
+	fake_commits[cfg->id]++;
+	fake_committed_len[cfg->id] = len;
+	return fake_commit_fail[cfg->id] ? -1 : 0;
 }
 
 void plat_irq_unmask(uint32_t irq)

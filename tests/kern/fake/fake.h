@@ -61,6 +61,11 @@ extern unsigned fake_core;
 extern _Atomic unsigned fake_ipis[TESS_MAX_CORES], fake_idles[TESS_MAX_CORES];
 extern unsigned fake_loads[TESS_MAX_SHARDS], fake_stops[TESS_MAX_SHARDS], fake_builds[TESS_MAX_SHARDS];
 extern int fake_load_fail[TESS_MAX_SHARDS], fake_build_fail;
+/* Hot reload: plat_shard_install / plat_shard_commit calls, the length of
+ * the last payload each saw, and failure switches. */
+extern unsigned fake_installs[TESS_MAX_SHARDS], fake_commits[TESS_MAX_SHARDS];
+extern size_t fake_installed_len[TESS_MAX_SHARDS], fake_committed_len[TESS_MAX_SHARDS];
+extern int fake_install_fail[TESS_MAX_SHARDS], fake_commit_fail[TESS_MAX_SHARDS];
 extern uint32_t fake_unmasked[16];
 extern unsigned fake_nunmasked;
 extern unsigned char fake_mem[FAKE_MEM_PAGES * TESS_PAGE_SIZE];

@@ -1,0 +1,262 @@
+/* The hot-reload swap (kern/swap.c, kern/reload_apply.c) on the fake
+ * platform: install at a yield (never mid-entry), the new version's start
+ * reason and version id, channel bits re-armed, trial of one watchdog
+ * period, commit, rollback on a fault or hang in the trial, refusals, and
+ * the verdict delivered through reload_finish by kern_reload_poll. The
+ * protocol (kern/reload/) is replaced by stubs that record the verdict. */
+#include <string.h>
+#include <kern/priv.h>
+#include <kern/reload.h>
+#include "check.h"
+#include "fake.h"
+#include "sys4.h"
+
+#define MS 1000000ull
+
+/* ---- stand-ins for kern/reload/ ---- */
+const uint8_t tess_reload_key[RELOAD_KEY_LEN];
+static unsigned finishes, polls;
+static int fin_accepted;
+static uint64_t fin_version;
+static char fin_reason[128];
+
+void reload_init(void *staging, size_t cap, const uint8_t *key, size_t keylen)
+{
+	(void)staging, (void)cap, (void)key, (void)keylen;
+}
+
+void reload_poll(uint64_t now_ns)
+{
+	(void)now_ns;
+	polls++;
+}
+
+void reload_finish(int accepted, uint64_t version, const char *reason)
+{
+	finishes++;
+	fin_accepted = accepted;
+	fin_version = version;
+	strncpy(fin_reason, reason ? reason : "", sizeof(fin_reason) - 1);
+}
+
+static const unsigned char payload[100];
+
+static void boot(void)
+{
+	sys4_reset();
+	fake_reset();
+	finishes = polls = 0;
+	fin_reason[0] = 0;
+	CHECK_EQ(kern_boot_cfg(&sys4), 0);
+	fake_out_clear();
+}
+
+/* d (alone on core 1) has its first turn and sleeps. */
+static void d_sleeping(void)
+{
+	boot();
+	fake_now = 100 * MS;
+	CHECK(kern_core_step(1));
+	CHECK_EQ(fake_stats(D).state, KS_WAITING);
+	fake_nruns = 0;
+	memset(fake_runs, 0, sizeof(fake_runs));
+}
+
+static void accepted(void)
+{
+	/* The new version: init takes 2 ms, its first entry 1 ms. */
+	static const struct fake_step v5[] = {
+		{.trap = {.kind = TRAP_SYSCALL, .nr = TESS_SYS_YIELD}, .advance_ns = 2 * MS},
+		{.trap = {.kind = TRAP_SYSCALL, .nr = TESS_SYS_YIELD}, .advance_ns = 1 * MS}};
+	struct kern_shard *s;
+	uint64_t ev;
+	struct kern_trace_entry e;
+
+	d_sleeping();
+	memset(plat_pa_to_kva(FAKE_CHAN_PA(1)), 0x5a, 64); /* "queued messages" */
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 5), RELOAD_APPLY_PENDING);
+	CHECK_EQ(fake_ipis[1], 1); /* a sleeping core looks again */
+	CHECK_EQ(fake_installs[D], 0);
+	fake_set_script(D, v5, 2);
+	CHECK(kern_core_step(1)); /* install, then the new version's init */
+	s = kern_shard_by_id(D);
+	CHECK_EQ(fake_stops[D], 1);
+	CHECK_EQ(fake_installs[D], 1);
+	CHECK_EQ(fake_installed_len[D], sizeof(payload));
+	CHECK_EQ(fake_loads[D], 1); /* boot only: the install replaced the load */
+	CHECK_EQ(s->ctx.arg0, TESS_START_RELOAD);
+	CHECK_EQ(fake_ctrl(D)->start_reason, TESS_START_RELOAD);
+	CHECK_EQ(fake_ctrl(D)->version, 5);
+	CHECK_EQ(((unsigned char *)plat_pa_to_kva(FAKE_CHAN_PA(1)))[63], 0x5a);
+	CHECK_STR(fake_runs, "d");
+	/* d's channel end is pending: its first entry after init drains it. */
+	CHECK_EQ(atomic_load(&s->pending), 1);
+	kern_reload_poll(fake_now);
+	CHECK_EQ(finishes, 0); /* on trial */
+	CHECK_EQ(polls, 1);
+	CHECK(kern_core_step(1));
+	CHECK_EQ(fake_seen[D][1], 1);
+	CHECK(!kern_core_step(1)); /* 3 ms into the 10 ms trial: still on trial */
+	CHECK_EQ(fake_commits[D], 0);
+	fake_now += 7 * MS - 1;
+	CHECK(!kern_core_step(1));
+	CHECK_EQ(fake_commits[D], 0);
+	fake_now += 1;
+	CHECK(!kern_core_step(1));
+	CHECK_EQ(fake_commits[D], 1);
+	CHECK_EQ(fake_committed_len[D], sizeof(payload));
+	CHECK_STR(fake_out(),
+		  "kern| reload: shard d: version 1 stopped at a yield, version 5 installed\n"
+		  "kern| reload: shard d: downtime 3000000 ns (old version stopped to first entry after "
+		  "init done)\n"
+		  "kern| reload: shard d: version 5 running\n");
+	kern_reload_poll(fake_now);
+	CHECK_EQ(finishes, 1);
+	CHECK_EQ(fin_accepted, 1);
+	CHECK_EQ(fin_version, 5);
+	kern_reload_poll(fake_now);
+	CHECK_EQ(finishes, 1); /* delivered once */
+	CHECK_EQ(fake_stats(D).restarts, 0);
+	ev = kern_trace_total();
+	CHECK(ev > 0);
+	for (uint64_t i = 0; i < ev; i++)
+		if (kern_trace_get(i, &e) == 0 && e.event == KT_RELOAD)
+			CHECK_EQ(e.arg, 5);
+	/* A later restart (fault) loads the committed image: plat_shard_load. */
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, 10, 5), -1);
+	CHECK_STR(fin_reason, "version 5 is not newer than the running version 5");
+}
+
+static void rolled_back_fault_in_init(void)
+{
+	static const struct fake_step bad[] = {FAULT(FAULT_WRITE, 0x10, 0x400000, 0)};
+
+	d_sleeping();
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 7), RELOAD_APPLY_PENDING);
+	fake_set_script(D, bad, 1);
+	CHECK(kern_core_step(1));
+	CHECK_STR(fake_out(), "kern| reload: shard d: version 1 stopped at a yield, version 7 installed\n"
+			      "kern| shard d: fault write at 0x10 pc 0x400000\n"
+			      "kern| reload: shard d: version 7: fault in init, rolled back to version 1\n");
+	CHECK_EQ(fake_loads[D], 2); /* the previous image, loaded again */
+	CHECK_EQ(fake_commits[D], 0);
+	CHECK_EQ(fake_ctrl(D)->version, 1);
+	CHECK_EQ(fake_ctrl(D)->start_reason, TESS_START_RESTART);
+	CHECK_EQ(fake_stats(D).restarts, 0); /* not the fault policy */
+	CHECK_EQ(fake_stats(D).faults, 1);
+	kern_reload_poll(fake_now);
+	CHECK_EQ(finishes, 1);
+	CHECK_EQ(fin_accepted, 0);
+	CHECK_STR(fin_reason, "rolled back (fault in init)");
+	fake_set_script(D, 0, 0); /* the old version is healthy */
+	CHECK(kern_core_step(1));
+	CHECK_EQ(fake_stats(D).state, KS_WAITING);
+	/* The fault policy applies again once the trial is over. */
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 8), RELOAD_APPLY_PENDING);
+}
+
+static void rolled_back_hang_after_init(void)
+{
+	static const struct fake_step hang[] = {YIELD_WAIT, TICK(11 * MS)};
+
+	d_sleeping();
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 6), RELOAD_APPLY_PENDING);
+	fake_set_script(D, hang, 2);
+	CHECK(kern_core_step(1));
+	CHECK(kern_core_step(1));
+	CHECK_STR(fake_out(),
+		  "kern| reload: shard d: version 1 stopped at a yield, version 6 installed\n"
+		  "kern| shard d: watchdog: no yield for 11 ms\n"
+		  "kern| reload: shard d: version 6: hang after init, rolled back to version 1\n");
+	kern_reload_poll(fake_now);
+	CHECK_STR(fin_reason, "rolled back (hang after init)");
+	CHECK_EQ(fin_accepted, 0);
+	CHECK_EQ(fake_ctrl(D)->version, 1);
+}
+
+static void install_or_commit_fails(void)
+{
+	d_sleeping();
+	fake_install_fail[D] = 1;
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	CHECK(kern_core_step(1));
+	CHECK_STR(fake_out(), "kern| shard d: load failed\n"
+			      "kern| reload: shard d: version 2: install failed, rolled back to version 1\n");
+	kern_reload_poll(fake_now);
+	CHECK_STR(fin_reason, "rolled back (install failed)");
+
+	d_sleeping();
+	fake_commit_fail[D] = 1;
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	CHECK(kern_core_step(1));
+	fake_now += 10 * MS;
+	kern_core_step(1);
+	kern_reload_poll(fake_now);
+	CHECK_STR(fin_reason, "rolled back (commit failed)");
+	CHECK_EQ(fake_ctrl(D)->version, 1);
+}
+
+static void refusals(void)
+{
+	d_sleeping();
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 1), -1);
+	CHECK_EQ(finishes, 1);
+	CHECK_STR(fin_reason, "version 1 is not newer than the running version 1");
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 3), RELOAD_APPLY_PENDING);
+	CHECK_EQ(kern_reload_apply(&sys4_shards[C], payload, sizeof(payload), 3), -1);
+	CHECK_STR(fin_reason, "busy: a swap is in progress");
+	CHECK_EQ(fake_installs[D] + fake_installs[C], 0);
+}
+
+/* The request lands while b (core 0, with a and c) is mid-entry (after a
+ * system call that does not end the entry): b finishes its entry, the
+ * install happens at the next step, c still gets its turn right after, and
+ * b's pending IRQ bit survives next to its re-armed channel bits. */
+static int requested;
+
+static void request_b(unsigned id, struct arch_ctx *ctx)
+{
+	(void)id, (void)ctx;
+	if (!requested++)
+		CHECK_EQ(kern_reload_apply(&sys4_shards[B], payload, sizeof(payload), 9),
+			 RELOAD_APPLY_PENDING);
+}
+
+static void never_mid_entry(void)
+{
+	static const struct fake_step b[] = {
+		{.trap = {.kind = TRAP_SYSCALL, .nr = TESS_SYS_TIME}, .hook = request_b},
+		SYS(TESS_SYS_TIME, 0),
+		YIELD_WAIT};
+	struct kern_shard *sb;
+
+	boot();
+	requested = 0;
+	fake_set_script(B, b, 3);
+	CHECK(kern_core_step(0)); /* a */
+	CHECK(kern_core_step(0)); /* b: the request arrives mid-entry */
+	CHECK_STR(fake_runs, "abbb");
+	CHECK_EQ(fake_installs[B], 0);
+	CHECK_EQ(fake_stats(B).yields, 1);
+	sb = kern_shard_by_id(B);
+	atomic_fetch_or(&sb->pending, 4); /* its IRQ fired meanwhile */
+	CHECK(kern_core_step(0));	  /* install b, then c's turn */
+	CHECK_EQ(fake_installs[B], 1);
+	CHECK_STR(fake_runs, "abbbc");
+	CHECK_EQ(atomic_load(&sb->pending), 7);
+	CHECK(kern_core_step(0)); /* b's new version */
+	CHECK_STR(fake_runs, "abbbcbbb");
+	CHECK_EQ(fake_ctrl(B)->version, 9);
+	CHECK_EQ(fake_ctrl(A)->version, 1);
+}
+
+int main(void)
+{
+	accepted();
+	rolled_back_fault_in_init();
+	rolled_back_hang_after_init();
+	install_or_commit_fails();
+	refusals();
+	never_mid_entry();
+	return t_summary("test_kern_swap");
+}
