@@ -33,10 +33,10 @@ void reload_init(void *staging, size_t cap, const uint8_t *key, size_t keylen);
 void reload_rx_byte(uint8_t b);
 /* Periodically (each tick is fine): abandons a stalled transfer. */
 void reload_poll(uint64_t now_ns);
-/* When kern_reload_apply returns (or will return) RELOAD_APPLY_PENDING: the
- * swap's outcome
- * (accepted: the new image runs with `version`; otherwise `reason`, e.g.
- * "rolled back (fault in init)"). Releases the staging buffer. */
+/* When kern_reload_apply returns (or will return) RELOAD_APPLY_PENDING:
+ * the swap's outcome (accepted: the new image runs with `version`;
+ * otherwise `reason`, e.g. "rolled back (fault in init)"). Releases the
+ * staging buffer. */
 void reload_finish(int accepted, uint64_t version, const char *reason);
 
 /* ---- implemented by kern/ ---- */
