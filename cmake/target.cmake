@@ -15,9 +15,10 @@ include(${TESS_COMMON_DIR}/libfdt.cmake)
 # Kernel-side target code shared by every arch: device-tree check, string
 # functions, image verification (kern/image, freestanding).
 add_library(tess_plat_common STATIC
-  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/libc.c
+  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/libc.c ${TESS_COMMON_DIR}/rings.c
   ${PROJECT_SOURCE_DIR}/kern/image/sha256.c ${PROJECT_SOURCE_DIR}/kern/image/image.c)
-target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${PROJECT_SOURCE_DIR}/kern/include)
+target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${PROJECT_SOURCE_DIR}/kern/include
+  ${PROJECT_SOURCE_DIR}/shards/include)
 target_link_libraries(tess_plat_common PUBLIC tess_libfdt)
 
 function(tess_target_kernel arch)
@@ -42,13 +43,20 @@ function(tess_add_shard name srcdir)
     message(FATAL_ERROR "shard '${name}': no .c files in ${srcdir}")
   endif()
   set(_gen ${TESS_GEN_DIR}/shards/${name})
+  # `tessera build` writes a W^X variant of gen's shard.ld (code and rodata
+  # page-aligned apart from data, __tess_exec_end between); gen's own is the
+  # fallback for hand-made gen dirs.
+  set(_ld ${TESS_GEN_DIR}/platform/shards/${name}.ld)
+  if(NOT EXISTS ${_ld})
+    set(_ld ${_gen}/shard.ld)
+  endif()
   add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES}
     ${TESS_RUNTIME_FREESTANDING_SOURCES})
   target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS})
   target_link_libraries(shard_${name} PRIVATE ${TESS_SHARD_BACKEND})
-  target_link_options(shard_${name} PRIVATE -T${_gen}/shard.ld)
+  target_link_options(shard_${name} PRIVATE -T${_ld} -Wl,-z,max-page-size=4096)
   set_target_properties(shard_${name} PROPERTIES OUTPUT_NAME ${name} SUFFIX .elf
-    LINK_DEPENDS ${_gen}/shard.ld RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/shards)
+    LINK_DEPENDS ${_ld} RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/shards)
   add_dependencies(kernel shard_${name})
 endfunction()
 

@@ -16,6 +16,8 @@ COMMANDS = [
     "graph",
     "reload",
     "schema",
+    "build",
+    "qemu",
     "sim",
 ]
 

@@ -95,11 +95,73 @@ def write_board_check(gdir, info):
         f.write("\n".join(lines) + "\n")
 
 
-def layout_info(layout):
-    """What the build needs from gen/layout.json (codegen's plan)."""
-    from tessera import layout_view
+def _first_compatible(dev):
+    c = dev.get("compatible")
+    if isinstance(c, list):
+        return c[0] if c else None
+    return c
 
-    return layout_view.info(layout)
+
+def layout_info(layout):
+    """What the build needs from gen/layout.json (codegen's plan): the
+    kernel reserve, console, shards, and the board devices the DTB check
+    covers (the console, the interrupt controller, every granted device)."""
+    board = layout["board"]
+    devs = board.get("devices", {})
+    used = []
+    console = layout.get("console", {}).get("name")
+    if console in devs:
+        used.append(console)
+    used += [n for n, d in sorted(devs.items()) if d.get("interrupt_controller") and n not in used]
+    for s in layout["shards"]:
+        used += [d for d in s.get("devices", []) if d not in used]
+    checks = []
+    for n in used:
+        reg = (devs[n].get("reg") or [{}])[0]
+        if "base" in reg:
+            checks.append({"name": n, "compatible": _first_compatible(devs[n]), "pa": reg["base"],
+                           "size": reg.get("size", 0)})
+    return {
+        "board": board.get("name", "?"),
+        "qemu": board.get("qemu"),
+        "kernel_pa": layout["kernel"]["pa"],
+        "kernel_size": layout["kernel"]["size"],
+        "console_pa": layout.get("console", {}).get("pa", 0),
+        "ram_pa": layout["ram"]["base"],
+        "ram_size": layout["ram"]["size"],
+        "ncores": len([c for c in layout["cores"] if c["order"]]) and
+        1 + max(c["core"] for c in layout["cores"] if c["order"]),
+        "devices": checks,
+        "manifest_hash": bytes.fromhex(layout["manifest_hash"]),
+        "shards": [{k: s[k] for k in ("name", "id", "core", "mem_pa", "mem_va", "mem_size")}
+                   for s in layout["shards"]],
+    }
+
+
+_DATA_RX = re.compile(r"^(\s*)\.data\s*:\s*ALIGN\(\d+\)", re.M)
+
+
+def write_shard_ld(gdir, name):
+    """gen/platform/shards/<name>.ld: gen's shard.ld with the writable part
+    starting on a fresh page behind the symbol __tess_exec_end, so the
+    kernel maps code + rodata read/execute and the rest read/write, no
+    execute (W^X); cmake/target.cmake links shards with it."""
+    src = os.path.join(gdir, "shards", name, "shard.ld")
+    if not os.path.isfile(src):  # a prebuilt shard: linked elsewhere
+        return
+    with open(src) as f:
+        text = f.read()
+    # Linker scripts take no C integer suffixes (gen's hex() adds "ull").
+    text = re.sub(r"\b(0x[0-9a-fA-F]+|\d+)[uU][lL]{0,2}\b", r"\1", text)
+    m = _DATA_RX.search(text)
+    if not m:
+        raise TesseraError("gen/shards/%s/shard.ld has no `.data : ALIGN(n)` section to split W^X at" % name)
+    ind = m.group(1)
+    text = text[:m.start()] + "%s. = ALIGN(4096);\n%s__tess_exec_end = .;\n%s.data : ALIGN(4096)" % (
+        ind, ind, ind) + text[m.end():]
+    os.makedirs(os.path.join(gdir, "platform", "shards"), exist_ok=True)
+    with open(os.path.join(gdir, "platform", "shards", name + ".ld"), "w") as f:
+        f.write(text)
 
 
 def _text_va(elf):
@@ -127,6 +189,8 @@ def build(manifest, arch, out, stamps=False):
         layout = json.load(f)
     info = layout_info(layout)
     write_board_check(gdir, info)
+    for s in info["shards"]:
+        write_shard_ld(gdir, s["name"])
     for tool in ("cmake", "ninja", "llvm-objcopy", "llvm-nm", "llvm-readelf"):
         if shutil.which(tool) is None:
             raise TesseraError("'%s' not found (run scripts/bootstrap.sh)" % tool)

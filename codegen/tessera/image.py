@@ -12,6 +12,7 @@ Layout of <name>.img (all integers little endian):
 """
 import hashlib
 import os
+import re
 import struct
 import subprocess
 import tempfile
@@ -21,7 +22,7 @@ from tessera.errors import TesseraError
 MAGIC = b"TESSIMG\0"
 VERSION = 1
 HDR_FMT = "<8sIIQQ32s32s"  # magic, version, nparts, total_size, hdr_size, manifest, hdr sha
-PART_FMT = "<32sIIQQQ32s"  # name, kind, pad, offset, size, load_pa, sha
+PART_FMT = "<32sIIQQQ32s"  # name, kind, exec_pages, offset, size, load_pa, sha
 HDR_SIZE = struct.calcsize(HDR_FMT)
 PART_SIZE = struct.calcsize(PART_FMT)
 KIND_KERNEL, KIND_SHARD = 0, 1
@@ -64,21 +65,35 @@ def flat_binary(elf):
 
 
 def lowest_load_addr(elf):
+    """Lowest address of an allocated section with contents (what
+    `llvm-objcopy -O binary` starts the flat binary at)."""
     addrs = []
-    for line in _run(["llvm-readelf", "-lW", elf]).splitlines():
-        f = line.split()
-        if f and f[0] == "LOAD" and int(f[5], 16) > 0:
-            addrs.append(int(f[2], 16))
+    rx = re.compile(r"^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\S+\s+(\S*)")
+    for line in _run(["llvm-readelf", "-SW", elf]).splitlines():
+        m = rx.match(line)
+        if m and m.group(2) != "NOBITS" and "A" in m.group(5) and int(m.group(4), 16) > 0:
+            addrs.append(int(m.group(3), 16))
     if not addrs:
         raise TesseraError("%s has nothing to load" % elf)
     return min(addrs)
 
 
-def _part(name, kind, offset, data, load_pa):
+def _part(name, kind, offset, data, load_pa, exec_pages=0):
     nm = name.encode()
     if len(nm) > 32:
         raise TesseraError("image: part name %r is longer than 32 bytes" % name)
-    return struct.pack(PART_FMT, nm, kind, 0, offset, len(data), load_pa, hashlib.sha256(data).digest())
+    return struct.pack(PART_FMT, nm, kind, exec_pages, offset, len(data), load_pa, hashlib.sha256(data).digest())
+
+
+def exec_pages(elf, mem_va):
+    """Pages of the shard image that hold code + read-only data: up to the
+    page-aligned symbol __tess_exec_end (the target shard.ld, see
+    cmd_build.write_shard_ld); the rest is mapped read-write, no-execute."""
+    sym = symbols(elf)
+    end = sym.get("__tess_exec_end")
+    if end is None or end % PAGE or end < mem_va:
+        raise TesseraError("%s: no page-aligned __tess_exec_end (not linked with the target shard.ld)" % elf)
+    return (end - mem_va) // PAGE
 
 
 def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path):
@@ -106,7 +121,7 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
         if len(data) > s["mem_size"]:
             raise TesseraError("image: shard %s image (%d bytes) exceeds its memory (%d bytes)"
                                % (s["name"], len(data), s["mem_size"]))
-        blobs.append((s, off, data))
+        blobs.append((s, off, data, exec_pages(s["elf"], s["mem_va"])))
         off = _align(off + len(data), 16)
     total = off
     if text_offset + total > kernel_size:
@@ -116,9 +131,9 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
     img[:len(kbin)] = kbin
     struct.pack_into("<Q", img, ARM64_IMAGE_SIZE_OFF, total)
     parts = [_part("kernel", KIND_KERNEL, 0, bytes(img[:ro_size]), kernel_pa + text_offset)]
-    for s, o, data in blobs:
+    for s, o, data, xp in blobs:
         img[o:o + len(data)] = data
-        parts.append(_part(s["name"], KIND_SHARD, o, data, s["mem_pa"]))
+        parts.append(_part(s["name"], KIND_SHARD, o, data, s["mem_pa"], xp))
     table = b"".join(parts)
     hdr_size = HDR_SIZE + len(table)
     hdr0 = struct.pack(HDR_FMT, MAGIC, VERSION, nparts, total, hdr_size, manifest_hash, b"\0" * 32)
@@ -128,8 +143,8 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
     with open(out_path, "wb") as f:
         f.write(img)
     return {"size": total, "header_offset": hdr_off, "kernel_ro_size": ro_size,
-            "parts": [{"name": s["name"], "offset": o, "size": len(d), "load_pa": s["mem_pa"]}
-                      for s, o, d in blobs]}
+            "parts": [{"name": s["name"], "offset": o, "size": len(d), "load_pa": s["mem_pa"], "exec_pages": xp}
+                      for s, o, d, xp in blobs]}
 
 
 def read_header(path):
@@ -142,7 +157,7 @@ def read_header(path):
     magic, ver, nparts, total, hdr_size, mh, hsha = struct.unpack_from(HDR_FMT, data, idx)
     parts = []
     for i in range(nparts):
-        nm, kind, _, off, size, pa, sha = struct.unpack_from(PART_FMT, data, idx + HDR_SIZE + i * PART_SIZE)
-        parts.append({"name": nm.rstrip(b"\0").decode(), "kind": kind, "offset": off, "size": size,
+        nm, kind, xp, off, size, pa, sha = struct.unpack_from(PART_FMT, data, idx + HDR_SIZE + i * PART_SIZE)
+        parts.append({"name": nm.rstrip(b"\0").decode(), "kind": kind, "exec_pages": xp, "offset": off, "size": size,
                       "load_pa": pa, "sha256": sha})
     return {"offset": idx, "version": ver, "total_size": total, "manifest_hash": mh}, parts

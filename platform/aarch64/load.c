@@ -18,6 +18,12 @@ int a64_image_check(void)
 	return tess_image_verify((const uint8_t *)_start, reserve_end - start_pa, hdr, &tess_system);
 }
 
+uint64_t a64_image_exec_size(const char *shard)
+{
+	const struct tess_img_part *p = hdr ? tess_image_part(hdr, shard) : 0;
+	return p ? (uint64_t)p->exec_pages * TESS_PAGE_SIZE : 0;
+}
+
 /* New code in the shard's memory: clean the data cache to the point of
  * unification, then invalidate the instruction cache (Arm ARM D7.5.9,
  * "Ordering of cache maintenance": dc cvau; dsb ish; ic ialluis; dsb; isb). */

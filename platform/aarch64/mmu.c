@@ -5,6 +5,7 @@
  * its own ASID (shard id + 1) in TTBR0_EL1[63:48], so switching shards
  * needs no TLB maintenance. The kernel lives in TTBR1 and is invisible to
  * EL0 (AP[1]=0 there). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <arch/a64.h>
 #include <kern/arch.h>
@@ -78,18 +79,40 @@ static int map_one(struct pool *p, uint64_t *l1, const struct tess_map *m)
 	return 0;
 }
 
+/* W^X for the shard image: the planner maps [mem_va, stack) as one
+ * image map; its first exec_pages (code, rodata; from the image part, see
+ * kern/image/image.h) become read+execute, the rest (data, bss) read+write
+ * and never executable. */
+static int map_image(struct pool *p, uint64_t *l1, const struct tess_shard_cfg *cfg, const struct tess_map *m)
+{
+	uint64_t rx = a64_image_exec_size(cfg->name);
+	if (rx > m->size) {
+		kern_log("mmu: shard %s: %lu bytes of code exceed its image map", cfg->name,
+			 (unsigned long)rx);
+		return -1;
+	}
+	struct tess_map code = {m->va, m->pa, rx, TESS_MAP_R | TESS_MAP_X, m->kind};
+	struct tess_map data = {m->va + rx, m->pa + rx, m->size - rx, TESS_MAP_R | TESS_MAP_W, m->kind};
+	return map_one(p, l1, &code) < 0 || map_one(p, l1, &data) < 0 ? -2 : 0;
+}
+
+static int pool_short(const struct tess_shard_cfg *cfg)
+{
+	kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
+		 (unsigned long)cfg->pt_size);
+	return -1;
+}
+
 int arch_aspace_build(const struct tess_shard_cfg *cfg)
 {
 	struct pool p = {cfg->pt_pa, cfg->pt_pa + cfg->pt_size};
 	uint64_t *l1 = table_alloc(&p);
-	if (!l1 || cfg->id >= TESS_MAX_SHARDS) {
-		kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
-			 (unsigned long)cfg->pt_size);
-		return -1;
-	}
+	if (!l1 || cfg->id >= TESS_MAX_SHARDS)
+		return pool_short(cfg);
 	for (unsigned i = 0; i < cfg->nmaps; i++) {
 		const struct tess_map *m = &cfg->maps[i];
-		if ((m->attr & TESS_MAP_W) && (m->attr & TESS_MAP_X)) {
+		bool wx = (m->attr & TESS_MAP_W) && (m->attr & TESS_MAP_X);
+		if (wx && m->kind != TESS_MAP_KIND_IMAGE) {
 			kern_log("mmu: shard %s: map %u at 0x%lx is writable and executable: refused",
 				 cfg->name, i, (unsigned long)m->va);
 			return -1;
@@ -99,11 +122,11 @@ int arch_aspace_build(const struct tess_shard_cfg *cfg)
 				 cfg->name, i, (unsigned long)m->va);
 			return -1;
 		}
-		if (map_one(&p, l1, m) < 0) {
-			kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
-				 (unsigned long)cfg->pt_size);
+		int r = wx ? map_image(&p, l1, cfg, m) : map_one(&p, l1, m);
+		if (r == -1 && wx)
 			return -1;
-		}
+		if (r < 0)
+			return pool_short(cfg);
 	}
 	DSB(ishst); /* tables visible to the walkers of every core */
 	ttbr0[cfg->id] = cfg->pt_pa | ((uint64_t)(cfg->id + 1) << 48);

@@ -71,5 +71,6 @@ enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid);
 
 /* image check + shard parts (load.c) */
 int a64_image_check(void);
+uint64_t a64_image_exec_size(const char *shard); /* bytes mapped R+X */
 
 #endif

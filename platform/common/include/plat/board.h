@@ -28,4 +28,8 @@ extern const struct tess_board tess_board;
  * set from /psci "method" (false: hvc). */
 int tess_dtb_check(const void *fdt, bool *psci_smc);
 
+/* Clear and format every channel ring of tess_system (rings.c); call
+ * before kern_boot. */
+void tess_channels_format(void);
+
 #endif
