@@ -71,7 +71,8 @@ static void progress(uint64_t now, uint64_t *last_t, uint64_t *last_n)
 
 	if (now - *last_t < 1000000000u)
 		return;
-	fprintf(stderr, "\rsim| %llu messages, %llu msgs/s   ", (unsigned long long)n,
+	/* A whole line: console output shares the terminal. */
+	fprintf(stderr, "sim| progress: %llu messages, %llu msgs/s\n", (unsigned long long)n,
 		(unsigned long long)((n - *last_n) * 1000000000u / (now - *last_t)));
 	*last_t = now;
 	*last_n = n;
@@ -100,8 +101,6 @@ static int run(uint64_t duration, uint64_t messages)
 		if (tty)
 			progress(now, &last_t, &last_n);
 	}
-	if (tty)
-		fputc('\n', stderr);
 	if (sig > 0)
 		printf("sim| stopped by %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	else if (duration && sim_now() - run_start >= duration)
