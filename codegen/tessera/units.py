@@ -47,6 +47,10 @@ def _show(v):
         return "(empty)"
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, dict):
+        return "(a mapping)"
+    if isinstance(v, list):
+        return "(a list)"
     return str(v)
 
 

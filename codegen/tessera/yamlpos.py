@@ -75,12 +75,17 @@ def _scalar(node):
     return v
 
 
-def _convert(doc, node, path):
+def _convert(doc, node, path, active=()):
     doc.val_pos[path] = _mark(node.start_mark)
     if isinstance(node, ScalarNode):
         return _scalar(node)
+    if id(node) in active:  # an alias inside its own anchor
+        line, col = _mark(node.start_mark)
+        doc.problems.append((line, col, "recursive YAML alias"))
+        return None
+    active = active + (id(node),)
     if isinstance(node, SequenceNode):
-        return [_convert(doc, n, path + (i,)) for i, n in enumerate(node.value)]
+        return [_convert(doc, n, path + (i,), active) for i, n in enumerate(node.value)]
     if isinstance(node, MappingNode):
         out = {}
         for knode, vnode in node.value:
@@ -95,7 +100,7 @@ def _convert(doc, node, path):
                 doc.problems.append((kp[0], kp[1], "duplicate key '%s' (first defined at line %d)" % (key, first[0])))
                 continue
             doc.key_pos[path + (key,)] = kp
-            out[key] = _convert(doc, vnode, path + (key,))
+            out[key] = _convert(doc, vnode, path + (key,), active)
         return out
     return None
 
@@ -118,6 +123,13 @@ def load(path, text=None):
     except YAMLError as e:
         doc.problems.append((1, 1, "YAML syntax error: %s" % str(e).splitlines()[0]))
         return doc
+    except RecursionError:
+        doc.problems.append((1, 1, "YAML nesting is too deep"))
+        return doc
     if node is not None:
-        doc.data = _convert(doc, node, ())
+        try:
+            doc.data = _convert(doc, node, ())
+        except RecursionError:
+            doc.problems.append((1, 1, "YAML nesting is too deep"))
+            doc.data = None
     return doc

@@ -90,3 +90,28 @@ def test_internal_error_is_one_line(monkeypatch, capsys):
     assert rc == 2
     assert err.startswith("tessera: internal error: ZeroDivisionError: boom (test_codegen_check.py:")
     assert len(err.splitlines()) == 1
+
+
+def test_recursive_alias_and_deep_nesting(tmp_path):
+    p = tmp_path / "r.yaml"
+    p.write_text("a: &x {b: *x}\n")
+    rc, out, err = tessera("check", str(p))
+    assert rc == 1 and "%s:1:4: error: recursive YAML alias\n" % p in err and "Traceback" not in err
+    p.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    rc, out, err = tessera("check", str(p))
+    assert (rc, err) == (1, "%s:1:1: error: YAML nesting is too deep\n" % p)
+
+
+def test_wrong_shapes_never_crash(tmp_path):
+    p = tmp_path / "w.yaml"
+    p.write_text("""tessera: 1
+name: x
+board: 5
+shards: {a: {source: 3, cores: [x], memory: [1]}, b: null}
+channels: [1, {from: 1, to: [2], slots: "a", slot_size: {}}]
+regions: {r: {size: -1, access: {a: w}}}
+kernel: {tick: 5, console: 7, defaults: {memory: 0}}
+""")
+    rc, out, err = tessera("check", str(p))
+    assert rc == 1 and "internal error" not in err
+    assert len([line for line in err.splitlines() if ": error: " in line]) == 15
