@@ -1,0 +1,183 @@
+"""Boot the fault manifest of each arch under QEMU and check, from the
+console, what the kernel did: every shard started on its core, the pipeline
+counts with intact sequence numbers, the watchdog catches the spinning
+shard and restarts it, the MMU stops four misbehaving shards (wild write,
+ungranted device, executing data, writing the kernel) whose policy then
+applies while the pipeline keeps counting; and bad images or a board that
+does not match are refused before any shard runs.
+
+One boot per arch serves the behaviour tests (module fixture); the refusal
+tests boot modified copies of the same image."""
+import hashlib
+import os
+import re
+import shutil
+import struct
+
+import pytest
+
+from harness import ARCHES, Qemu, build
+from tessera import image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+FAULT_SHARDS = {  # shard -> the fault the MMU must report
+    "wild": "write",
+    "mmio": "write",
+    "exec": "exec",
+    "kwrite": "write",
+}
+SINK_LINE = r"shard:sink\| count=(\d+) last_seq=(\d+)"
+
+
+@pytest.fixture(scope="module", params=ARCHES)
+def built(request, tmp_path_factory):
+    arch = request.param
+    out = str(tmp_path_factory.mktemp("out-" + arch))
+    return build(os.path.join(HERE, "manifests", "faults-%s.yaml" % arch), arch, out)
+
+
+@pytest.fixture(scope="module")
+def console(built):
+    """The console of one boot, read until everything the tests look at
+    has happened (or the harness deadline fails the fixture)."""
+    with Qemu(built) as q:
+        for s in built["shards"]:
+            q.wait_line(r"kern\| shard %s: started on core" % re.escape(s["name"]))
+        q.wait_line(r"shard:spin\| spinning")
+        q.wait(lambda lines: any("kern| shard spin: restarted" in ln for ln in lines[_first(lines, "shard:spin| spinning"):]))
+        for name in FAULT_SHARDS:
+            q.wait_line(r"kern\| shard %s: (restarted|halted)" % name)
+        # The pipeline must keep counting after the last fault was handled.
+        last = max(i for i, ln in enumerate(q.lines) if re.search(r"kern\| shard (%s): " % "|".join(FAULT_SHARDS), ln))
+        q.wait(lambda lines: sum(1 for ln in lines[last:] if re.search(SINK_LINE, ln)) >= 2)
+        return list(q.lines)
+
+
+def _first(lines, text):
+    return next(i for i, ln in enumerate(lines) if ln.startswith(text))
+
+
+def test_every_shard_started_on_its_core(built, console):
+    for s in built["shards"]:
+        want = "kern| shard %s: started on core %d" % (s["name"], s["core"])
+        assert any(want in ln for ln in console), want
+        assert any(ln.startswith("shard:%s| up (reason 0)" % s["name"]) for ln in console), s["name"]
+
+
+def test_sink_counts_with_intact_sequence_numbers(console):
+    counts = [(int(m.group(1)), int(m.group(2))) for m in (re.search(SINK_LINE, ln) for ln in console) if m]
+    assert len(counts) >= 2
+    for i, (count, seq) in enumerate(counts):
+        assert count == 100000 * (i + 1)
+        assert seq == count - 1  # nothing lost, nothing repeated since seq 0
+    assert not [ln for ln in console if "seq gap" in ln]
+
+
+def test_watchdog_restarts_the_spinning_shard(console):
+    """After "spinning" the shard never yields: the kernel reports the hang
+    and restarts it. (Without -icount a host hiccup can stretch a healthy
+    turn too, so only the hit that follows "spinning" is looked at.)"""
+    i = next(i for i, ln in enumerate(console) if ln.startswith("shard:spin| spinning"))
+    j = next(j for j, ln in enumerate(console)
+             if j > i and re.search(r"kern\| shard spin: watchdog: no yield for \d+ ms", ln))
+    k = next(k for k, ln in enumerate(console) if k > j and re.search(r"kern\| shard spin: restarted \(\d+/", ln))
+    assert any(ln.startswith("shard:spin| up (reason 1)") for ln in console[k:])
+
+
+@pytest.mark.parametrize("name", sorted(FAULT_SHARDS))
+def test_mmu_stops_misbehaving_shard(console, name):
+    faults = [ln for ln in console if re.search(r"kern\| shard %s: fault " % name, ln)]
+    assert faults, "no fault reported for %s" % name
+    assert re.search(r"kern\| shard %s: fault %s at 0x[0-9a-f]+" % (name, FAULT_SHARDS[name]), faults[0])
+    assert not [ln for ln in console if re.search(r"shard:%s\| .* did not fault" % name, ln)]
+    assert [ln for ln in console if re.search(r"kern\| shard %s: restarted \(1/" % name, ln)]
+    assert any(ln.startswith("shard:%s| up (reason 1)" % name) for ln in console)
+
+
+def test_kernel_survives_without_panic(console):
+    assert not [ln for ln in console if "panic" in ln]
+
+
+def _boot_refused(built, img, expect):
+    with Qemu(built, image=img) as q:
+        q.wait_line(expect)
+        q.wait_line(r"kern\| boot: refusing to start shards")
+        assert not [ln for ln in q.lines if ln.startswith("shard:")]
+        assert not [ln for ln in q.lines if "started on core" in ln]
+        return list(q.lines)
+
+
+def _copy(built, tmp_path, mutate):
+    with open(built["image"], "rb") as f:
+        data = bytearray(f.read())
+    data = mutate(data)
+    path = str(tmp_path / "bad.img")
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def test_corrupted_shard_part_is_refused(built, tmp_path):
+    hdr, parts = image.read_header(built["image"])
+    victim = parts[-1]
+
+    def flip(d):
+        d[victim["offset"] + victim["size"] // 2] ^= 0x5A
+        return d
+
+    _boot_refused(built, _copy(built, tmp_path, flip),
+                  r"kern\| image: part %s: SHA-256 mismatch" % re.escape(victim["name"]))
+
+
+def test_truncated_image_is_refused(built, tmp_path):
+    """Cut in the middle of the last part: header intact, that part's hash fails."""
+    hdr, parts = image.read_header(built["image"])
+    victim = parts[-1]
+    cut = victim["offset"] + victim["size"] // 2
+    _boot_refused(built, _copy(built, tmp_path, lambda d: d[:cut]),
+                  r"kern\| image: part %s: SHA-256 mismatch" % re.escape(victim["name"]))
+
+
+def test_image_of_another_manifest_is_refused(built, tmp_path):
+    hdr, parts = image.read_header(built["image"])
+    off = hdr["offset"]
+
+    def other(d):
+        fields = list(struct.unpack_from(image.HDR_FMT, d, off))
+        fields[5] = hashlib.sha256(b"another manifest").digest()
+        fields[6] = b"\0" * 32
+        table = bytes(d[off + image.HDR_SIZE:off + fields[4]])
+        fields[6] = hashlib.sha256(struct.pack(image.HDR_FMT, *fields) + table).digest()
+        struct.pack_into(image.HDR_FMT, d, off, *fields)
+        return d
+
+    _boot_refused(built, _copy(built, tmp_path, other), r"kern\| image: built for manifest [0-9a-f]+")
+
+
+def test_board_mismatch_is_refused(built):
+    """Less RAM than the board file promises: the DTB check names it."""
+    with Qemu(built, extra=["-m", "128M"]) as q:
+        q.wait_line(r"kern\| dtb: ")
+        q.wait_line(r"kern\| boot: refusing to start shards")
+        assert not [ln for ln in q.lines if ln.startswith("shard:")]
+
+
+def test_raw_kernel_without_parts_is_refused(built, tmp_path):
+    path = str(tmp_path / "raw.bin")
+    shutil.copyfile(built["image"], path)
+    hdr, _ = image.read_header(built["image"])
+    with open(path, "r+b") as f:
+        f.truncate(hdr["offset"])
+    _boot_refused(built, path, r"kern\| image: no Tessera header")
+
+
+def test_image_must_fit_the_kernel_reserve(built, tmp_path):
+    """The packer refuses an image larger than the board's kernel reserve."""
+    from tessera.errors import TesseraError
+
+    size = os.path.getsize(built["image"])
+    shards = [dict(s) for s in built["shards"]]
+    hdr, _ = image.read_header(built["image"])
+    with pytest.raises(TesseraError, match=r"do not fit the kernel reserve of %d bytes" % (size - 1)):
+        image.pack(built["elf"], shards, hdr["manifest_hash"], 0x40000000, size - 1, 0, str(tmp_path / "x.img"))
