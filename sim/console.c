@@ -4,8 +4,7 @@
 #include <kern/arch.h>
 #include "sim.h"
 
-/* kern/ serialises callers; a write(2) loop is all the UART we need. */
-void plat_console_write(const char *s, size_t n)
+static void write_out(const char *s, size_t n)
 {
 	while (n > 0) {
 		ssize_t k = write(1, s, n);
@@ -16,6 +15,22 @@ void plat_console_write(const char *s, size_t n)
 			return;
 		s += k;
 		n -= (size_t)k;
+	}
+}
+
+/* kern/ serialises callers; a write(2) loop is all the UART we need.
+ * Every byte goes to the console port (port.c), the text to stdout. */
+void plat_console_write(const char *s, size_t n)
+{
+	char text[512];
+
+	sim_port_write(s, n);
+	while (n > 0) {
+		size_t used = n, k = sim_console_text(s, &used, text, sizeof text);
+
+		write_out(text, k);
+		s += used;
+		n -= used;
 	}
 }
 

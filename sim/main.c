@@ -152,7 +152,8 @@ int main(int argc, char **argv)
 	printf("sim| %s: %u cores, %u shards, %u channels, tick %llu us\n", tess_system.name,
 	       tess_system.ncores, tess_system.nshards, tess_system.nchannels,
 	       (unsigned long long)(tess_system.tick_ns / 1000));
-	sim_channels_format();
+	if (sim_channels_format() != 0)
+		return 1;
 	if (kern_boot() != 0)
 		sim_finish(1);
 	run_start = sim_now();

@@ -36,6 +36,7 @@ static uint64_t ram_needed(void)
 	}
 	for (unsigned i = 0; i < tess_system.nchannels; i++)
 		need = top(tess_system.channels[i].pa, tess_system.channels[i].size, need);
+	need = top(tess_system.reload_staging_pa, tess_system.reload_staging_size, need);
 	return (need + TESS_PAGE_SIZE - 1) & ~(uint64_t)(TESS_PAGE_SIZE - 1);
 }
 
@@ -80,13 +81,20 @@ void *plat_pa_to_kva(uint64_t pa)
 	return ram + pa;
 }
 
-/* On hardware the boot loader hands the kernel zeroed RAM; here the memfd
- * is fresh, so only the ring headers need writing. */
-void sim_channels_format(void)
+/* The memfd starts zeroed, so only the ring headers need writing. */
+int sim_channels_format(void)
 {
 	for (unsigned i = 0; i < tess_system.nchannels; i++) {
 		const struct tess_chan_cfg *ch = &tess_system.channels[i];
+		void *mem = plat_pa_to_kva(ch->pa);
 
-		ring_init(plat_pa_to_kva(ch->pa), ch->slots, ch->slot_size);
+		if (!mem || ch->size < ring_bytes(ch->slots, ch->slot_size) ||
+		    !ring_init(mem, ch->slots, ch->slot_size)) {
+			fprintf(stderr,
+				"sim| channel %s: bad geometry (%u slots of %u bytes in %llu bytes)\n",
+				ch->name, ch->slots, ch->slot_size, (unsigned long long)ch->size);
+			return -1;
+		}
 	}
+	return 0;
 }

@@ -20,6 +20,8 @@ struct sim_shard {
 	bool turned; /* the process has had its first turn */
 	struct sim_mailbox *mb;
 	char path[4096]; /* executable shard_<name> */
+	int exe_fd;	 /* image.c: memfd of the committed executable */
+	int trial_fd;	 /* image.c: a hot reload's executable on trial, or -1 */
 };
 
 extern struct sim_shard sim_shards[TESS_MAX_SHARDS];
@@ -27,7 +29,7 @@ extern int sim_ram_fd, sim_mbox_fd;
 
 /* ram.c */
 int sim_ram_init(void);
-void sim_channels_format(void);
+int sim_channels_format(void);
 
 /* clock.c */
 void sim_clock_init(void);
@@ -50,6 +52,18 @@ void sim_stop_cores(void);
 /* spawn.c */
 int sim_spawn_init(void);
 void sim_kill_all(void);
+/* (Re)spawn the shard's process from executable `fd` (a memfd). */
+int sim_shard_spawn(const struct tess_shard_cfg *cfg, int fd);
+
+/* image.c: shard executables in memfds, hot-reload install and commit. */
+int sim_image_from_file(struct sim_shard *sh);
+void sim_image_drop_trial(struct sim_shard *sh);
+
+/* port.c: --console-port (TCP console, reload RX). */
+int sim_port_open(unsigned port);
+int sim_port_start(void); /* after kern_boot() */
+void sim_port_write(const char *s, size_t n);
+size_t sim_console_text(const char *s, size_t *n, char *out, size_t cap);
 
 /* report.c */
 void sim_report(uint64_t elapsed_ns);

@@ -70,6 +70,8 @@ int sim_spawn_init(void)
 			fprintf(stderr, "sim| shard %s: no executable %s\n", sh->cfg->name, sh->path);
 			return -1;
 		}
+		if (sim_image_from_file(sh) != 0)
+			return -1;
 	}
 	return build_env();
 }
@@ -82,7 +84,7 @@ static void move_fd(int from, int to)
 }
 
 /* Runs in the forked child: async-signal-safe calls only. */
-static _Noreturn void child(struct sim_shard *sh)
+static _Noreturn void child(struct sim_shard *sh, int exe)
 {
 	char *argv[] = {sh->path, NULL};
 	struct sigaction ign = {.sa_handler = SIG_IGN};
@@ -103,7 +105,7 @@ static _Noreturn void child(struct sim_shard *sh)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	move_fd(sim_ram_fd, SIM_FD_RAM);
 	move_fd(sim_mbox_fd, SIM_FD_MBOX);
-	execve(sh->path, argv, child_env);
+	fexecve(exe, argv, child_env); /* the image in memory (image.c) */
 	_exit(127);
 }
 
@@ -135,6 +137,14 @@ static int wait_ready(struct sim_shard *sh)
 int plat_shard_load(const struct tess_shard_cfg *cfg)
 {
 	struct sim_shard *sh = &sim_shards[cfg->id];
+
+	sim_image_drop_trial(sh); /* a rollback, or any start after one */
+	return sim_shard_spawn(cfg, sh->exe_fd);
+}
+
+int sim_shard_spawn(const struct tess_shard_cfg *cfg, int exe)
+{
+	struct sim_shard *sh = &sim_shards[cfg->id];
 	pid_t pid;
 
 	plat_shard_stop(cfg);
@@ -146,7 +156,7 @@ int plat_shard_load(const struct tess_shard_cfg *cfg)
 		return -1;
 	}
 	if (pid == 0)
-		child(sh);
+		child(sh, exe);
 	sh->pid = pid;
 	return wait_ready(sh);
 }
