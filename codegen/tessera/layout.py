@@ -132,24 +132,17 @@ def plan(model):
     creg = devs.get(p.console, {}).get("reg") if p.console in devs else None
     p.console_pa = creg[0]["base"] if creg else 0
 
+    # Virtual addresses first: they depend on sizes only, and the page-table
+    # pools (which take physical memory) depend on them.
     for s in p.shards:
         s["mem_size"] = rup(s["memory"], page)
         s["stack_size"] = rup(s["stack"], page)
         s["persist_size"] = rup(s["persistent"], page)
-        s["mem_pa"] = pa(s["mem_size"])
-        s["ctrl_pa"] = pa(page)
-        s["persist_pa"] = pa(s["persist_size"]) if s["persist_size"] else 0
-        s["pt_pa"] = cursor[0]  # sized below, once every VA is known
         s["mem_va"] = va(s["mem_size"])
         s["ctrl_va"] = va(page)
         s["persist_va"] = va(s["persist_size"]) if s["persist_size"] else 0
         s["entry"] = s["mem_va"]
         s["stack_top"] = s["mem_va"] + s["mem_size"]
-        s["watchdog_ns"] = s["watchdog_ns"]
-        # Reserve page tables now so that PA order matches the design; the
-        # VAs of shared objects are not known yet, so plan them first.
-    # Shared objects' VAs do not depend on PAs: compute them first.
-    vsave = vcur[0]
     for c in p.channels:
         c["size"] = rup(L["TESS_CHAN_HDR_SIZE"] + c["slots"] * c["slot_size"], page)
         c["va"] = va(c["size"])
@@ -165,13 +158,11 @@ def plan(model):
                 v = va(size)
                 s["dev_windows"].append({"device": dv, "index": i, "pa": base, "size": size, "va": v,
                                          "reg_va": v + (reg["base"] - base), "reg_size": reg["size"]})
-    del vsave
-    # Page-table pools: re-lay the PA of each shard's objects now that the
-    # pool size is known (pool sits right after the shard's persistent memory).
-    cursor[0] = p.kernel_pa + p.kernel_size
+    # Physical memory in the design's order: per shard private memory,
+    # control page, persistent memory, page-table pool; then channels, regions.
     for s in p.shards:
-        s["maps"] = _maps(s, p, page)
-        npt = pt_pages(p.arch, [(m["va"], m["size"]) for m in s["maps"]], page)
+        s["mem_pa"], s["ctrl_pa"], s["persist_pa"] = 0, 0, 0
+        npt = pt_pages(p.arch, [(m["va"], m["size"]) for m in _maps(s, p, page)], page)
         s["pt_size"] = npt * page
         s["mem_pa"] = pa(s["mem_size"])
         s["ctrl_pa"] = pa(page)
