@@ -13,9 +13,11 @@
 #include <kern/stats.h>
 #include "sim.h"
 
-static const char usage[] = "usage: tessera-sim [--duration TIME] [--messages N] [--trace]\n"
-			    "  TIME: nanoseconds, or with a unit: 500ms, 2s, 1500us\n"
-			    "  --trace: print the kernel's trace ring at the end\n";
+static const char usage[] =
+	"usage: tessera-sim [--duration TIME] [--messages N] [--trace] [--console-port PORT]\n"
+	"  TIME: nanoseconds, or with a unit: 500ms, 2s, 1500us\n"
+	"  --trace: print the kernel's trace ring at the end\n"
+	"  --console-port: console (and hot reload) on tcp 127.0.0.1:PORT, 0: any free port\n";
 
 static uint64_t run_start;
 static _Atomic int finishing;
@@ -116,7 +118,8 @@ static int run(uint64_t duration, uint64_t messages)
 
 int main(int argc, char **argv)
 {
-	uint64_t duration = 0, messages = 0;
+	uint64_t duration = 0, messages = 0, port = 0;
+	int with_port = 0;
 	sigset_t stop;
 
 	for (int i = 1; i < argc; i++) {
@@ -129,6 +132,8 @@ int main(int argc, char **argv)
 			bad = parse_time(val, &duration), i++;
 		else if (val && strcmp(argv[i], "--messages") == 0)
 			bad = parse_count(val, &messages), i++;
+		else if (val && strcmp(argv[i], "--console-port") == 0)
+			bad = parse_count(val, &port) || port > 65535, with_port = 1, i++;
 		if (bad) {
 			fputs(usage, stderr);
 			return 2;
@@ -154,7 +159,11 @@ int main(int argc, char **argv)
 	       (unsigned long long)(tess_system.tick_ns / 1000));
 	if (sim_channels_format() != 0)
 		return 1;
+	if (with_port && sim_port_open((unsigned)port) != 0)
+		return 2;
 	if (kern_boot() != 0)
+		sim_finish(1);
+	if (sim_port_start() != 0)
 		sim_finish(1);
 	run_start = sim_now();
 	for (unsigned c = 0; c < tess_system.ncores; c++)

@@ -33,6 +33,8 @@ def add_parser(sub):
     p.add_argument("--out", metavar="DIR", default="out", help="build output directory (default: out)")
     p.add_argument("--key", metavar="FILE", help="device key (default: OUT/<system>.key)")
     p.add_argument("--image-version", metavar="N", type=int, help="version id (default: UNIX time)")
+    p.add_argument("--exec-pages", metavar="N", type=int,
+                   help="for a flat binary IMAGE: pages of code + rodata from its start")
     p.add_argument("--baud", type=int, default=115200, help="baud rate (default 115200)")
     p.add_argument("--ack-timeout", metavar="S", type=float, default=1.0, help="seconds per frame (default 1)")
     p.add_argument("--retries", metavar="N", type=int, default=8, help="resends per frame (default 8)")
@@ -122,12 +124,12 @@ def _package(args):
         image = elfs[args.shard]
     if image is None:
         raise TesseraError("IMAGE is required with --layout")
-    key_path = args.key or reload_image.default_key_path(args.out, layout["name"])
+    key_path = args.key or layout.get("key") or reload_image.default_key_path(args.out, layout["name"])
     try:
         key = rpk.load_key(key_path)
     except rp.ProtoError as e:
         raise TesseraError("%s (`tessera build` writes the device key; or pass --key)" % e)
-    return reload_image.package_for(image, args.shard, layout, key, args.image_version)
+    return reload_image.package_for(image, args.shard, layout, key, args.image_version, args.exec_pages)
 
 
 def _open(url, baud):

@@ -32,6 +32,9 @@ def add_parser(sub):
     p.add_argument("--messages", metavar="N", type=int, help="stop once the sink shards consumed N messages")
     p.add_argument("--sanitize", action="store_true", help="build kernel and shards with ASan and UBSan")
     p.add_argument("--trace", action="store_true", help="print the kernel's trace ring at the end")
+    p.add_argument("--console-port", metavar="PORT", type=int,
+                   help="also serve the console on tcp 127.0.0.1:PORT (0: a free port, printed at start), "
+                   "for `tessera reload --arch host --port socket://127.0.0.1:PORT`")
     return p
 
 
@@ -89,13 +92,41 @@ def _run_quiet(cmd, what):
         raise TesseraError("%s failed (output above)" % what)
 
 
+def build_dir(plan, manifest):
+    return os.path.join(ROOT, "build", "sim", _build_name(plan, manifest))
+
+
+def write_reload_key(plan, bdir, gdir):
+    """The simulated device's hot-reload key: BUILD/<system>.key (made once,
+    like `tessera build`'s OUT/<system>.key) compiled into tessera-sim."""
+    from tessera import reload_image
+    from tessera import reload_package as rpk
+    from tessera.reload_proto import ProtoError
+
+    try:
+        key = rpk.ensure_key(reload_image.default_key_path(bdir, plan.name))
+    except (OSError, ProtoError) as e:
+        raise TesseraError("reload key: %s" % (getattr(e, "strerror", None) or e))
+    path = os.path.join(gdir, "kern", "reload_key.c")
+    text = rpk.key_c_source(key)
+    try:
+        with open(path, encoding="utf-8") as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
 def build(plan, manifest, sanitize):
     """Generate and build; returns the path of tessera-sim."""
     from tessera import gen
 
-    bdir = os.path.join(ROOT, "build", "sim", _build_name(plan, manifest))
+    bdir = build_dir(plan, manifest)
     gdir = os.path.join(bdir, "gen")
     gen.generate(plan, gdir)
+    write_reload_key(plan, bdir, gdir)
     for tool in ("cmake", "ninja"):
         if shutil.which(tool) is None:
             raise TesseraError("'%s' not found (run scripts/bootstrap.sh)" % tool)
@@ -135,6 +166,10 @@ def run(args):
         argv += ["--messages", str(args.messages)]
     if args.trace:
         argv.append("--trace")
+    if args.console_port is not None:
+        if not 0 <= args.console_port <= 65535:
+            raise TesseraError("--console-port must be 0..65535")
+        argv += ["--console-port", str(args.console_port)]
     sys.stdout.flush()
     sys.stderr.flush()
     try:

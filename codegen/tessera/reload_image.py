@@ -37,7 +37,8 @@ def layout_from_dict(d):
             mem = s.get("mem", s)
             out[name] = {k: _num(mem[k] if k in mem else mem[k[4:]]) for k in ("mem_pa", "mem_va", "mem_size")}
         return {"name": str(src.get("name") or sysd.get("name") or ""), "manifest_hash": _hash(
-            src.get("manifest_hash", sysd.get("manifest_hash"))), "shards": out}
+            src.get("manifest_hash", sysd.get("manifest_hash"))), "shards": out,
+            "arch": str(src.get("arch") or sysd.get("arch") or "")}
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise TesseraError("not a layout this tool understands (%s: %s)" % (type(e).__name__, e))
 
@@ -59,6 +60,9 @@ def read_layout(path):
 def rebuild(manifest, arch, out):
     """`tessera build` the manifest for `arch` into `out`; returns (layout,
     {shard: elf path})."""
+    if arch == "host":  # the simulator: build/sim/<name>, not OUT (reload_sim.py)
+        from tessera import reload_sim
+        return reload_sim.rebuild(manifest)
     try:
         from tessera import cmd_build
     except ImportError:
@@ -77,26 +81,30 @@ def default_key_path(out, system_name):
     return os.path.join(out, "%s.key" % system_name)
 
 
-def _shard_payload(path, data, shard, place):
-    """The flat payload of `shard` from an image, an ELF or a raw binary."""
+def _shard_payload(path, data, shard, place, exec_pages):
+    """(flat payload, exec pages, manifest hash or None) of `shard` from an
+    image, an ELF or a raw binary (whose exec pages the user states)."""
     if data[:4] == b"\x7fELF":
         from tessera import image
         base = image.lowest_load_addr(path)
         if base != place["mem_va"]:
             raise TesseraError("%s is linked at 0x%x, but shard '%s' is planned at 0x%x"
                                % (path, base, shard, place["mem_va"]))
-        return image.flat_binary(path), None
+        return image.flat_binary(path), image.exec_pages(path, place["mem_va"]), None
     if b"TESSIMG\0" in data[:1 << 24]:
         from tessera import image
         hdr, parts = image.read_header(path)
         for p in parts:
             if p["name"] == shard and p["kind"] == image.KIND_SHARD:
-                return data[p["offset"]:p["offset"] + p["size"]], hdr["manifest_hash"]
+                return data[p["offset"]:p["offset"] + p["size"]], p["exec_pages"], hdr["manifest_hash"]
         raise TesseraError("%s has no part for shard '%s'" % (path, shard))
-    return data, None
+    if exec_pages is None:
+        raise TesseraError("%s is a flat binary, which does not say how much of it is code: pass --exec-pages N "
+                           "(pages of code and read-only data from its start)" % path)
+    return data, exec_pages, None
 
 
-def package_for(path, shard, layout, key, version=None):
+def package_for(path, shard, layout, key, version=None, exec_pages=None):
     """The bytes to send for `shard` from the file at `path`."""
     try:
         with open(path, "rb") as f:
@@ -116,7 +124,10 @@ def package_for(path, shard, layout, key, version=None):
     if shard not in layout["shards"]:
         raise TesseraError("shard '%s' is not in the plan (shards: %s)" % (shard, ", ".join(layout["shards"])))
     place = layout["shards"][shard]
-    payload, image_hash = _shard_payload(path, data, shard, place)
+    if layout.get("arch") == "host":  # a simulated shard's image is its host executable
+        payload, image_hash = data, None
+    else:
+        payload, xp, image_hash = _shard_payload(path, data, shard, place, exec_pages)
     if image_hash is not None and image_hash != layout["manifest_hash"]:
         raise TesseraError("%s was built from another manifest than the plan's" % path)
     if len(payload) > place["mem_size"]:
@@ -124,4 +135,4 @@ def package_for(path, shard, layout, key, version=None):
                            % (shard, len(payload), place["mem_size"]))
     version = int(time.time()) if version is None else version
     return rpk.build_package(shard, layout["manifest_hash"], place["mem_pa"], place["mem_va"], payload, version,
-                            key)
+                             key, xp)
