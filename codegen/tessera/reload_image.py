@@ -125,7 +125,7 @@ def package_for(path, shard, layout, key, version=None, exec_pages=None):
         raise TesseraError("shard '%s' is not in the plan (shards: %s)" % (shard, ", ".join(layout["shards"])))
     place = layout["shards"][shard]
     if layout.get("arch") == "host":  # a simulated shard's image is its host executable
-        payload, image_hash = data, None
+        payload, xp, image_hash = data, 0, None  # exec pages: the host loader's business
     else:
         payload, xp, image_hash = _shard_payload(path, data, shard, place, exec_pages)
     if image_hash is not None and image_hash != layout["manifest_hash"]:
