@@ -17,14 +17,15 @@ PKG_OVERHEAD = PKG_HDR + PKG_MAC
 PKG_NAME = 32
 KEY_LEN = 32
 # magic, format, header size; then the image's part descriptor (struct
-# tess_img_part: name, kind, pad, offset, size, load_pa, sha256); then the
+# tess_img_part: name, kind, exec_pages, offset, size, load_pa, sha256); then the
 # manifest hash, load va, version id, reserved.
 _HDR = struct.Struct("<4sHH" "32sIIQQQ32s" "32sQQQ")
 assert _HDR.size == PKG_HDR
 
 
-def build_package(name, manifest_hash, load_pa, load_va, payload, version, key):
-    """The shard's part (header + payload) with its HMAC-SHA-256 trailer."""
+def build_package(name, manifest_hash, load_pa, load_va, payload, version, key, exec_pages=0):
+    """The shard's part (header + payload) with its HMAC-SHA-256 trailer.
+    exec_pages: pages of code + rodata from the start (mapped read+execute)."""
     raw = name.encode("ascii")
     if not 0 < len(raw) < PKG_NAME or any(c < 0x21 or c > 0x7E for c in raw):
         raise ProtoError("shard name %r cannot go in a package (1..31 printable characters)" % name)
@@ -32,7 +33,7 @@ def build_package(name, manifest_hash, load_pa, load_va, payload, version, key):
         raise ProtoError("manifest hash must be 32 bytes")
     if len(key) != KEY_LEN:
         raise ProtoError("reload key must be %d bytes" % KEY_LEN)
-    hdr = _HDR.pack(PKG_MAGIC, PKG_FORMAT, PKG_HDR, raw, PKG_KIND_SHARD, 0, PKG_HDR, len(payload), load_pa,
+    hdr = _HDR.pack(PKG_MAGIC, PKG_FORMAT, PKG_HDR, raw, PKG_KIND_SHARD, exec_pages, PKG_HDR, len(payload), load_pa,
                     hashlib.sha256(payload).digest(), bytes(manifest_hash), load_va, version, 0)
     body = hdr + bytes(payload)
     return body + hmac.new(key, body, hashlib.sha256).digest()
@@ -42,11 +43,11 @@ def parse_package(data):
     """Header fields of a package (not verified): a dict."""
     if len(data) < PKG_OVERHEAD or data[:4] != PKG_MAGIC:
         raise ProtoError("not a tessera package")
-    (_, fmt, hsize, name, kind, _, off, size, pa, sha, mhash, va, version, _) = _HDR.unpack_from(data)
+    (_, fmt, hsize, name, kind, xp, off, size, pa, sha, mhash, va, version, _) = _HDR.unpack_from(data)
     if fmt != PKG_FORMAT or hsize != PKG_HDR or kind != PKG_KIND_SHARD or off != PKG_HDR:
         raise ProtoError("unsupported package format %d" % fmt)
     return {"name": name.rstrip(b"\0").decode("ascii", "replace"), "manifest_hash": mhash, "load_pa": pa,
-            "load_va": va, "size": size, "version": version, "sha256": sha}
+            "load_va": va, "size": size, "version": version, "sha256": sha, "exec_pages": xp}
 
 
 def is_package(data):

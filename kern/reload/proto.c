@@ -111,6 +111,11 @@ void reload_poll(uint64_t now_ns)
 	}
 }
 
+uint32_t reload_exec_pages(void)
+{
+	return rl_s.exec_pages;
+}
+
 void reload_finish(int accepted, uint64_t version, const char *reason)
 {
 	if (rl_s.st != ST_PENDING)

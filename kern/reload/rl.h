@@ -92,6 +92,7 @@ bool rl_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 #define PKG_PART       8	       /* struct tess_img_part, 96 bytes: */
 #define PKG_NAME_AT    (PKG_PART + 0)  /*   name[32], NUL-padded */
 #define PKG_KIND_AT    (PKG_PART + 32) /*   u32 kind: 1 = shard */
+#define PKG_XP_AT      (PKG_PART + 36) /*   u32 exec_pages: code + rodata pages */
 #define PKG_OFF_AT     (PKG_PART + 40) /*   u64 offset of the payload: PKG_HDR */
 #define PKG_SIZE_AT    (PKG_PART + 48) /*   u64 payload size */
 #define PKG_PA_AT      (PKG_PART + 56) /*   u64 load_pa: the shard's mem_pa */
@@ -111,6 +112,7 @@ struct verdict {
 	const uint8_t *payload;
 	uint64_t len;
 	uint64_t version;
+	uint32_t exec_pages;
 	char reason[REASON_MAX]; /* set when refused */
 };
 

@@ -22,6 +22,7 @@ struct rl_state {
 	size_t result_len;
 	uint32_t frames, seen; /* frames received; as of the last poll */
 	uint64_t last_ns;      /* when `frames` last changed, seen by poll */
+	uint32_t exec_pages;   /* of the package handed to kern_reload_apply */
 };
 
 extern struct rl_state rl_s;

@@ -1,8 +1,9 @@
 /* The package verifier (docs/reload.md, "Package"). A package is the
  * shard's part as the image carries it, plus an HMAC-SHA-256 trailer:
  *   [0, 160)          header: magic "TSPK", format, header size, the part
- *                     descriptor (as in the image), manifest hash, load VA,
- *                     version id (offsets in rl.h)
+ *                     descriptor (as in the image: name, kind, exec_pages,
+ *                     offset, size, load PA, SHA-256), manifest hash, load
+ *                     VA, version id (offsets in rl.h)
  *   [160, 160+size)   payload: the shard's flat image
  *   then 32 bytes     HMAC-SHA-256(key, header + payload)
  * Cheap structural checks come first, then the manifest hash, then the MAC
@@ -37,7 +38,7 @@ int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keyl
 	char name[PKG_NAME];
 	uint8_t digest[32];
 
-	v->cfg = 0, v->payload = 0, v->len = 0, v->version = 0, v->reason[0] = 0;
+	v->cfg = 0, v->payload = 0, v->len = 0, v->version = 0, v->exec_pages = 0, v->reason[0] = 0;
 	if (len < PKG_OVERHEAD)
 		return refuse(v, "truncated", "", "");
 	if (rl_le32(pkg) != PKG_MAGIC)
@@ -61,6 +62,9 @@ int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keyl
 		return refuse(v, "truncated", "", "");
 	if (size < len - PKG_OVERHEAD)
 		return refuse(v, "trailing bytes after the package", "", "");
+	/* As kern/image/image.c: the code pages lie inside the region. */
+	if ((uint64_t)rl_le32(pkg + PKG_XP_AT) * TESS_PAGE_SIZE > cfg->mem_size)
+		return refuse(v, "exec pages beyond the shard's memory", "", "");
 	if (rl_le64(pkg + PKG_PA_AT) != cfg->mem_pa || rl_le64(pkg + PKG_VA_AT) != cfg->mem_va)
 		return refuse(v, "load address mismatch", "", "");
 	if (!rl_ct_equal(pkg + PKG_MHASH_AT, sys->manifest_hash, 32))
@@ -77,5 +81,6 @@ int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keyl
 	v->payload = pkg + PKG_HDR;
 	v->len = size;
 	v->version = rl_le64(pkg + PKG_VERSION_AT);
+	v->exec_pages = rl_le32(pkg + PKG_XP_AT);
 	return 0;
 }

@@ -50,6 +50,7 @@ static void verify_and_apply(uint32_t seq)
 		 (unsigned long long)v.version, (unsigned long long)v.len);
 	rl_s.end_seq = seq;
 	rl_s.st = ST_PENDING;
+	rl_s.exec_pages = v.exec_pages;
 	int rc = kern_reload_apply(v.cfg, v.payload, (size_t)v.len, v.version);
 	/* (If the swap already called reload_finish, the verdict is out.) */
 	if (rc != RELOAD_APPLY_PENDING && rl_s.st == ST_PENDING)

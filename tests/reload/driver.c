@@ -1,7 +1,7 @@
 /* kern/reload on a byte stream, for the Python side's tests: the console
  * RX bytes come on stdin, the kernel's console (log lines and frames) goes
  * to stdout, and what the stand-in swap was handed goes to stderr as
- *   driver| apply 'NAME' version V (N bytes) sha256 HEX
+ *   driver| apply 'NAME' version V (N bytes) exec X sha256 HEX
  * Fault injection on the wire, to exercise the host's resends:
  *   --drop-frame K     the K-th frame from the host never arrives
  *   --corrupt-frame K  the K-th frame from the host arrives with a bad byte
@@ -58,8 +58,9 @@ int main(int argc, char **argv)
 		reload_poll(now_ns(scale));
 		if (t_apply_calls != applied) {
 			applied = t_apply_calls;
-			fprintf(stderr, "driver| apply '%s' version %llu (%zu bytes) sha256 ",
-				t_apply_cfg->name, (unsigned long long)t_apply_version, t_apply_len);
+			fprintf(stderr, "driver| apply '%s' version %llu (%zu bytes) exec %u sha256 ",
+				t_apply_cfg->name, (unsigned long long)t_apply_version, t_apply_len,
+				(unsigned)t_apply_xp);
 			for (int i = 0; i < 32; i++)
 				fprintf(stderr, "%02x", t_apply_sha[i]);
 			fprintf(stderr, "\n");

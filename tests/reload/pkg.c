@@ -2,6 +2,8 @@
  * (the Python <-> C round trip test checks the two agree). */
 #include "t.h"
 
+uint32_t t_exec_pages = 1;
+
 size_t t_make_pkg(uint8_t *out, const char *name, const uint8_t hash[32], uint64_t pa, uint64_t va,
 		  const uint8_t *payload, size_t n, uint64_t version, const uint8_t *key)
 {
@@ -11,6 +13,7 @@ size_t t_make_pkg(uint8_t *out, const char *name, const uint8_t hash[32], uint64
 	out[6] = PKG_HDR;
 	strncpy((char *)out + PKG_NAME_AT, name, PKG_NAME - 1);
 	rl_put_le32(out + PKG_KIND_AT, PKG_KIND_SHARD);
+	rl_put_le32(out + PKG_XP_AT, t_exec_pages);
 	rl_put_le64(out + PKG_OFF_AT, PKG_HDR);
 	rl_put_le64(out + PKG_SIZE_AT, n);
 	rl_put_le64(out + PKG_PA_AT, pa);

@@ -31,6 +31,7 @@ uint8_t t_tx[65536];
 size_t t_tx_n;
 FILE *t_echo;
 int t_tx_drop, t_tx_count;
+uint32_t t_apply_xp;
 uint8_t t_apply_sha[32];
 int t_apply_rc, t_apply_calls;
 uint64_t t_apply_version;
@@ -79,6 +80,7 @@ int kern_reload_apply(const struct tess_shard_cfg *cfg, const void *payload, siz
 {
 	sha256(payload, len, t_apply_sha);
 	t_apply_calls++;
+	t_apply_xp = reload_exec_pages();
 	t_apply_cfg = cfg, t_apply_len = len, t_apply_version = version;
 	return t_apply_rc;
 }

@@ -43,7 +43,9 @@ extern uint8_t t_tx[65536];
 extern size_t t_tx_n;
 extern FILE *t_echo;		  /* if set, log lines and frames are also written here */
 extern int t_tx_drop, t_tx_count; /* frame number t_tx_drop (1-based) is not sent */
-extern uint8_t t_apply_sha[32];	  /* SHA-256 of the last applied payload */
+extern uint8_t t_apply_sha[32];
+extern uint32_t t_apply_xp;
+/* reload_exec_pages() during the last apply */ /* SHA-256 of the last applied payload */
 extern int t_apply_rc, t_apply_calls;
 extern uint64_t t_apply_version;
 extern size_t t_apply_len;
@@ -51,6 +53,7 @@ extern const struct tess_shard_cfg *t_apply_cfg;
 void t_reset(void);
 
 /* ---- pkg.c ---- */
+extern uint32_t t_exec_pages; /* put in packages t_make_pkg builds (1) */
 size_t t_make_pkg(uint8_t *out, const char *name, const uint8_t hash[32], uint64_t pa, uint64_t va,
 		  const uint8_t *payload, size_t n, uint64_t version, const uint8_t *key);
 /* Feed a frame (with a leading 0x00) into reload_rx_byte. */

@@ -18,7 +18,7 @@ PAYLOAD = bytes((i * 7) & 0xFF for i in range(2500))
 
 
 def pkg(key=KEY, version=5):
-    return rpk.build_package("filter", MANIFEST_HASH, FILTER["mem_pa"], FILTER["mem_va"], PAYLOAD, version, key)
+    return rpk.build_package("filter", MANIFEST_HASH, FILTER["mem_pa"], FILTER["mem_va"], PAYLOAD, version, key, 1)
 
 
 def reload(driver, tool_args, driver_args=()):
@@ -54,7 +54,7 @@ def files(tmp_path):
     return tmp_path
 
 
-APPLIED = "driver| apply 'filter' version 5 (2500 bytes) sha256 %s\n" % hashlib.sha256(PAYLOAD).hexdigest()
+APPLIED = "driver| apply 'filter' version 5 (2500 bytes) exec 1 sha256 %s\n" % hashlib.sha256(PAYLOAD).hexdigest()
 
 
 def test_accepted(driver, files):
@@ -74,7 +74,8 @@ def test_accepted(driver, files):
 
 def test_flat_binary_is_signed_with_the_device_key(driver, files):
     code, out, err, derr = reload(driver, ["--shard", "filter", "--layout", str(files / "layout.json"), "--key",
-                                           str(files / "dev.key"), "--image-version", "5", str(files / "filter.bin")])
+                                           str(files / "dev.key"), "--image-version", "5", "--exec-pages", "1",
+                                           str(files / "filter.bin")])
     assert code == 0, err
     assert derr == APPLIED
 
@@ -82,7 +83,8 @@ def test_flat_binary_is_signed_with_the_device_key(driver, files):
 def test_write_package_only(files):
     r = subprocess.run([os.path.join(ROOT, "tessera"), "reload", "--shard", "filter", "--layout",
                         str(files / "layout.json"), "--key", str(files / "dev.key"), "--image-version", "5",
-                        str(files / "filter.bin"), "-o", str(files / "out.tpk")], capture_output=True)
+                        "--exec-pages", "1", str(files / "filter.bin"), "-o", str(files / "out.tpk")],
+                       capture_output=True)
     assert r.returncode == 0 and r.stderr == b""
     assert r.stdout.decode() == "reload| wrote %s (%d bytes, shard 'filter')\n" % (files / "out.tpk", len(pkg()))
     assert (files / "out.tpk").read_bytes() == pkg()
@@ -150,8 +152,8 @@ def test_user_errors_are_one_line(files):
 
 def test_layout_defaults_to_the_build_output(files):
     t = os.path.join(ROOT, "tessera")
-    r = subprocess.run([t, "reload", "--shard", "filter", "--out", str(files / "nobuild"), str(files / "filter.bin"),
-                        "-o", str(files / "x.tpk")], capture_output=True)
+    r = subprocess.run([t, "reload", "--shard", "filter", "--out", str(files / "nobuild"), "--exec-pages", "1",
+                        str(files / "filter.bin"), "-o", str(files / "x.tpk")], capture_output=True)
     assert r.returncode == 1
     assert r.stderr.decode() == ("tessera: error: signing %s needs the running system's layout: %s (from `tessera "
                                  "build`) is missing; pass --layout FILE\n"
@@ -162,7 +164,8 @@ def test_layout_defaults_to_the_build_output(files):
     os.rename(files / "out_layout.json", files / "b" / "layout.json")
     (files / "b" / "reloadtest.key").write_text(KEY.hex() + "\n")
     r = subprocess.run([t, "reload", "--shard", "filter", "--out", str(files / "b"), "--image-version", "5",
-                        str(files / "filter.bin"), "-o", str(files / "x.tpk")], capture_output=True)
+                        "--exec-pages", "1", str(files / "filter.bin"), "-o", str(files / "x.tpk")],
+                       capture_output=True)
     assert r.returncode == 0, r.stderr
     assert (files / "x.tpk").read_bytes() == pkg()
 
@@ -245,7 +248,7 @@ def test_part_taken_from_a_tessera_image(files):
 
     def img(mhash):
         parts = [struct.pack(image.PART_FMT, b"kernel", image.KIND_KERNEL, 0, 0, 64, 0x40200000, bytes(32)),
-                 struct.pack(image.PART_FMT, b"filter", image.KIND_SHARD, 0, 4096, len(PAYLOAD), FILTER["mem_pa"],
+                 struct.pack(image.PART_FMT, b"filter", image.KIND_SHARD, 1, 4096, len(PAYLOAD), FILTER["mem_pa"],
                              hashlib.sha256(PAYLOAD).digest())]
         hdr = struct.pack(image.HDR_FMT, image.MAGIC, 1, 2, 4096 + len(PAYLOAD), image.HDR_SIZE + 2 * 96, mhash,
                           bytes(32))
@@ -270,7 +273,8 @@ def test_shard_elf_is_flattened(files, tmp_path):
     elf = tmp_path / "filter.elf"
 
     def link(va):
-        (tmp_path / "s.ld").write_text("SECTIONS { . = 0x%x; .rodata : { *(.rodata*) } .text : { *(.text*) } }\n" % va)
+        (tmp_path / "s.ld").write_text("SECTIONS { . = 0x%x; .rodata : { *(.rodata*) } .text : { *(.text*) }\n"
+                                       ". = ALIGN(4096); __tess_exec_end = .; }\n" % va)
         cc = subprocess.run(["clang", "--target=aarch64-none-elf", "-nostdlib", "-ffreestanding", "-fuse-ld=lld",
                              "-Wl,-T," + str(tmp_path / "s.ld"), "-Wl,-e,_tess_start", "-o", str(elf), str(src)],
                             capture_output=True)
@@ -279,10 +283,20 @@ def test_shard_elf_is_flattened(files, tmp_path):
     r = _write_pkg(files, elf)
     assert r.returncode == 0, r.stderr
     info = rpk.parse_package((files / "out.tpk").read_bytes())
-    assert (info["name"], info["load_va"], info["load_pa"]) == ("filter", FILTER["mem_va"], FILTER["mem_pa"])
+    assert (info["name"], info["load_va"], info["load_pa"], info["exec_pages"]) == (
+        "filter", FILTER["mem_va"], FILTER["mem_pa"], 1)
     assert (files / "out.tpk").read_bytes()[rpk.PKG_HDR:rpk.PKG_HDR + 2500] == PAYLOAD
     # Linked somewhere else: refused before anything is sent.
     link(0x700000000000)
     r = _write_pkg(files, elf)
     assert (r.returncode, r.stderr.decode()) == (1, "tessera: error: %s is linked at 0x700000000000, but shard "
                                                     "'filter' is planned at 0x600000000000\n" % elf)
+
+
+def test_flat_binary_needs_exec_pages(files):
+    r = subprocess.run([os.path.join(ROOT, "tessera"), "reload", "--shard", "filter", "--layout",
+                        str(files / "layout.json"), "--key", str(files / "dev.key"), str(files / "filter.bin"),
+                        "-o", str(files / "x.tpk")], capture_output=True)
+    assert (r.returncode, r.stderr.decode()) == (
+        1, "tessera: error: %s is a flat binary, which does not say how much of it is code: pass --exec-pages N "
+           "(pages of code and read-only data from its start)\n" % (files / "filter.bin"))

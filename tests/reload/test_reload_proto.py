@@ -127,7 +127,8 @@ def test_python_package_accepted_by_c(driver):
                     "kern| reload: receiving 'filter' (%d bytes)\r\n"
                     "kern| reload: verified 'filter' version 77 (3000 bytes), swapping\r\n"
                     "kern| reload: 'filter' now runs version 77\r\n" % len(pkg))
-    assert err == "driver| apply 'filter' version 77 (3000 bytes) sha256 %s\n" % hashlib.sha256(payload).hexdigest()
+    assert err == ("driver| apply 'filter' version 77 (3000 bytes) exec 0 sha256 %s\n"
+                   % hashlib.sha256(payload).hexdigest())
 
 
 @pytest.mark.parametrize("case,reason", [
@@ -182,3 +183,12 @@ def test_every_kernel_frame_starts_with_nul(driver):
     r = subprocess.run([driver], input=rp.host_frame(rp.BEGIN, 0, struct.pack("<I", 500) + b"filter"),
                        capture_output=True, timeout=60)
     assert b"\r\n\x00" + rp.encode_frame(rp.ACK, 0) + b"kern| reload: receiving" in r.stdout
+
+
+def test_exec_pages_reach_the_swap_and_are_bounded(driver):
+    ok = rpk.build_package("sink", MANIFEST_HASH, SINK["mem_pa"], SINK["mem_va"], b"c" * 300, 4, KEY, exec_pages=2)
+    _, frames, err = run_driver(driver, transfer("sink", ok)[0])
+    assert frames[-1].result() == (True, 4, "") and " (300 bytes) exec 2 sha256 " in err
+    bad = rpk.build_package("sink", MANIFEST_HASH, SINK["mem_pa"], SINK["mem_va"], b"c" * 300, 4, KEY, exec_pages=3)
+    _, frames, err = run_driver(driver, transfer("sink", bad)[0])
+    assert frames[-1].result() == (False, 0, "exec pages beyond the shard's memory") and err == ""

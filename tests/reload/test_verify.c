@@ -58,6 +58,16 @@ int main(void)
 	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	CHECK_STR(verdict(pkg, n, NULL), "sha-256 mismatch");
 
+	/* The code pages must lie in the region (16 pages of 4 KiB). */
+	n = good(1000);
+	rl_put_le32(pkg + PKG_XP_AT, 16);
+	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
+	CHECK(rl_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, pkg, n, NULL, &v) == 0 &&
+	      v.exec_pages == 16);
+	rl_put_le32(pkg + PKG_XP_AT, 17);
+	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
+	CHECK_STR(verdict(pkg, n, NULL), "exec pages beyond the shard's memory");
+
 	n = good(10);
 	pkg[0] = 'X';
 	CHECK_STR(verdict(pkg, n, NULL), "not a tessera package");

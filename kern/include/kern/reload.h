@@ -39,6 +39,12 @@ void reload_poll(uint64_t now_ns);
  * staging buffer. */
 void reload_finish(int accepted, uint64_t version, const char *reason);
 
+/* During a swap (from kern_reload_apply until reload_finish): pages from
+ * the start of the new image holding code and read-only data, to be mapped
+ * read + execute (the rest read-write): the package's part descriptor's
+ * exec_pages, as the image's part table carries it for the boot image. */
+uint32_t reload_exec_pages(void);
+
 /* ---- implemented by kern/ ---- */
 
 /* A verified package: swap shard `cfg` to `payload` (in staging memory,

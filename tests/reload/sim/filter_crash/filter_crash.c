@@ -1,0 +1,17 @@
+/* filter_crash: a filter "version" that dies in init (a store to address
+ * 16), for the rollback test: the kernel must restart the previous image
+ * and answer "rolled back (fault in init)". */
+#include <stdint.h>
+#include <tessera/shard.h>
+#include "tessera_shard_cfg.h"
+
+void shard_init(enum tess_start_reason why)
+{
+	tess_log("crashing version up (reason %d)", why);
+	*(volatile uint32_t *)(uintptr_t)16 = 1;
+}
+
+void shard_notified(tess_set_t set)
+{
+	(void)set;
+}
