@@ -3,6 +3,7 @@
  * SBI HSM, then kern_core_main(0). See docs/riscv64.md. */
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <plat/board.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
 #include <rv/sbi.h>
@@ -60,7 +61,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	    rv_plic_init() < 0)
 		goto refuse;
 	rv_timer_init();
-	rv_channels_format();
+	tess_channels_format(); /* platform/common/rings.c */
 	if (kern_boot() < 0)
 		plat_halt_all();
 	for (unsigned c = 0; c < ncores; c++)
