@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build channel_bench in a non-sanitized Release tree (build/bench) and run
-# it. Arguments go to channel_bench: [messages] [round_trips] [cpu_a] [cpu_b].
+# it. Arguments go to channel_bench: [messages] [round_trips] [reps] [cpu_a] [cpu_b].
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh

@@ -35,6 +35,14 @@ static uint32_t rnd(uint32_t *s)
 	return *s >> 16;
 }
 
+/* Spinning on a ring that stays empty/full: give the CPU away now and then,
+ * so the peer thread gets to run on a loaded (or single-core) machine. */
+static void backoff(unsigned *misses)
+{
+	if (++*misses % 64 == 0)
+		sched_yield();
+}
+
 /* Sleep until the peer's notification arrives (consumes it). */
 static void sleep_on(_Atomic int *pending)
 {
@@ -48,6 +56,7 @@ static void *producer(void *arg)
 	struct tess_ring_prod p;
 	uint32_t s = 1;
 	uint64_t seq = 0;
+	unsigned misses = 0;
 	void *slots[BURST];
 
 	(void)arg;
@@ -65,6 +74,8 @@ static void *producer(void *arg)
 		if (n == 0) {
 			if (sleepy && ring_prod_prepare_wait(&p))
 				sleep_on(&prod_pending);
+			else
+				backoff(&misses);
 			continue;
 		}
 		for (unsigned i = 0; i < n; i++, seq++) {
@@ -88,6 +99,7 @@ static void consume(void)
 	struct tess_ring_cons c;
 	uint32_t s = 7;
 	uint64_t expect = 0, bad = 0;
+	unsigned misses = 0;
 	void *slots[BURST];
 
 	ring_cons_attach(&c, mem);
@@ -102,6 +114,8 @@ static void consume(void)
 		if (n == 0) {
 			if (sleepy && ring_cons_prepare_wait(&c))
 				sleep_on(&cons_pending);
+			else
+				backoff(&misses);
 			continue;
 		}
 		for (unsigned i = 0; i < n; i++, expect++) {

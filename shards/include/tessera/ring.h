@@ -18,19 +18,24 @@
  * with the slots and acquired by the producer before it reuses them. The
  * remote index is only re-read (acquire) when the cached copy says full/empty.
  *
- * Sleep protocol (no lost wakeup). The consumer, before sleeping:
- *     W consumer_waiting=1; seq_cst fence; R head   -> data? don't sleep.
- * The producer, after publishing (ring_prod_commit_wake):
- *     W head (release);      seq_cst fence; R consumer_waiting -> 1? notify.
- * The two fences are totally ordered (C11 7.17.4, "fences"): whichever comes
- * second sees the other side's store. So either the consumer sees the new head
- * and stays awake, or the producer sees the flag and notifies; both may
- * happen, which only costs a spurious wakeup. The producer clears the flag
- * with an exchange, and only the side that swapped 1->0 notifies, so one
- * sleep costs at most one NOTIFY; every clear by the producer is paired with
+ * Sleep protocol (no lost wakeup). The consumer, before sleeping
+ * (ring_cons_prepare_wait):
+ *     consumer_waiting := 1 (seq_cst);  R head (seq_cst)     -> data? don't sleep.
+ * The producer, after filling slots (ring_commit_wake):
+ *     head := new head (seq_cst);       R consumer_waiting (seq_cst) -> 1? notify.
+ * All four are seq_cst operations, so they sit in one total order (C11
+ * 7.17.3p6) consistent with each thread's program order: if the consumer's
+ * read of head comes before the producer's store, its flag store does too,
+ * and the producer's later read sees the flag. So either the consumer sees
+ * the new head and stays awake, or the producer sees the flag and notifies;
+ * both may happen, which costs only a spurious wakeup. The producer clears
+ * the flag with an exchange and only the side that swapped 1->0 notifies, so
+ * one sleep costs at most one NOTIFY; every clear by the producer comes with
  * a notification, which the kernel latches in the pending set, so a consumer
  * that has armed but not yet entered its WAIT yield returns at once. The
- * producer waiting for space on a full ring is the exact mirror
+ * stores are exchanges: on x86 a seq_cst store would be mov+mfence with some
+ * compilers, the exchange is a single xchg. The producer waiting for space on
+ * a full ring is the exact mirror
  * (producer_waiting, tail, ring_cons_release_wake). */
 #ifndef TESSERA_RING_H
 #define TESSERA_RING_H

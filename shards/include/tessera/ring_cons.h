@@ -68,8 +68,8 @@ static inline void ring_release(struct tess_ring_cons *c, unsigned n)
  * and must be notified (mirror of ring_commit_wake). */
 static inline bool ring_release_wake(struct tess_ring_cons *c, unsigned n)
 {
-	ring_release(c, n);
-	atomic_thread_fence(memory_order_seq_cst);
+	c->tail += n;
+	atomic_exchange_explicit(&c->shm->tail, c->tail, memory_order_seq_cst);
 	return ring_take_flag(&c->shm->producer_waiting);
 }
 
@@ -77,9 +77,8 @@ static inline bool ring_release_wake(struct tess_ring_cons *c, unsigned n)
  * true if it may sleep; false (flag cleared again) if data arrived. */
 static inline bool ring_cons_prepare_wait(struct tess_ring_cons *c)
 {
-	atomic_store_explicit(&c->shm->consumer_waiting, 1, memory_order_relaxed);
-	atomic_thread_fence(memory_order_seq_cst);
-	c->head_cache = atomic_load_explicit(&c->shm->head, memory_order_acquire);
+	atomic_exchange_explicit(&c->shm->consumer_waiting, 1, memory_order_seq_cst);
+	c->head_cache = atomic_load_explicit(&c->shm->head, memory_order_seq_cst);
 	if (c->head_cache != c->tail) {
 		atomic_store_explicit(&c->shm->consumer_waiting, 0, memory_order_relaxed);
 		return false;

@@ -70,17 +70,20 @@ static inline void ring_commit(struct tess_ring_prod *p, unsigned n)
  * load first keeps the common case (peer awake) free of a locked RMW. */
 static inline bool ring_take_flag(_Atomic uint32_t *flag)
 {
-	if (atomic_load_explicit(flag, memory_order_relaxed) == 0)
+	if (atomic_load_explicit(flag, memory_order_seq_cst) == 0)
 		return false;
 	return atomic_exchange_explicit(flag, 0, memory_order_relaxed) != 0;
 }
 
 /* Commit, then tell the caller whether the consumer sleeps and must be
- * notified (see the protocol at the top of ring.h). */
+ * notified (see the protocol at the top of ring.h). The head is published
+ * with a seq_cst exchange and the flag read with a seq_cst load: the cheapest
+ * full store->load ordering (one xchg on x86, no separate fence; swpal/ldar
+ * on AArch64 with LSE), instead of release store + fence. */
 static inline bool ring_commit_wake(struct tess_ring_prod *p, unsigned n)
 {
-	ring_commit(p, n);
-	atomic_thread_fence(memory_order_seq_cst);
+	p->head += n;
+	atomic_exchange_explicit(&p->shm->head, p->head, memory_order_seq_cst);
 	return ring_take_flag(&p->shm->consumer_waiting);
 }
 
@@ -89,9 +92,8 @@ static inline bool ring_commit_wake(struct tess_ring_prod *p, unsigned n)
  * appeared meanwhile. */
 static inline bool ring_prod_prepare_wait(struct tess_ring_prod *p)
 {
-	atomic_store_explicit(&p->shm->producer_waiting, 1, memory_order_relaxed);
-	atomic_thread_fence(memory_order_seq_cst);
-	p->tail_cache = atomic_load_explicit(&p->shm->tail, memory_order_acquire);
+	atomic_exchange_explicit(&p->shm->producer_waiting, 1, memory_order_seq_cst);
+	p->tail_cache = atomic_load_explicit(&p->shm->tail, memory_order_seq_cst);
 	if (p->head - p->tail_cache != p->mask + 1) {
 		atomic_store_explicit(&p->shm->producer_waiting, 0, memory_order_relaxed);
 		return false;
