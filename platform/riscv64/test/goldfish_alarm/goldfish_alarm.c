@@ -1,4 +1,5 @@
-/* goldfish_alarm: riscv64 test shard (test/standin.py) for PLIC routing,
+/* goldfish_alarm: riscv64 test shard for PLIC routing (test/standin.py and
+ * tests/qemu/manifests/faults-riscv64.yaml, like pl031_alarm on aarch64):
  * a driver for QEMU virt's Goldfish RTC (0x101000, PLIC source 11; register
  * map from QEMU hw/rtc/goldfish_rtc.c: TIME_LOW 0x00 latches TIME_HIGH 0x04,
  * ALARM_LOW 0x08 arms with ALARM_HIGH 0x0c, IRQ_ENABLED 0x10,
