@@ -50,6 +50,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	bool mine = hartid < ncores;
 	unsigned core = mine ? (unsigned)hartid : 0;
 
+	rv_timer_mark_boot();
 	rv_cpu_setup(core, hartid);
 	rv_mmu_kernel_init();
 	rv_mmu_kernel_switch();

@@ -60,7 +60,8 @@ extern struct rv_board rv_board;
 int rv_dtb_parse(uint64_t dtb_pa, unsigned ncores);
 
 /* timer.c */
-void rv_timer_init(void);
+void rv_timer_mark_boot(void);
+void rv_timer_init(void);     /* after rv_dtb_parse: timebase, tick */
 void rv_timer_arm_next(void); /* program the next tick of this core */
 
 /* plic.c */
