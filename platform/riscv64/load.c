@@ -30,7 +30,7 @@ static uint64_t committed[TESS_MAX_SHARDS];
 /* Copy a shard image into its private memory, zero the rest. New code:
  * every core fence.i's before it next runs a shard (trap.c), since fence.i
  * orders only the local hart's fetches (unprivileged spec v20191213,
- * "Zifencei"). */
+ * ch. 3 "Zifencei"). */
 static void copy_in(const struct tess_shard_cfg *cfg, const uint8_t *src, uint64_t n)
 {
 	uint8_t *dst = rv_kva(cfg->mem_pa);

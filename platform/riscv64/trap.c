@@ -82,8 +82,8 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 	(void)s;
 
 	/* The shard's code may have been (re)written by plat_shard_load on
-	 * any core: fence.i orders those stores before our fetches (§2.1 of
-	 * the Zifencei chapter, unprivileged spec). */
+	 * any core: fence.i orders those stores before our fetches (unprivileged
+	 * spec v20191213, ch. 3 "Zifencei"). */
 	if (cpu->fence_gen != rv_load_gen) {
 		cpu->fence_gen = rv_load_gen;
 		rv_fence_i();
