@@ -88,11 +88,34 @@ def write_board_check(gdir, info):
             lines.append("\t{%s, %s, 0x%xull, 0x%xull}," % (_c_str(d["name"]), _c_str(d.get("compatible")),
                                                          d["pa"], d["size"]))
         lines.append("};")
-    lines.append("const struct tess_board tess_board = {%s, 0x%xull, 0x%xull, %d, %d, %s};" % (
+    lines.append("const struct tess_board tess_board = {%s, 0x%xull, 0x%xull, %d, %d, %s, %d};" % (
         _c_str(info["board"]), info["ram_pa"], info["ram_size"], info["ncores"], len(devs),
-        "devs" if devs else "0"))
+        "devs" if devs else "0", info.get("console_irq", 0)))
     with open(os.path.join(gdir, "platform", "board.c"), "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def write_reload_key(out, name, gdir):
+    """The device's hot-reload key: OUT/<system>.key (created once, mode
+    0600; `tessera reload` signs packages with it) compiled into the kernel
+    as gen/kern/reload_key.c (docs/reload.md "Authentication")."""
+    from tessera import reload_image
+    from tessera import reload_package as rpk
+    from tessera.reload_proto import ProtoError
+
+    os.makedirs(out, exist_ok=True)
+    try:
+        key = rpk.ensure_key(reload_image.default_key_path(out, name))
+    except (OSError, ProtoError) as e:
+        raise TesseraError("reload key: %s" % (getattr(e, "strerror", None) or e))
+    path = os.path.join(gdir, "kern", "reload_key.c")
+    text = rpk.key_c_source(key)
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            if f.read() == text:
+                return
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def _first_compatible(dev):
@@ -121,7 +144,9 @@ def layout_info(layout):
         if "base" in reg:
             checks.append({"name": n, "compatible": _first_compatible(devs[n]), "pa": reg["base"],
                            "size": reg.get("size", 0)})
+    cirqs = devs.get(console, {}).get("irqs") or [0]
     return {
+        "console_irq": cirqs[0],
         "board": board.get("name", "?"),
         "qemu": board.get("qemu"),
         "kernel_pa": layout["kernel"]["pa"],
@@ -189,6 +214,7 @@ def build(manifest, arch, out, stamps=False):
         layout = json.load(f)
     info = layout_info(layout)
     write_board_check(gdir, info)
+    write_reload_key(out, name, gdir)
     for s in info["shards"]:
         write_shard_ld(gdir, s["name"])
     for tool in ("cmake", "ninja", "llvm-objcopy", "llvm-nm", "llvm-readelf"):

@@ -1,9 +1,12 @@
 /* Draining this core's GIC CPU interface, both after an IRQ exception
  * from EL0 and after wfi in plat_idle (the kernel itself runs with
- * PSTATE.I set; a pending IRQ still ends wfi, Arm ARM D1.6.2). */
+ * PSTATE.I set; a pending IRQ still ends wfi, Arm ARM D1.6.2). Core 0 is
+ * the console core: it takes the console RX interrupt (hot reload frames,
+ * kern/reload) and polls the reload machine on its ticks. */
 #include <stdint.h>
 #include <arch/a64.h>
 #include <kern/arch.h>
+#include <kern/reload.h>
 
 #define INTID_SPURIOUS 1023u
 
@@ -13,7 +16,6 @@ _Noreturn void a64_park(void);
 enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
 {
 	enum a64_irq_result res = A64_IRQ_NONE;
-	(void)core;
 	for (;;) {
 		uint32_t id = a64_gic_ack();
 		if (id >= INTID_SPURIOUS)
@@ -25,8 +27,15 @@ enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
 		if (id == A64_TIMER_PPI) {
 			a64_timer_rearm();
 			a64_gic_eoi(id);
+			if (core == 0 && a64_console_irq)
+				kern_reload_poll(plat_time_ns());
 			if (res == A64_IRQ_NONE)
 				res = A64_IRQ_TICK;
+			continue;
+		}
+		if (id == a64_console_irq && id) { /* console RX: hot reload frames */
+			a64_uart_rx_drain();
+			a64_gic_eoi(id);
 			continue;
 		}
 		if (id < 16) { /* wake-up SGI: the pending set is in memory */

@@ -8,6 +8,7 @@
 #include <arch/a64.h>
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <kern/reload.h>
 #include <plat/board.h>
 
 char a64_stacks[TESS_MAX_CORES][A64_STACK_SIZE] __attribute__((aligned(16)));
@@ -83,6 +84,25 @@ static void route_irqs(void)
 	}
 }
 
+uint32_t a64_console_irq;
+
+/* Hot reload over the console (docs/reload.md) if the plan reserved a
+ * staging buffer: console RX interrupt to core 0, which feeds the frames
+ * to kern/reload and polls it on every tick (irq.c). */
+static void start_reload(void)
+{
+	if (!tess_board.console_irq || kern_reload_init() != 0) {
+		kern_log("reload: off (no staging buffer planned or no console IRQ)");
+		return;
+	}
+	a64_gic_spi_route(tess_board.console_irq, 0);
+	a64_uart_rx_enable();
+	a64_console_irq = tess_board.console_irq;
+	plat_irq_unmask(a64_console_irq);
+	kern_log("reload: listening on the console (IRQ %u, core 0), staging %lu bytes", a64_console_irq,
+		 (unsigned long)tess_system.reload_staging_size);
+}
+
 void a64_boot_main(uint64_t dtb_pa)
 {
 	SYSREG_WRITE(tpidr_el1, 0);
@@ -105,6 +125,7 @@ void a64_boot_main(uint64_t dtb_pa)
 	if (kern_boot() < 0)
 		plat_halt_all();
 	route_irqs();
+	start_reload();
 	for (unsigned c = 1; c < tess_system.ncores; c++)
 		plat_core_start(c);
 	a64_timer_init_cpu();

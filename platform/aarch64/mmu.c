@@ -26,6 +26,14 @@
 #define VA_LIMIT  (1ull << 39)
 
 static uint64_t ttbr0[TESS_MAX_SHARDS];
+/* Per shard: its level-1 table and the image map with its current split,
+ * so a hot-reloaded image with another code size gets its own W^X split
+ * (a64_mmu_set_exec). */
+static struct {
+	uint64_t *l1;
+	struct tess_map image;
+	uint64_t rx;
+} spaces[TESS_MAX_SHARDS];
 
 struct pool {
 	uint64_t next, end; /* PAs */
@@ -91,6 +99,9 @@ static int map_image(struct pool *p, uint64_t *l1, const struct tess_shard_cfg *
 			 (unsigned long)rx);
 		return -1;
 	}
+	spaces[cfg->id].l1 = l1;
+	spaces[cfg->id].image = *m;
+	spaces[cfg->id].rx = rx;
 	struct tess_map code = {m->va, m->pa, rx, TESS_MAP_R | TESS_MAP_X, m->kind};
 	struct tess_map data = {m->va + rx, m->pa + rx, m->size - rx, TESS_MAP_R | TESS_MAP_W, m->kind};
 	return map_one(p, l1, &code) < 0 || map_one(p, l1, &data) < 0 ? -2 : 0;
@@ -130,6 +141,46 @@ int arch_aspace_build(const struct tess_shard_cfg *cfg)
 	}
 	DSB(ishst); /* tables visible to the walkers of every core */
 	ttbr0[cfg->id] = cfg->pt_pa | ((uint64_t)(cfg->id + 1) << 48);
+	return 0;
+}
+
+/* The level-3 entry of an already mapped VA, or NULL. */
+static uint64_t *leaf_of(uint64_t *l1, uint64_t va)
+{
+	uint64_t e = l1[(va >> 30) & 511];
+	if (!(e & D_VALID))
+		return 0;
+	uint64_t *l2 = a64_kva(e & ADDR_MASK);
+	e = l2[(va >> 21) & 511];
+	if (!(e & D_VALID))
+		return 0;
+	uint64_t *l3 = a64_kva(e & ADDR_MASK);
+	return &l3[(va >> 12) & 511];
+}
+
+/* Move the image's W^X split to `rx` bytes of code (hot reload, or the
+ * rollback to the previous image). The shard is not running anywhere;
+ * stale translations of its ASID are dropped on every core (TLBI ASIDE1IS,
+ * Arm ARM D8.13 TLB maintenance). */
+int a64_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx)
+{
+	if (cfg->id >= TESS_MAX_SHARDS || !spaces[cfg->id].l1)
+		return rx == a64_image_exec_size(cfg->name) ? 0 : -1;
+	const struct tess_map *m = &spaces[cfg->id].image;
+	if (rx > m->size || (rx & (TESS_PAGE_SIZE - 1)))
+		return -1;
+	if (rx == spaces[cfg->id].rx)
+		return 0;
+	for (uint64_t off = 0; off < m->size; off += TESS_PAGE_SIZE) {
+		uint64_t *e = leaf_of(spaces[cfg->id].l1, m->va + off);
+		if (!e)
+			return -1;
+		uint32_t attr = off < rx ? TESS_MAP_R | TESS_MAP_X : TESS_MAP_R | TESS_MAP_W;
+		*e = ((m->pa + off) & ADDR_MASK) | leaf_bits(attr);
+	}
+	spaces[cfg->id].rx = rx;
+	uint64_t asid = (uint64_t)(cfg->id + 1) << 48;
+	__asm__ volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"(asid) : "memory");
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <arch/ctx.h>
+#include <tessera/tables.h>
 
 #define SYSREG_READ(name)                                                                                    \
 	({                                                                                                   \
@@ -43,6 +44,9 @@ uint64_t a64_psci_smc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 /* uart.c */
 void a64_uart_init(uint64_t pa);
 void a64_uart_puts(const char *s);
+void a64_uart_rx_enable(void);
+void a64_uart_rx_drain(void);	 /* feeds reload_rx_byte */
+extern uint32_t a64_console_irq; /* 0 until hot reload is on */
 
 /* gic.c */
 void a64_gic_init_dist(void);
@@ -64,6 +68,7 @@ int a64_psci_cpu_on(unsigned core, uint64_t entry_pa);
 
 /* mmu.c */
 uint64_t a64_ttbr0_of(unsigned shard_id);
+int a64_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx_bytes);
 
 /* irq.c: drain the GIC; returns the device INTID to deliver or 0 */
 enum a64_irq_result { A64_IRQ_NONE = 0, A64_IRQ_TICK = 1, A64_IRQ_DEVICE = 2 };

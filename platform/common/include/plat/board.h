@@ -19,6 +19,7 @@ struct tess_board {
 	uint16_t ncores; /* cores the manifest uses: /cpus must have them */
 	uint16_t ndevs;
 	const struct tess_board_dev *devs;
+	uint32_t console_irq; /* the console's interrupt (RX for hot reload); 0: none */
 };
 
 extern const struct tess_board tess_board;
