@@ -28,6 +28,7 @@ def add_parser(sub):
     p.add_argument("-o", "--out", metavar="DIR", default="out", help="output directory (default: out)")
     p.add_argument("--gdb", action="store_true", help="wait for gdb on :1234 and print the gdb command")
     p.add_argument("--icount", action="store_true", help="deterministic virtual time (-icount shift=0)")
+    p.add_argument("--stamps", action="store_true", help="prefix console lines with the boot time")
     return p
 
 
@@ -72,7 +73,7 @@ def gdb_command(built):
 def run(args):
     from tessera import cmd_build
 
-    built = cmd_build.build(args.manifest, args.arch, args.out)
+    built = cmd_build.build(args.manifest, args.arch, args.out, stamps=args.stamps)
     argv = qemu_argv(built, icount=args.icount, gdb=args.gdb)
     if args.gdb:
         print("tessera: QEMU waits for gdb on :1234; in another terminal:", file=sys.stderr)
