@@ -20,6 +20,10 @@ from tessera import cmd_build, cmd_qemu  # noqa: E402
 
 # Every architecture the QEMU tests run on (riscv64 adds itself here).
 ARCHES = ["aarch64"]
+# Per arch: how `info registers -a` shows a vCPU's PC, and the kernel
+# function every core ends in after plat_halt_all (test_panic.py).
+PC_PATTERN = {"aarch64": r"\bPC=([0-9a-f]+)", "riscv64": r"\bpc\s+([0-9a-f]+)"}
+PARK_FUNCTION = {"aarch64": "a64_park"}
 DEADLINE = 30.0  # seconds; generous for a loaded 2-core machine
 
 
@@ -29,8 +33,12 @@ def build(manifest, arch, out):
 
 
 class Qemu:
-    def __init__(self, built, icount=False, image=None, extra=()):
-        self.argv = cmd_qemu.qemu_argv(built, icount=icount, image=image) + list(extra)
+    def __init__(self, built, icount=False, image=None, extra=(), monitor=None):
+        """monitor: path of a unix socket for the QEMU monitor (pcs())."""
+        self.arch = built["arch"]
+        self.monitor = monitor
+        extra = list(extra) + (["-monitor", "unix:%s,server=on,wait=off" % monitor] if monitor else [])
+        self.argv = cmd_qemu.qemu_argv(built, icount=icount, image=image) + extra
         self.lines = []
         self._cv = threading.Condition()
         self._done = False
@@ -78,6 +86,39 @@ class Qemu:
         rx = re.compile(pattern)
         with self._cv:
             return [m for m in (rx.search(ln) for ln in self.lines) if m]
+
+    def pcs(self):
+        """Every vCPU's program counter, from the monitor's `info registers -a`."""
+        import socket
+
+        s = socket.socket(socket.AF_UNIX)
+        end = time.monotonic() + DEADLINE
+        while True:
+            try:
+                s.connect(self.monitor)
+                break
+            except OSError:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.05)
+
+        def until_prompt():
+            buf = b""
+            while not buf.rstrip().endswith(b"(qemu)"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+            return buf.decode(errors="replace")
+
+        try:
+            s.settimeout(DEADLINE)
+            until_prompt()
+            s.sendall(b"info registers -a\n")
+            out = until_prompt()
+        finally:
+            s.close()
+        return [int(m, 16) for m in re.findall(PC_PATTERN[self.arch], out)]
 
     def close(self):
         if self.proc.poll() is None:
