@@ -197,7 +197,9 @@ def _text_va(elf):
     return image.lowest_load_addr(elf)
 
 
-def build(manifest, arch, out, stamps=False):
+def build(manifest, arch, out, stamps=False, cmake_defs=()):
+    """Build the image; returns paths and plan facts (see the end). cmake_defs:
+    extra -D settings for the target build (tests: TESS_A64_SELFTEST=...)."""
     if arch not in ARCHES:
         raise TesseraError("--arch %s: one of %s" % (arch, ", ".join(sorted(ARCHES))))
     if not os.path.isfile(manifest):
@@ -208,6 +210,8 @@ def build(manifest, arch, out, stamps=False):
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", str(_get(plan, "name", default="")
                                               or os.path.splitext(os.path.basename(manifest))[0]))
     bdir = os.path.join(ROOT, "build", arch, name)
+    if cmake_defs:  # a variant build (its cache must not leak into the normal one)
+        bdir += "+" + re.sub(r"[^A-Za-z0-9_.=-]", "_", "+".join(cmake_defs))
     gdir = os.path.join(bdir, "gen")
     gen.generate(plan, gdir)
     with open(os.path.join(gdir, "layout.json")) as f:
@@ -223,7 +227,7 @@ def build(manifest, arch, out, stamps=False):
     _run_quiet(["cmake", "-S", ROOT, "-B", bdir, "-G", "Ninja", "-DTESS_ARCH=" + arch, "-DTESS_GEN_DIR=" + gdir,
                 "-DCMAKE_TOOLCHAIN_FILE=" + os.path.join(ROOT, "cmake", "toolchain-%s.cmake" % arch),
                 "-DTESS_KERNEL_PA=0x%x" % info["kernel_pa"], "-DTESS_CONSOLE_PA=0x%x" % info["console_pa"],
-                "-DTESS_CONSOLE_STAMPS=" + ("ON" if stamps else "OFF")],
+                "-DTESS_CONSOLE_STAMPS=" + ("ON" if stamps else "OFF")] + ["-D" + d for d in cmake_defs],
                "configuring the %s build" % arch)
     _run_quiet(["cmake", "--build", bdir, "--", "-j2"], "building the %s kernel and shards" % arch)
     os.makedirs(os.path.join(out, "shards"), exist_ok=True)

@@ -129,6 +129,7 @@ void a64_boot_main(uint64_t dtb_pa)
 	start_reload();
 	for (unsigned c = 1; c < tess_system.ncores; c++)
 		plat_core_start(c);
+	a64_selftest();
 	a64_timer_init_cpu();
 	kern_core_main(0);
 }

@@ -27,9 +27,9 @@ PARK_FUNCTION = {"aarch64": "a64_park"}
 DEADLINE = 30.0  # seconds; generous for a loaded 2-core machine
 
 
-def build(manifest, arch, out):
+def build(manifest, arch, out, **kw):
     """`./tessera build MANIFEST --arch ARCH -o OUT` as a library call."""
-    return cmd_build.build(manifest, arch, out)
+    return cmd_build.build(manifest, arch, out, **kw)
 
 
 class Qemu:

@@ -36,3 +36,26 @@ def test_panic_policy_halts_every_core(arch, tmp_path):
         q.wait(lambda lines: (lambda pcs: len(pcs) >= ncores and all(lo <= pc < hi for pc in pcs[:ncores]))(
             q.pcs()))
         assert not [ln for ln in q.lines if re.search(r"kern\| shard wild: restarted", ln)]
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_kernel_fault_dumps_registers_and_halts(arch, tmp_path):
+    """A kernel bug (the aarch64 boot self-test: a store to an unmapped
+    kernel address) is not a shard fault: the platform prints the exception
+    syndrome, addresses and all general registers, then every core halts."""
+    if arch != "aarch64":
+        pytest.skip("the EL1 fault self-test is aarch64's (TESS_A64_SELFTEST)")
+    built = build(os.path.join(HERE, "manifests", "panic-%s.yaml" % arch), arch, str(tmp_path / "out"),
+                  cmake_defs=["TESS_A64_SELFTEST=el1_fault"])
+    lo, hi = _function_range(built["elf"], PARK_FUNCTION[arch])
+    ncores = 1 + max(s["core"] for s in built["shards"])
+    with Qemu(built, monitor=str(tmp_path / "mon.sock")) as q:
+        q.wait_line(r"kern\| selftest: store to an unmapped kernel address")
+        q.wait_line(r"kern\| panic: exception from EL1: EL1h sync")
+        m = q.wait_line(r"kern\| panic: ESR=([0-9a-f]{16}) ELR=([0-9a-f]{16}) FAR=([0-9a-f]{16})")
+        assert int(m.group(3), 16) == 0xffffff8200000000
+        assert (int(m.group(1), 16) >> 26) == 0x25  # data abort taken without a change in EL
+        q.wait_line(r"kern\| panic: x28=[0-9a-f]{16} x29=[0-9a-f]{16} x30=[0-9a-f]{16}")
+        q.wait_line(r"kern\| panic: halting all cores")
+        q.wait(lambda lines: (lambda pcs: len(pcs) >= ncores and all(lo <= pc < hi for pc in pcs[:ncores]))(
+            q.pcs()))

@@ -41,6 +41,9 @@ uint64_t a64_enter_user(struct arch_ctx *ctx); /* 0: sync, 1: irq */
 uint64_t a64_psci_hvc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 uint64_t a64_psci_smc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 
+/* selftest_off.c / selftest_el1_fault.c */
+void a64_selftest(void);
+
 /* uart.c */
 void a64_uart_init(uint64_t pa);
 void a64_uart_puts(const char *s);
