@@ -46,16 +46,8 @@ primary_entry:
 	mov	x19, x0			/* DTB physical address (booting.rst: x0) */
 	bl	el2_to_el1
 	msr	daifset, #0xf
-	/* Clear .bss (at PA, MMU off). */
-	adrp	x0, __bss_start
-	add	x0, x0, :lo12:__bss_start
-	adrp	x1, __bss_end
-	add	x1, x1, :lo12:__bss_end
-1:	cmp	x0, x1
-	b.hs	2f
-	str	xzr, [x0], #8
-	b	1b
-2:	/* boot_l1: entry 0 = device block (GIC, UART), entries 1-3 = RAM. */
+	/* boot_l1 (outside .bss; the image carries it as zeros): entry 0 =
+	 * device block (GIC, UART), entries 1-3 = RAM. */
 	adrp	x0, boot_l1
 	ldr	x1, =BLK_DEV
 	str	x1, [x0]
@@ -79,7 +71,18 @@ primary_entry:
 	ldr	x0, =primary_high
 	br	x0
 primary_high:
-	adrp	x0, a64_stacks
+	/* Clear .bss now that the MMU and caches are on: clearing it before,
+	 * uncached, could leave stale clean lines in front of the zeros (Linux
+	 * arm64 booting.rst only asks the loader to clean the image to PoC). */
+	adrp	x0, __bss_start
+	add	x0, x0, :lo12:__bss_start
+	adrp	x1, __bss_end
+	add	x1, x1, :lo12:__bss_end
+1:	cmp	x0, x1
+	b.hs	2f
+	str	xzr, [x0], #8
+	b	1b
+2:	adrp	x0, a64_stacks
 	add	x0, x0, :lo12:a64_stacks
 	add	sp, x0, #A64_STACK_SIZE
 	adrp	x0, a64_vectors
@@ -161,7 +164,7 @@ a64_psci_smc:
 	smc	#0
 	ret
 
-	.section .bss.boot_l1, "aw", %nobits
+	.section .boot_pt, "aw", %nobits
 	.balign 4096
 	.globl boot_l1
 boot_l1:
