@@ -122,9 +122,69 @@ static void accepted(void)
 	for (uint64_t i = 0; i < ev; i++)
 		if (kern_trace_get(i, &e) == 0 && e.event == KT_RELOAD)
 			CHECK_EQ(e.arg, 5);
-	/* A later restart (fault) loads the committed image: plat_shard_load. */
 	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, 10, 5), -1);
 	CHECK_STR(fin_reason, "version 5 is not newer than the running version 5");
+}
+
+/* After the commit a fault is the policy's again: the restart loads the
+ * committed image (plat_shard_load) and keeps the new version id. */
+static void restart_after_commit(void)
+{
+	static const struct fake_step crash[] = {FAULT(FAULT_READ, 0x20, 0x400010, 0)};
+
+	d_sleeping();
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 4), RELOAD_APPLY_PENDING);
+	CHECK(kern_core_step(1)); /* install, init */
+	CHECK(kern_core_step(1)); /* first entry after init */
+	fake_now += 10 * MS;
+	CHECK(!kern_core_step(1));
+	CHECK_EQ(fake_commits[D], 1);
+	kern_reload_poll(fake_now);
+	CHECK_EQ(fin_accepted, 1);
+	fake_set_script(D, crash, 1);
+	kern_shard_by_id(D)->ctx.step = 0; /* its next resume crashes */
+	atomic_fetch_or(&kern_shard_by_id(D)->pending, 1);
+	fake_out_clear();
+	CHECK(kern_core_step(1));
+	CHECK_STR(fake_out(), "kern| shard d: fault read at 0x20 pc 0x400010\n"
+			      "kern| shard d: restarted (1/3 in 1 s)\n");
+	CHECK_EQ(fake_loads[D], 2);
+	CHECK_EQ(fake_installs[D], 1);
+	CHECK_EQ(fake_ctrl(D)->version, 4);
+	CHECK_EQ(fake_ctrl(D)->start_reason, TESS_START_RESTART);
+}
+
+/* A hang before the first yield, and a reload that revives a halted shard. */
+static void hang_in_init_and_halted(void)
+{
+	static const struct fake_step spin[] = {TICK(11 * MS)};
+	static const struct fake_step crash[] = {FAULT(FAULT_UNDEF, 0, 0x400000, 0)};
+
+	d_sleeping();
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	fake_set_script(D, spin, 1);
+	CHECK(kern_core_step(1));
+	kern_reload_poll(fake_now);
+	CHECK_STR(fin_reason, "rolled back (hang in init)");
+
+	sys4_reset();
+	sys4_shards[D].on_fault = TESS_POLICY_HALT;
+	fake_reset();
+	CHECK_EQ(kern_boot_cfg(&sys4), 0);
+	fake_set_script(D, crash, 1);
+	CHECK(kern_core_step(1));
+	CHECK_EQ(fake_stats(D).state, KS_HALTED);
+	CHECK(!kern_core_step(1));
+	fake_set_script(D, 0, 0);
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	CHECK(kern_core_step(1)); /* installed and run although it was halted */
+	CHECK_EQ(fake_installs[D], 1);
+	CHECK_EQ(fake_stats(D).state, KS_WAITING);
+	fake_now += 10 * MS;
+	kern_core_step(1);
+	kern_reload_poll(fake_now);
+	CHECK_EQ(fin_accepted, 1);
+	CHECK_EQ(fin_version, 2);
 }
 
 static void rolled_back_fault_in_init(void)
@@ -255,6 +315,8 @@ int main(void)
 	accepted();
 	rolled_back_fault_in_init();
 	rolled_back_hang_after_init();
+	restart_after_commit();
+	hang_in_init_and_halted();
 	install_or_commit_fails();
 	refusals();
 	never_mid_entry();
