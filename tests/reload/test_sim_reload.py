@@ -2,9 +2,10 @@
 
 One simulator run (sanitized) of tests/reload/sim/reload-pipeline.yaml, with
 sequence-checked traffic gen -> filter -> rsink, serves every test below in
-file order: six refusals that must leave the pipeline running, a new filter
+file order: five refusals that must leave the pipeline running, a new filter
 that crashes in init (rolled back), then filter_v2 (which tags packets)
-through a proxy that corrupts one chunk (resent, accepted). Finally the
+through a proxy that corrupts one chunk (resent, accepted), then a replayed
+package of the running version (refused). Finally the
 simulator is stopped and the sink's log must show every sequence number
 exactly once, in order, and the tag from one packet on.
 
@@ -277,6 +278,13 @@ def test_filter_v2_through_a_corrupted_chunk(sim):
     sim.wait_for(r"^kern\| reload: shard filter: version 3 running$", start)
     sim.wait_for(r"^shard:sink\| first tagged packet: seq \d+$", start)
     sim.still_flowing()
+
+
+def test_refused_not_newer(sim, tmp_path):
+    """A replayed (signed, valid) package of a version not newer than the
+    running one: refused by the kernel before any swap."""
+    refused(sim, tmp_path, "version 3 is not newer than the running version 3", version=3)
+    assert len(sim.grep(r"^kern\| reload: shard filter: version \d+ stopped at a yield")) == 2
 
 
 def test_every_message_exactly_once(sim):
