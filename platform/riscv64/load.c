@@ -4,6 +4,7 @@
  * runs; shard parts are copied from it into private memory at every start. */
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <kern/reload.h>
 #include <rv/plat.h>
 #include "../../kern/image/image.h"
 
@@ -23,16 +24,24 @@ uint64_t rv_image_exec_size(const struct tess_shard_cfg *cfg)
 	return p ? (uint64_t)p->exec_pages * TESS_PAGE_SIZE : 0;
 }
 
-/* Bytes of a committed hot-reload image kept at cfg->reload_pa (0: none);
- * plat_shard_load prefers it to the boot image's part from then on. */
-static uint64_t committed[TESS_MAX_SHARDS];
+/* A committed hot-reload image kept at cfg->reload_pa (bytes, 0: none) and
+ * its code size; plat_shard_load prefers it to the boot image's part. */
+static struct {
+	uint64_t len, rx;
+} committed[TESS_MAX_SHARDS];
 
-/* Copy a shard image into its private memory, zero the rest. New code:
- * every core fence.i's before it next runs a shard (trap.c), since fence.i
- * orders only the local hart's fetches (unprivileged spec v20191213,
- * ch. 3 "Zifencei"). */
-static void copy_in(const struct tess_shard_cfg *cfg, const uint8_t *src, uint64_t n)
+/* Copy an image into the shard's private memory, zero the rest, map its
+ * first `rx` bytes R+X and the rest R+W (mmu_exec.c). New code: every core
+ * fence.i's before it next runs a shard (trap.c), since fence.i orders only
+ * the local hart's fetches (unprivileged spec v20191213, ch. 3
+ * "Zifencei"). */
+static int install(const struct tess_shard_cfg *cfg, const uint8_t *src, uint64_t n, uint64_t rx)
 {
+	if (n > cfg->mem_size || rv_mmu_set_exec(cfg, rx) < 0) {
+		kern_log("image: shard %s: %lu bytes (%lu of code) do not fit its image map", cfg->name,
+			 (unsigned long)n, (unsigned long)rx);
+		return -1;
+	}
 	uint8_t *dst = rv_kva(cfg->mem_pa);
 	uint64_t i = 0;
 	for (; i < n; i++)
@@ -40,35 +49,28 @@ static void copy_in(const struct tess_shard_cfg *cfg, const uint8_t *src, uint64
 	for (; i < cfg->mem_size; i++)
 		dst[i] = 0;
 	__atomic_fetch_add(&rv_load_gen, 1, __ATOMIC_RELEASE);
+	return 0;
 }
 
 int plat_shard_load(const struct tess_shard_cfg *cfg)
 {
-	if (cfg->id < TESS_MAX_SHARDS && committed[cfg->id]) {
-		copy_in(cfg, rv_kva(cfg->reload_pa), committed[cfg->id]);
-		return 0;
-	}
+	if (cfg->id < TESS_MAX_SHARDS && committed[cfg->id].len)
+		return install(cfg, rv_kva(cfg->reload_pa), committed[cfg->id].len, committed[cfg->id].rx);
 	const struct tess_img_part *p = hdr ? tess_image_part(hdr, cfg->name) : 0;
-	if (!p || p->size > cfg->mem_size) {
+	if (!p) {
 		kern_log("image: no part for shard %s", cfg->name);
 		return -1;
 	}
-	copy_in(cfg, (const uint8_t *)_start + p->offset, p->size);
-	return 0;
+	return install(cfg, (const uint8_t *)_start + p->offset, p->size,
+		       (uint64_t)p->exec_pages * TESS_PAGE_SIZE);
 }
 
-/* Hot reload. The address space keeps the boot image's W^X split
- * (rv_image_exec_size): a new image whose code outgrows it faults on its
- * first fetch there and is rolled back by kern/. */
+/* Hot reload (kern/swap.c): the new image with its own W^X split
+ * (reload_exec_pages, from the verified package). A rollback is
+ * plat_shard_load, which restores the previous image and split. */
 int plat_shard_install(const struct tess_shard_cfg *cfg, const void *payload, size_t len)
 {
-	if (len > cfg->mem_size) {
-		kern_log("reload: shard %s: image of %lu bytes exceeds its memory", cfg->name,
-			 (unsigned long)len);
-		return -1;
-	}
-	copy_in(cfg, payload, len);
-	return 0;
+	return install(cfg, payload, len, (uint64_t)reload_exec_pages() * TESS_PAGE_SIZE);
 }
 
 int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, size_t len)
@@ -81,7 +83,8 @@ int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, siz
 	const uint8_t *src = payload;
 	for (size_t i = 0; i < len; i++)
 		dst[i] = src[i];
-	committed[cfg->id] = len;
+	committed[cfg->id].len = len;
+	committed[cfg->id].rx = (uint64_t)reload_exec_pages() * TESS_PAGE_SIZE;
 	return 0;
 }
 

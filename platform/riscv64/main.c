@@ -3,6 +3,7 @@
  * SBI HSM, then kern_core_main(0). See docs/riscv64.md. */
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <kern/reload.h>
 #include <plat/board.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
@@ -40,6 +41,25 @@ static int sbi_check(unsigned ncores)
 	return bad ? -1 : 0;
 }
 
+/* Hot reload over the console (docs/reload.md) if the plan reserved a
+ * staging buffer: the console RX interrupt goes to core 0, which feeds the
+ * frames to kern/reload (plic.c) and polls it on every tick (timer.c). */
+static void start_reload(void)
+{
+	if (!tess_board.console_irq || kern_reload_init() != 0) {
+		kern_log("reload: off (no staging buffer planned or no console IRQ)");
+		return;
+	}
+	if (rv_plic_route_console(tess_board.console_irq) < 0) {
+		kern_log("reload: off (console IRQ %u cannot be routed to core 0)", tess_board.console_irq);
+		return;
+	}
+	rv_uart_rx_enable();
+	rv_reload_on = true;
+	kern_log("reload: listening on the console (IRQ %u, core 0), staging %lu bytes",
+		 tess_board.console_irq, (unsigned long)tess_system.reload_staging_size);
+}
+
 /* OpenSBI picks the boot hart by lottery, so it may be any hart. It runs
  * kern_boot as core `hartid` (or as core 0 if the manifest does not use its
  * hart), starts every other core's hart, and then either becomes its own
@@ -65,6 +85,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	tess_channels_format(); /* platform/common/rings.c */
 	if (kern_boot() < 0)
 		plat_halt_all();
+	start_reload();
 	for (unsigned c = 0; c < ncores; c++)
 		if (!mine || c != core)
 			plat_core_start(c);

@@ -26,7 +26,7 @@ static uint64_t *pool_alloc(struct pool *p)
 	return t;
 }
 
-static uint64_t leaf_bits(uint32_t attr)
+uint64_t rv_pte_user_bits(uint32_t attr)
 {
 	uint64_t b = PTE_V | PTE_U | PTE_A | PTE_D;
 	/* W alone is reserved (Table 4.5): writable implies readable. */
@@ -68,7 +68,7 @@ static int map_page(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, ui
 static int map_range(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size, uint32_t attr)
 {
 	for (uint64_t off = 0; off < size; off += TESS_PAGE_SIZE) {
-		int r = map_page(p, root, va + off, pa + off, leaf_bits(attr));
+		int r = map_page(p, root, va + off, pa + off, rv_pte_user_bits(attr));
 		if (r < 0)
 			return r;
 	}

@@ -47,6 +47,21 @@ int rv_plic_init(void)
 	return 0;
 }
 
+/* The console's RX interrupt (hot reload) to core 0's context. */
+static uint32_t console_irq;
+
+int rv_plic_route_console(uint32_t irq)
+{
+	if (!rv_board.plic_pa || irq == 0 || irq >= PLIC_MAX_SRC || owner_core[irq] ||
+	    rv_board.plic_ctx[0] < 0)
+		return -1;
+	owner_core[irq] = 1; /* core 0 */
+	max_src = irq > max_src ? irq : max_src;
+	*reg(PLIC_PRIORITY(irq)) = 1;
+	console_irq = irq;
+	return 0;
+}
+
 /* Each core: threshold 0, enable exactly the sources its shards own. */
 void rv_plic_init_core(unsigned core)
 {
@@ -70,7 +85,14 @@ uint32_t rv_plic_claim_mask(unsigned core)
 	int ctx = rv_board.plic_ctx[core];
 	if (!rv_board.plic_pa || ctx < 0)
 		return 0;
-	return *reg(PLIC_CLAIM((unsigned)ctx));
+	for (;;) {
+		uint32_t irq = *reg(PLIC_CLAIM((unsigned)ctx));
+		if (irq == 0 || irq != console_irq)
+			return irq;
+		/* Console RX: the platform's own, drained and completed here. */
+		rv_uart_rx_drain();
+		*reg(PLIC_CLAIM((unsigned)ctx)) = irq;
+	}
 }
 
 void plat_irq_unmask(uint32_t irq)

@@ -35,6 +35,22 @@ long sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opa
 	return sbi_call(SBI_EXT_HSM, 0, hartid, start, opaque).error;
 }
 
+long sbi_remote_sfence_asid(unsigned long hartid, unsigned long asid)
+{
+	register unsigned long a0 __asm__("a0") = 1; /* hart_mask: bit 0 = hartid */
+	register unsigned long a1 __asm__("a1") = hartid;
+	register unsigned long a2 __asm__("a2") = 0;	/* start_addr */
+	register unsigned long a3 __asm__("a3") = ~0ul; /* size: everything (§8.4) */
+	register unsigned long a4 __asm__("a4") = asid;
+	register unsigned long a6 __asm__("a6") = 2; /* FID 2: remote_sfence_vma_asid */
+	register unsigned long a7 __asm__("a7") = SBI_EXT_RFNC;
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1)
+			 : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
+			 : "memory");
+	return (long)a0;
+}
+
 _Noreturn void sbi_shutdown(void)
 {
 	sbi_call(SBI_EXT_SRST, 0, 0, 0, 0);

@@ -19,6 +19,11 @@ volatile bool rv_halting;
 volatile uint64_t rv_load_gen = 1;
 static volatile bool started[TESS_MAX_CORES];
 
+bool rv_core_started(unsigned core)
+{
+	return core < TESS_MAX_CORES && started[core];
+}
+
 unsigned plat_core_id(void)
 {
 	return rv_this_cpu()->core;
@@ -29,7 +34,9 @@ void *plat_pa_to_kva(uint64_t pa)
 	return rv_kva(pa);
 }
 
-_Noreturn void rv_park(void)
+/* A real function (never inlined): tests/qemu/test_panic.py checks that
+ * every hart's pc ends up inside it. */
+__attribute__((noinline)) _Noreturn void rv_park(void)
 {
 	csr_write(sie, 0);
 	for (;;)
@@ -61,7 +68,7 @@ void plat_idle(unsigned core)
 	if (pending & SIP_SSIP)
 		csr_clear(sip, SIP_SSIP);
 	if (pending & SIP_STIP)
-		rv_timer_arm_next();
+		rv_tick(core);
 	if (pending & SIP_SEIP) {
 		uint32_t irq;
 		while ((irq = rv_plic_claim_mask(core)) != 0)

@@ -3,6 +3,7 @@
  * §3.2.1 mtime, exposed as `time`); the tick is programmed through SBI TIME
  * set_timer, which also clears the pending timer interrupt. */
 #include <kern/arch.h>
+#include <kern/reload.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
 #include <rv/sbi.h>
@@ -54,4 +55,13 @@ void rv_timer_arm_next(void)
 	if (cpu->next_tick <= now)
 		cpu->next_tick = now + tick_cycles;
 	sbi_set_timer(cpu->next_tick);
+}
+
+bool rv_reload_on; /* main.c start_reload: the console feeds kern/reload */
+
+void rv_tick(unsigned core)
+{
+	rv_timer_arm_next();
+	if (core == 0 && rv_reload_on)
+		kern_reload_poll(plat_time_ns());
 }

@@ -60,7 +60,7 @@ static bool interrupt(struct rv_cpu *cpu, unsigned long cause, struct trap *t)
 {
 	switch (cause) {
 	case IRQ_S_TIMER:
-		rv_timer_arm_next();
+		rv_tick(cpu->core);
 		t->kind = TRAP_TICK;
 		return true;
 	case IRQ_S_EXT:

@@ -3,14 +3,18 @@
  * kernel only transmits, by polling, so a panic can always print. */
 #include <stdbool.h>
 #include <kern/arch.h>
+#include <kern/reload.h>
 #include <rv/plat.h>
 
-#define UART_THR 0 /* transmit holding register (DLAB = 0) */
-#define UART_IER 1 /* interrupt enable: kept 0, we poll */
-#define UART_FCR 2 /* FIFO control: bit 0 enable, bits 1-2 clear rx/tx */
-#define UART_LCR 3 /* line control: 0x03 = 8 data bits, no parity, 1 stop */
-#define UART_LSR 5 /* line status: bit 5 THRE, room for one more byte */
-#define LSR_THRE 0x20
+#define UART_THR  0 /* transmit holding register (DLAB = 0) */
+#define UART_IER  1 /* interrupt enable: kept 0, we poll */
+#define UART_FCR  2 /* FIFO control: bit 0 enable, bits 1-2 clear rx/tx */
+#define UART_LCR  3 /* line control: 0x03 = 8 data bits, no parity, 1 stop */
+#define UART_LSR  5 /* line status: bit 5 THRE, room for one more byte */
+#define LSR_THRE  0x20
+#define LSR_DR	  0x01 /* line status: a received byte is waiting in RBR */
+#define UART_RBR  0    /* receive buffer register (DLAB = 0) */
+#define IER_ERBFI 0x01 /* interrupt on received data available (and FIFO timeout) */
 
 static volatile uint8_t *uart;
 static bool line_start = true;
@@ -61,15 +65,42 @@ static void put_stamp(void)
 	rv_uart_putc(' ');
 }
 
-/* Lines end "\r\n" on the wire, like aarch64 (the harness strips both). */
+/* Text gets "\r\n" line ends (and time stamps); hot reload frames (0x00,
+ * SOH, COBS body, 0x00: docs/reload.md "Framing") pass untouched. Callers
+ * are serialised by kern/'s console lock. */
 void plat_console_write(const char *s, size_t n)
 {
+	static bool in_frame;
 	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == 0x01)
+			in_frame = true;
+		else if (c == 0)
+			in_frame = false;
+		if (in_frame || c == 0) {
+			rv_uart_putc(c);
+			continue;
+		}
 		if (line_start && stamps)
 			put_stamp();
-		line_start = s[i] == '\n';
-		if (s[i] == '\n')
+		line_start = c == '\n';
+		if (c == '\n')
 			rv_uart_putc('\r');
-		rv_uart_putc(s[i]);
+		rv_uart_putc(c);
 	}
+}
+
+/* Hot reload frames arrive on the console: interrupt on received data
+ * (PLIC routing: plic.c), every byte goes to kern/reload. */
+void rv_uart_rx_enable(void)
+{
+	uart[UART_IER] = IER_ERBFI;
+}
+
+/* Reading RBR until LSR.DR clears also drops the interrupt (PC16550D
+ * Table 4, "Interrupt Identification"), so no byte is left behind. */
+void rv_uart_rx_drain(void)
+{
+	while (uart[UART_LSR] & LSR_DR)
+		reload_rx_byte(uart[UART_RBR]);
 }

@@ -41,6 +41,8 @@ static inline uint64_t rv_kpa(const void *kva)
 void rv_uart_init(uint64_t pa);
 void rv_uart_putc(char c);
 void rv_uart_puts(const char *s);
+void rv_uart_rx_enable(void);
+void rv_uart_rx_drain(void); /* every received byte to kern/reload */
 
 /* mmu_kernel.c: the fine-grained kernel table; every core switches to it. */
 void rv_mmu_kernel_init(void);
@@ -48,6 +50,10 @@ void rv_mmu_kernel_switch(void);
 extern uint64_t rv_kernel_root[512];
 /* mmu_shard.c */
 uint64_t rv_shard_satp(unsigned shard_id);
+uint64_t rv_pte_user_bits(uint32_t attr); /* leaf PTE bits of a shard map */
+/* mmu_exec.c: make the first `rx` bytes of the shard's image map R+X and
+ * the rest R+W (hot reload changes the code size); flushes its ASID. */
+int rv_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx);
 
 /* dtb.c: what the platform reads from the device tree. */
 struct rv_board {
@@ -63,10 +69,15 @@ int rv_dtb_parse(uint64_t dtb_pa, unsigned ncores);
 void rv_timer_mark_boot(void);
 void rv_timer_init(void);     /* after rv_dtb_parse: timebase, tick */
 void rv_timer_arm_next(void); /* program the next tick of this core */
+/* A tick arrived on `core`: re-arm; core 0 also polls the hot-reload machine. */
+void rv_tick(unsigned core);
+extern bool rv_reload_on;
 
 /* plic.c */
 int rv_plic_init(void); /* boot core: priorities and owners of granted IRQs */
 void rv_plic_init_core(unsigned core);
+/* Route the console RX interrupt to core 0 (hot reload). 0 or -1. */
+int rv_plic_route_console(uint32_t irq);
 /* Claim one pending source of this core's context, mask it for the core
  * and complete it. 0: nothing pending. */
 uint32_t rv_plic_claim_mask(unsigned core);
@@ -80,6 +91,7 @@ int rv_plat_image_check(void);
 uint64_t rv_image_exec_size(const struct tess_shard_cfg *cfg);
 /* smp.c */
 void rv_cpu_setup(unsigned core, unsigned long hartid);
+bool rv_core_started(unsigned core);
 _Noreturn void rv_cpu_go(unsigned core);
 extern volatile bool rv_halting;
 _Noreturn void rv_park(void);

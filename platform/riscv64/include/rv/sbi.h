@@ -30,6 +30,8 @@ void sbi_send_ipi_one(unsigned long hartid);
 /* Start a stopped hart at physical `start` with a0 = hartid, a1 = opaque,
  * MMU off (§9.1). Returns the SBI error code. */
 long sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opaque);
+/* SFENCE.VMA for one ASID, whole address space, on one hart (§8.4). */
+long sbi_remote_sfence_asid(unsigned long hartid, unsigned long asid);
 /* Shut the machine down (§10.1 type 0); never returns. */
 _Noreturn void sbi_shutdown(void);
 
