@@ -65,10 +65,13 @@ def _first(lines, text):
 
 
 def test_every_shard_started_on_its_core(built, console):
+    """Each shard is started on its planned core and runs its init. (Not
+    necessarily as its first start: without -icount a host hiccup can push
+    the 20 ms watchdog of `spin` over before its first line.)"""
     for s in built["shards"]:
         want = "kern| shard %s: started on core %d" % (s["name"], s["core"])
         assert any(want in ln for ln in console), want
-        assert any(ln.startswith("shard:%s| up (reason 0)" % s["name"]) for ln in console), s["name"]
+        assert any(re.match(r"shard:%s\| up \(reason [01]\)" % s["name"], ln) for ln in console), s["name"]
 
 
 def test_sink_counts_with_intact_sequence_numbers(console):
