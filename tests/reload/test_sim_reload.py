@@ -7,7 +7,9 @@ that crashes in init (rolled back), then filter_v2 (which tags packets)
 through a proxy that corrupts one chunk (resent, accepted), then a replayed
 package of the running version (refused). Finally the
 simulator is stopped and the sink's log must show every sequence number
-exactly once, in order, and the tag from one packet on.
+exactly once, in order, and the tag from one packet on. Everything runs a
+second time on reload-pipeline-shared-core.yaml, where the filter shares
+its core with the polling gen.
 
 Nothing here is timed: waits are for lines, with a generous safety net."""
 import os
@@ -31,7 +33,6 @@ from tessera import reload_proto as rp
 TESSERA = os.path.join(ROOT, "tessera")
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = os.path.join(ROOT, "shards", "examples")
-BUILD = os.path.join(ROOT, "build", "sim", "reload-e2e")
 SAFETY = 300  # seconds; only a hung run ever waits this long
 MEM_SIZE = 1 << 20  # filter's memory in reload-pipeline.yaml
 
@@ -39,8 +40,9 @@ MEM_SIZE = 1 << 20  # filter's memory in reload-pipeline.yaml
 class Sim:
     """The running simulator: its output lines, collected by threads."""
 
-    def __init__(self, tmp):
-        self.tmp = tmp
+    def __init__(self, tmp, name):
+        self.tmp, self.build = tmp, os.path.join(ROOT, "build", "sim", name)
+        self.key = os.path.join(self.build, "%s.key" % name)
         self.manifest = os.path.join(tmp, "m.yaml")
         self.lines, self.err = [], []
         self.cv = threading.Condition()
@@ -105,14 +107,17 @@ class Sim:
             t.join(10)
 
 
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory):
-    tmp = str(tmp_path_factory.mktemp("reload-e2e"))
+@pytest.fixture(scope="module", params=[("reload-pipeline.yaml", "reload-e2e"),
+                                        ("reload-pipeline-shared-core.yaml", "reload-e2e-shared")],
+                ids=["own-core", "shared-core"])
+def sim(request, tmp_path_factory):
+    manifest, name = request.param
+    tmp = str(tmp_path_factory.mktemp(name))
     for src, dst in (("pktgen", "gen"), ("filter", "filter"), ("common", "common")):
         shutil.copytree(os.path.join(EXAMPLES, src), os.path.join(tmp, dst))
     shutil.copytree(os.path.join(HERE, "sim", "rsink"), os.path.join(tmp, "rsink"))
-    shutil.copy(os.path.join(HERE, "sim", "reload-pipeline.yaml"), os.path.join(tmp, "m.yaml"))
-    s = Sim(tmp)
+    shutil.copy(os.path.join(HERE, "sim", manifest), os.path.join(tmp, "m.yaml"))
+    s = Sim(tmp, name)
     try:
         s.wait_for(r"^shard:sink\| count=50000 ")
         yield s
@@ -133,20 +138,16 @@ def reload(sim, *args, url=None):
     return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
 
 
-def layout():
+def layout(sim):
     from tessera import reload_image
-    return reload_image.read_layout(os.path.join(BUILD, "gen", "layout.json"))
+    return reload_image.read_layout(os.path.join(sim.build, "gen", "layout.json"))
 
 
-def key():
-    return rpk.load_key(os.path.join(BUILD, "reload-e2e.key"))
-
-
-def package(tmp, name="filter", payload=b"\x7fELF" + bytes(1020), mhash=None, k=None, version=99):
-    lay = layout()
+def package(sim, tmp, name="filter", payload=b"\x7fELF" + bytes(1020), mhash=None, k=None, version=99):
+    lay = layout(sim)
     place = lay["shards"].get(name, lay["shards"]["filter"])
     pkg = rpk.build_package(name, mhash if mhash is not None else lay["manifest_hash"], place["mem_pa"],
-                            place["mem_va"], payload, version, k if k is not None else key())
+                            place["mem_va"], payload, version, k if k is not None else rpk.load_key(sim.key))
     path = os.path.join(str(tmp), "%s-%d.tpk" % (name, len(pkg)))
     with open(path, "wb") as f:
         f.write(pkg)
@@ -155,7 +156,7 @@ def package(tmp, name="filter", payload=b"\x7fELF" + bytes(1020), mhash=None, k=
 
 def refused(sim, tmp_path, reason, shard="filter", **pkg):
     start = len(sim.lines)
-    rc, out, err = reload(sim, "--shard", shard, package(tmp_path, name=shard, **pkg))
+    rc, out, err = reload(sim, "--shard", shard, package(sim, tmp_path, name=shard, **pkg))
     assert rc == 3, (rc, out, err)
     assert err.strip().splitlines()[-1] == "reload| refused: %s" % reason
     sim.wait_for(r"^kern\| reload: refused '%s': %s$" % (re.escape(shard), re.escape(reason)), start)
@@ -183,7 +184,7 @@ def test_refused_truncated(sim, tmp_path):
     """The host sends half the package, then END."""
     import serial
 
-    pkg = open(package(tmp_path), "rb").read()
+    pkg = open(package(sim, tmp_path), "rb").read()
     start = len(sim.lines)
     port = serial.serial_for_url(sim.url, timeout=0.02)
     try:
@@ -301,5 +302,7 @@ def test_every_message_exactly_once(sim):
     assert [int(m.group(1)) for m in counts] == [50000 * (i + 1) for i in range(len(counts))]
     downs = sim.grep(r"^kern\| reload: shard filter: downtime (\d+) ns ")
     assert len(downs) == 1  # the accepted version's (the crashed one never got that far)
-    print("\nsim reload downtime: %s ns" % downs[0].group(1))
+    print("\nsim reload downtime (%s): %s ns" % (os.path.basename(sim.build), downs[0].group(1)))
     assert sim.grep(r"^sim\| stopped by SIGINT$")
+    # The co-located gen (shared-core run) never stalled into its watchdog.
+    assert not sim.grep(r"^kern\| shard (gen|sink): (watchdog|fault|restarted|halted)")
