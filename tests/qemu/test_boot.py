@@ -1,9 +1,9 @@
 """Boot the fault manifest of each arch under QEMU and check, from the
 console, what the kernel did: every shard started on its core, the pipeline
 counts with intact sequence numbers, the watchdog catches the spinning
-shard and restarts it, the MMU stops four misbehaving shards (wild write,
-ungranted device, executing data, writing the kernel) whose policy then
-applies while the pipeline keeps counting; and bad images or a board that
+shard and restarts it, the MMU stops five misbehaving shards (wild write,
+ungranted device, executing data, writing the kernel, writing its own
+code) whose policy then applies while the pipeline keeps counting; and bad images or a board that
 does not match are refused before any shard runs.
 
 One boot per arch serves the behaviour tests (module fixture); the refusal
@@ -26,6 +26,7 @@ FAULT_SHARDS = {  # shard -> the fault the MMU must report
     "mmio": "write",
     "exec": "exec",
     "kwrite": "write",
+    "wtext": "write",  # its own code: W^X
 }
 SINK_LINE = r"shard:sink\| count=(\d+) last_seq=(\d+)"
 
