@@ -24,6 +24,8 @@ static void probe_asid(void)
 	rv_asid_flush = asids <= tess_system.nshards;
 }
 
+void rv_selftest(void); /* selftest_off.c or selftest_s_fault.c */
+
 /* The SBI extensions the platform relies on (SBI v1.0.0 §4.4 probe). */
 static int sbi_check(unsigned ncores)
 {
@@ -71,7 +73,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	unsigned core = mine ? (unsigned)hartid : 0;
 
 	rv_timer_mark_boot();
-	rv_cpu_setup(core, hartid);
+	rv_cpu_setup(mine ? core : TESS_MAX_CORES, hartid);
 	rv_mmu_kernel_init();
 	rv_mmu_kernel_switch();
 	rv_uart_init(tess_system.console_pa);
@@ -89,6 +91,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	for (unsigned c = 0; c < ncores; c++)
 		if (!mine || c != core)
 			plat_core_start(c);
+	rv_selftest();
 	if (!mine)
 		rv_park();
 	rv_cpu_go(core);

@@ -1,6 +1,6 @@
 /* A trap taken in S-mode is a kernel bug: dump scause, sepc, stval and
  * x1..x31 straight to the UART (no kern_log: its lock may be held by the
- * code that trapped), then halt every hart. */
+ * code that trapped), after parking every other hart. */
 #include <kern/arch.h>
 #include <rv/plat.h>
 
@@ -24,6 +24,9 @@ static void put_reg(const char *name, uint64_t v)
 
 _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned long sepc, unsigned long stval)
 {
+	/* Park the other harts first, so their console lines cannot land
+	 * inside the dump. */
+	rv_stop_others();
 	rv_uart_puts("kern| panic: S-mode trap on core ");
 	rv_uart_putc((char)('0' + rv_this_cpu()->core % 10));
 	rv_uart_puts(": ");
@@ -47,5 +50,5 @@ _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned l
 		rv_uart_puts(i % 4 == 0 || i == 31 ? "\r\n" : " ");
 	}
 	rv_uart_puts("kern| panic: halting all harts\r\n");
-	plat_halt_all();
+	rv_park();
 }

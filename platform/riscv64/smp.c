@@ -14,8 +14,11 @@ extern char rv_secondary_entry[];
 struct rv_cpu rv_cpus[TESS_MAX_CORES];
 /* rv_kernel_trap runs on these, so even a kernel stack overflow (into the
  * unmapped guard page below each stack, mmu_kernel.c) gets its dump. */
-static uint8_t panic_stacks[TESS_MAX_CORES][4096] __attribute__((aligned(16)));
-volatile bool rv_halting;
+static uint8_t panic_stacks[TESS_MAX_CORES + 1][4096] __attribute__((aligned(16)));
+/* The boot hart when the manifest does not use it: it boots the system as
+ * "core 0" (plat_core_id during kern_boot) but must not share core 0's
+ * state with hart 0, which it starts before it parks. */
+static struct rv_cpu spare_cpu;
 volatile uint64_t rv_load_gen = 1;
 static volatile bool started[TESS_MAX_CORES];
 
@@ -32,25 +35,6 @@ unsigned plat_core_id(void)
 void *plat_pa_to_kva(uint64_t pa)
 {
 	return rv_kva(pa);
-}
-
-/* A real function (never inlined): tests/qemu/test_panic.py checks that
- * every hart's pc ends up inside it. */
-__attribute__((noinline)) _Noreturn void rv_park(void)
-{
-	csr_write(sie, 0);
-	for (;;)
-		__asm__ volatile("wfi");
-}
-
-_Noreturn void plat_halt_all(void)
-{
-	rv_halting = true;
-	__asm__ volatile("fence rw, rw" ::: "memory");
-	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
-		if (started[c] && c != plat_core_id())
-			sbi_send_ipi_one(rv_cpus[c].hartid);
-	rv_park();
 }
 
 void plat_ipi(unsigned core)
@@ -79,10 +63,12 @@ void plat_idle(unsigned core)
 /* Everything a core needs before kern_core_main, on its own hart. */
 void rv_cpu_setup(unsigned core, unsigned long hartid)
 {
-	struct rv_cpu *cpu = &rv_cpus[core];
-	cpu->core = core;
+	struct rv_cpu *cpu = core < TESS_MAX_CORES ? &rv_cpus[core] : &spare_cpu;
+	cpu->core = core < TESS_MAX_CORES ? core : 0;
 	cpu->hartid = hartid;
-	cpu->panic_sp = (uint64_t)(uintptr_t)(panic_stacks[core] + sizeof(panic_stacks[core]));
+	cpu->parked = 0;
+	unsigned ps = core < TESS_MAX_CORES ? core : TESS_MAX_CORES;
+	cpu->panic_sp = (uint64_t)(uintptr_t)(panic_stacks[ps] + sizeof(panic_stacks[ps]));
 	__asm__ volatile("mv tp, %0" ::"r"(cpu));
 	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SUM);
 	csr_write(scounteren, SCOUNTEREN_TM);

@@ -14,8 +14,9 @@ struct rv_cpu {
 	uint64_t panic_sp; /* top of this core's panic stack */
 	unsigned core;
 	unsigned long hartid;
-	uint64_t next_tick; /* time CSR value of the next tick */
-	uint64_t fence_gen; /* rv_load_gen this core has fence.i'd for */
+	uint64_t next_tick;	  /* time CSR value of the next tick */
+	uint64_t fence_gen;	  /* rv_load_gen this core has fence.i'd for */
+	volatile uint32_t parked; /* set by rv_park (halt.c) */
 };
 
 extern struct rv_cpu rv_cpus[TESS_MAX_CORES];
@@ -90,11 +91,15 @@ int rv_plat_image_check(void);
 /* Bytes at the start of the shard's image that are code (mapped R+X). */
 uint64_t rv_image_exec_size(const struct tess_shard_cfg *cfg);
 /* smp.c */
+/* core TESS_MAX_CORES: the unused boot hart (its own state, see smp.c). */
 void rv_cpu_setup(unsigned core, unsigned long hartid);
 bool rv_core_started(unsigned core);
 _Noreturn void rv_cpu_go(unsigned core);
+/* halt.c */
 extern volatile bool rv_halting;
 _Noreturn void rv_park(void);
+/* Ask every other started core to park; wait (bounded) until they have. */
+void rv_stop_others(void);
 extern volatile uint64_t rv_load_gen;
 
 #endif

@@ -1,0 +1,12 @@
+/* Test build only (TESS_RV_SELFTEST=s_fault): a kernel bug on purpose once
+ * the platform is up, a store to an upper-half address the kernel table
+ * does not map (root slot 264), to check that a trap taken from S-mode
+ * dumps the registers and parks every hart (store page fault, scause 15). */
+#include <stdint.h>
+#include <kern/kern.h>
+
+void rv_selftest(void)
+{
+	kern_log("selftest: store to an unmapped kernel address");
+	*(volatile uint64_t *)(uintptr_t)0xffffffc200000000ull = 0x5e1f7e57;
+}
