@@ -138,6 +138,11 @@ el2_to_el1:
 1:	ret
 
 mmu_on:
+	/* CPACR_EL1.FPEN=0b11 (D17.2 CPACR_EL1): FP/SIMD does not trap. Shards
+	 * use it; the kernel is compiled with -mgeneral-regs-only and only
+	 * fpsimd.S touches the registers (saved per shard, trap.c). */
+	mov	x9, #(3 << 20)
+	msr	cpacr_el1, x9
 	ldr	x9, =MAIR_VAL
 	msr	mair_el1, x9
 	ldr	x9, =TCR_VAL

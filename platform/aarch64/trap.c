@@ -21,10 +21,20 @@
 #define ISS_WNR	       (1u << 6) /* data abort: the access was a write */
 #define DFSC_ALIGNMENT 0x21
 
+/* Whose FP/SIMD state each core's registers hold. The kernel never uses
+ * them, so they are saved and reloaded only when a different shard runs
+ * on the core (shards never move between cores). */
+static struct arch_ctx *fp_owner[TESS_MAX_CORES];
+
 void arch_ctx_init(struct arch_ctx *ctx, const struct tess_shard_cfg *cfg, uint64_t entry, uint64_t sp,
 		   uint64_t arg0)
 {
-	(void)cfg;
+	/* A fresh start gets zeroed FP/SIMD state, not its past registers. */
+	if (cfg->core < TESS_MAX_CORES && fp_owner[cfg->core] == ctx)
+		fp_owner[cfg->core] = 0;
+	ctx->fpcr = ctx->fpsr = 0;
+	for (unsigned i = 0; i < 32; i++)
+		ctx->v[i] = 0;
 	for (unsigned i = 0; i < 31; i++)
 		ctx->x[i] = 0;
 	ctx->x[0] = arg0;
@@ -87,6 +97,12 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 	unsigned core = plat_core_id();
 	SYSREG_WRITE(ttbr0_el1, a64_ttbr0_of(cfg->id));
 	ISB();
+	if (fp_owner[core] != ctx) {
+		if (fp_owner[core])
+			a64_fp_save(fp_owner[core]);
+		a64_fp_load(ctx);
+		fp_owner[core] = ctx;
+	}
 	for (;;) {
 		if (a64_enter_user(ctx) == 0) {
 			decode_sync(ctx, t);

@@ -51,6 +51,9 @@ def console(built):
             q.wait_line(r"kern\| shard %s: (restarted|halted)" % name)
         if _has(built, "rtc"):
             q.wait_line(r"shard:rtc\| alarm 2")
+        for fp in ("fpa", "fpb"):
+            if _has(built, fp):
+                q.wait_line(r"shard:%s\| fp ok 1000" % fp)
         # The pipeline must keep counting after the last fault was handled.
         last = max(i for i, ln in enumerate(q.lines) if re.search(r"kern\| shard (%s): " % "|".join(FAULT_SHARDS), ln))
         q.wait(lambda lines: sum(1 for ln in lines[last:] if re.search(SINK_LINE, ln)) >= 2)
@@ -113,6 +116,17 @@ def test_device_irq_reaches_its_shard(built, console):
     assert any(ln == "shard:rtc| up (reason 0), alarm armed" for ln in console)
     alarms = [int(m.group(1)) for m in (re.match(r"shard:rtc\| alarm (\d+)$", ln) for ln in console) if m]
     assert alarms[:2] == [1, 2]
+
+
+@pytest.mark.parametrize("name", ["fpa", "fpb"])
+def test_fp_registers_belong_to_their_shard(built, console, name):
+    """Two shards on one core keep FP values in registers across their
+    yields: each finds its own values again (the kernel switches FP/SIMD
+    state between them)."""
+    if not _has(built, name):
+        pytest.skip("no FP check shard in this arch's manifest")
+    assert not [ln for ln in console if ln.startswith("shard:%s| fp state lost" % name)]
+    assert "shard:%s| fp ok 1000" % name in console
 
 
 def test_kernel_survives_without_panic(console):

@@ -38,6 +38,8 @@ static inline void *a64_kva(uint64_t pa)
 extern char _start[], _end[], __kernel_ro_end[], __tess_image_hdr[];
 extern char secondary_entry[];
 uint64_t a64_enter_user(struct arch_ctx *ctx); /* 0: sync, 1: irq */
+void a64_fp_save(struct arch_ctx *ctx);	       /* fpsimd.S */
+void a64_fp_load(const struct arch_ctx *ctx);
 uint64_t a64_psci_hvc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 uint64_t a64_psci_smc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 

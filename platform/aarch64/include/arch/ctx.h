@@ -1,5 +1,7 @@
 /* The saved EL0 context of one shard (kern/ stores it, never looks inside).
- * Layout is shared with vectors.S: keep the A64_CTX_* offsets in sync. */
+ * Layout is shared with vectors.S and fpsimd.S: keep the A64_CTX_* offsets
+ * in sync. The FP/SIMD part is saved only when another shard needs the
+ * core's FP/SIMD registers (trap.c): the kernel never touches them. */
 #ifndef ARCH_CTX_H
 #define ARCH_CTX_H
 
@@ -11,12 +13,16 @@ struct arch_ctx {
 	uint64_t sp;	/* SP_EL0 */
 	uint64_t pc;	/* ELR_EL1: where eret resumes */
 	uint64_t spsr;	/* SPSR_EL1: EL0t, interrupts unmasked */
+	uint64_t fpcr, fpsr;
+	__uint128_t v[32]; /* q0..q31 */
 };
 #endif
 
 #define A64_CTX_SP   248
 #define A64_CTX_PC   256
 #define A64_CTX_SPSR 264
-#define A64_CTX_SIZE 272
+#define A64_CTX_FPCR 272
+#define A64_CTX_V    288
+#define A64_CTX_SIZE 800
 
 #endif
