@@ -111,7 +111,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--arch", default="aarch64")
     ap.add_argument("--manifest")
-    ap.add_argument("--seconds", type=float, default=4.0, help="host seconds to let QEMU run")
+    ap.add_argument("--seconds", type=float, default=8.0, help="host seconds to let QEMU run")
     ap.add_argument("-o", "--out", default=os.path.join(ROOT, "build", "figures"))
     a = ap.parse_args(argv)
     manifest = a.manifest or os.path.join(ROOT, "tests", "qemu", "manifests", "faults-%s.yaml" % a.arch)
