@@ -4,8 +4,9 @@ One simulator run (sanitized) of tests/reload/sim/reload-pipeline.yaml, with
 sequence-checked traffic gen -> filter -> rsink, serves every test below in
 file order: five refusals that must leave the pipeline running, a new filter
 that crashes in init (rolled back), then filter_v2 (which tags packets)
-through a proxy that corrupts one chunk (resent, accepted), then a replayed
-package of the running version (refused). Finally the
+through a proxy that corrupts one chunk (resent, accepted), gen (its
+sequence number lives in persistent memory), then a replayed package of
+the running version (refused). Finally the
 simulator is stopped and the sink's log must show every sequence number
 exactly once, in order, and the tag from one packet on. Everything runs a
 second time on reload-pipeline-shared-core.yaml, where the filter shares
@@ -281,11 +282,24 @@ def test_filter_v2_through_a_corrupted_chunk(sim):
     sim.still_flowing()
 
 
+def test_producer_reload_keeps_persistent_memory(sim):
+    """gen keeps its next sequence number in persistent memory: reloaded
+    (same source, a new version id) it continues the sequence exactly."""
+    start = len(sim.lines)
+    rc, out, err = reload(sim, "--shard", "gen", "--image-version", "4")
+    assert rc == 0, (rc, out, err)
+    assert out.strip().splitlines()[-1] == "reload| accepted: shard 'gen' now runs version 4"
+    m = sim.wait_for(r"^shard:gen\| up \(reason 2\), next seq (\d+)$", start)
+    assert int(m.group(1)) > 0
+    sim.wait_for(r"^kern\| reload: shard gen: version 4 running$", start)
+    sim.still_flowing()
+
+
 def test_refused_not_newer(sim, tmp_path):
     """A replayed (signed, valid) package of a version not newer than the
     running one: refused by the kernel before any swap."""
     refused(sim, tmp_path, "version 3 is not newer than the running version 3", version=3)
-    assert len(sim.grep(r"^kern\| reload: shard filter: version \d+ stopped at a yield")) == 2
+    assert len(sim.grep(r"^kern\| reload: shard \w+: version \d+ stopped at a yield")) == 3
 
 
 def test_every_message_exactly_once(sim):
