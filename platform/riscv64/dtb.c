@@ -36,14 +36,18 @@ static int cpu_hartid(const void *fdt, int node, unsigned long *hartid)
 static int harts(const void *fdt, unsigned ncores)
 {
 	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
-	if (cpus < 0)
+	if (cpus < 0) {
+		kern_log("dtb: no /cpus node");
 		return -1;
+	}
 	const fdt32_t *tb = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
 	if (!tb || (len != 4 && len != 8)) {
-		kern_log("riscv: device tree lacks /cpus/timebase-frequency");
+		kern_log("dtb: no /cpus/timebase-frequency");
 		return -1;
 	}
 	rv_board.timebase_hz = read_cells(tb, len / 4);
+	/* Every missing core is named (same wording as platform/common). */
+	int missing = 0;
 	for (unsigned c = 0; c < ncores; c++) {
 		bool found = false;
 		unsigned long id;
@@ -52,13 +56,12 @@ static int harts(const void *fdt, unsigned ncores)
 			found = found || (cpu_hartid(fdt, node, &id) == 0 && id == c);
 		}
 		if (!found) {
-			kern_log("riscv: manifest uses core %u, the device tree has no enabled hart %u", c,
-				 c);
-			return -1;
+			kern_log("dtb: manifest uses core %u, the DTB has no cpu with reg %u", c, c);
+			missing++;
 		}
 	}
 	rv_board.nharts = ncores;
-	return 0;
+	return missing ? -1 : 0;
 }
 
 static void plic(const void *fdt)
@@ -93,7 +96,7 @@ int rv_dtb_parse(uint64_t dtb_pa, unsigned ncores)
 {
 	const void *fdt = rv_kva(dtb_pa);
 	if (!dtb_pa || fdt_check_header(fdt) != 0) {
-		kern_log("riscv: no valid device tree at 0x%lx (a1)", (unsigned long)dtb_pa);
+		kern_log("dtb: no valid device tree at 0x%lx (a1)", (unsigned long)dtb_pa);
 		return -1;
 	}
 	if (harts(fdt, ncores) < 0 || !rv_board.timebase_hz)

@@ -1,6 +1,7 @@
-/* Boot flow of the riscv64 platform. Boot hart (core 0): kernel page table,
- * console, device tree, PLIC, timer, kern_boot, then the other cores via
- * SBI HSM, then kern_core_main(0). See docs/riscv64.md. */
+/* Boot flow of the riscv64 platform. Boot hart (any, see rv_boot_main):
+ * kernel page table, console, SBI and device tree, image check, PLIC, timer,
+ * kern_boot, hot reload, then the other cores via SBI HSM, then
+ * kern_core_main. See docs/riscv64.md. */
 #include <kern/arch.h>
 #include <kern/kern.h>
 #include <kern/reload.h>
