@@ -44,6 +44,12 @@ _start:
 
 primary_entry:
 	mov	x19, x0			/* DTB physical address (booting.rst: x0) */
+	/* The kernel is linked for one load address (kernel_pa + text_offset);
+	 * loaded anywhere else it cannot run: stop here (no console yet). */
+	adr	x0, _start
+	ldr	x1, =__load_pa
+	cmp	x0, x1
+	b.ne	wrong_place
 	bl	el2_to_el1
 	msr	daifset, #0xf
 	/* boot_l1 (outside .bss; the image carries it as zeros): entry 0 =
@@ -118,6 +124,10 @@ secondary_high:
 	bl	a64_secondary_main
 6:	wfi
 	b	6b
+
+wrong_place:
+	wfe
+	b	wrong_place
 
 /* If entered at EL2 (e.g. -machine virtualization=on), drop to EL1h with
  * interrupts masked: HCR_EL2.RW=1 (EL1 is AArch64, D17.2 HCR_EL2), EL1 may
