@@ -4,6 +4,7 @@
 #include <rv/plat.h>
 
 _Static_assert(offsetof(struct arch_ctx, x[1]) == RV_CTX_X(1), "ctx.h offsets");
+_Static_assert(offsetof(struct tess_system_cfg, console_pa) == RV_SYS_CONSOLE_PA, "rv/layout.h offset");
 _Static_assert(offsetof(struct arch_ctx, pc) == RV_CTX_PC, "ctx.h offsets");
 _Static_assert(offsetof(struct arch_ctx, ksp) == RV_CTX_KSP, "ctx.h offsets");
 _Static_assert(offsetof(struct arch_ctx, satp) == RV_CTX_SATP, "ctx.h offsets");

@@ -33,6 +33,13 @@ _start:
 	.option pop
 
 boot_entry:
+	/* Linked for one load address (RAM + text_offset): loaded anywhere
+	 * else the upper-half map would point at the wrong bytes. Say so on
+	 * the console (MMU off: its physical address, from tess_system, found
+	 * pc-relative) and stop. */
+	la	t0, _start
+	li	t1, RV_KERNEL_PA
+	bne	t0, t1, wrong_place
 	csrw	sie, zero
 	csrw	sscratch, zero
 	la	t0, early_trap
@@ -120,6 +127,21 @@ secondary_high:
 	call	rv_secondary_main
 	j	3b
 
+wrong_place:
+	la	t0, tess_system
+	ld	t0, RV_SYS_CONSOLE_PA(t0)	/* NS16550 THR at +0, LSR at +5 */
+	la	t1, wrong_place_msg
+1:	lbu	t2, 0(t1)
+	beqz	t2, 3f
+2:	lbu	t3, 5(t0)
+	andi	t3, t3, 0x20		/* LSR.THRE */
+	beqz	t3, 2b
+	sb	t2, 0(t0)
+	addi	t1, t1, 1
+	j	1b
+3:	wfi
+	j	3b
+
 	/* A trap before the MMU is on: nothing to print with, so park. */
 	.balign 4
 early_trap:
@@ -127,6 +149,8 @@ early_trap:
 	j	early_trap
 
 	.section .rodata
+wrong_place_msg:
+	.asciz	"kern| boot: not loaded at 0x80200000, the address this kernel is linked for: stopping\r\n"
 	.balign 8
 boot_high_addr:
 	.dword	boot_high

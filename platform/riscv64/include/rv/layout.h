@@ -16,6 +16,8 @@
 #define RV_TEXT_OFFSET 0x200000
 #define RV_KERNEL_PA   (RV_RAM_BASE + RV_TEXT_OFFSET)
 #define RV_STACK_SIZE  16384
+/* offsetof(struct tess_system_cfg, console_pa), for head.S (checked in ctx.c). */
+#define RV_SYS_CONSOLE_PA 64
 /* Root-table slots of the kernel half (each slot maps 1 GiB). */
 #define RV_SLOT_DEV 256 /* PA [0, 1 GiB): PLIC, UART, ... */
 #define RV_SLOT_RAM 258 /* PA [2 GiB, 3 GiB): RAM */
