@@ -20,9 +20,13 @@ static int fin_accepted;
 static uint64_t fin_version;
 static char fin_reason[128];
 
+static void *init_staging;
+static size_t init_cap, init_keylen;
+static const uint8_t *init_key;
+
 void reload_init(void *staging, size_t cap, const uint8_t *key, size_t keylen)
 {
-	(void)staging, (void)cap, (void)key, (void)keylen;
+	init_staging = staging, init_cap = cap, init_key = key, init_keylen = keylen;
 }
 
 void reload_poll(uint64_t now_ns)
@@ -310,8 +314,25 @@ static void never_mid_entry(void)
 	CHECK_EQ(fake_ctrl(A)->version, 1);
 }
 
+/* kern_reload_init: the planned staging buffer, or off without one. */
+static void init_from_plan(void)
+{
+	boot();
+	init_staging = 0;
+	CHECK_EQ(kern_reload_init(), -1);
+	CHECK(init_staging == 0);
+	sys4.reload_staging_pa = FAKE_PA + 40 * TESS_PAGE_SIZE;
+	sys4.reload_staging_size = 2 * TESS_PAGE_SIZE;
+	CHECK_EQ(kern_reload_init(), 0);
+	CHECK(init_staging == plat_pa_to_kva(FAKE_PA + 40 * TESS_PAGE_SIZE));
+	CHECK_EQ(init_cap, 2 * TESS_PAGE_SIZE);
+	CHECK(init_key == tess_reload_key);
+	CHECK_EQ(init_keylen, RELOAD_KEY_LEN);
+}
+
 int main(void)
 {
+	init_from_plan();
 	accepted();
 	rolled_back_fault_in_init();
 	rolled_back_hang_after_init();
