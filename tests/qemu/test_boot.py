@@ -47,7 +47,8 @@ def console(built):
             q.wait_line(r"kern\| shard %s: started on core" % re.escape(s["name"]))
         q.wait_line(r"shard:spin\| spinning")
         q.wait(lambda lines: any("kern| shard spin: restarted" in ln for ln in lines[_first(lines, "shard:spin| spinning"):]))
-        for name in FAULT_SHARDS:
+        faulty = [n for n in FAULT_SHARDS if _has(built, n)]
+        for name in faulty:
             q.wait_line(r"kern\| shard %s: (restarted|halted)" % name)
         if _has(built, "rtc"):
             q.wait_line(r"shard:rtc\| alarm 2")
@@ -55,7 +56,7 @@ def console(built):
             if _has(built, fp):
                 q.wait_line(r"shard:%s\| fp ok 1000" % fp)
         # The pipeline must keep counting after the last fault was handled.
-        last = max(i for i, ln in enumerate(q.lines) if re.search(r"kern\| shard (%s): " % "|".join(FAULT_SHARDS), ln))
+        last = max(i for i, ln in enumerate(q.lines) if re.search(r"kern\| shard (%s): " % "|".join(faulty), ln))
         q.wait(lambda lines: sum(1 for ln in lines[last:] if re.search(SINK_LINE, ln)) >= 2)
         return list(q.lines)
 
@@ -99,7 +100,9 @@ def test_watchdog_restarts_the_spinning_shard(console):
 
 
 @pytest.mark.parametrize("name", sorted(FAULT_SHARDS))
-def test_mmu_stops_misbehaving_shard(console, name):
+def test_mmu_stops_misbehaving_shard(built, console, name):
+    if not _has(built, name):
+        pytest.skip("no %s shard in this arch's manifest" % name)
     faults = [ln for ln in console if re.search(r"kern\| shard %s: fault " % name, ln)]
     assert faults, "no fault reported for %s" % name
     assert re.search(r"kern\| shard %s: fault %s at 0x[0-9a-f]+" % (name, FAULT_SHARDS[name]), faults[0])
