@@ -56,7 +56,7 @@ def console(built):
             if _has(built, fp):
                 q.wait_line(r"shard:%s\| fp ok 1000" % fp)
         # The pipeline must keep counting after the last fault was handled.
-        last = max(i for i, ln in enumerate(q.lines) if re.search(r"kern\| shard (%s): " % "|".join(faulty), ln))
+        last = max((i for i, ln in enumerate(q.lines) if faulty and re.search(r"kern\| shard (%s): " % "|".join(faulty), ln)), default=0)
         q.wait(lambda lines: sum(1 for ln in lines[last:] if re.search(SINK_LINE, ln)) >= 2)
         return list(q.lines)
 
