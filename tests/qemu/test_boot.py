@@ -137,7 +137,10 @@ def test_kernel_survives_without_panic(console):
 
 
 def _boot_refused(built, img, expect):
-    with Qemu(built, image=img) as q:
+    """Refusals happen before any shard or second core runs, so these boots
+    use -icount (deterministic guest time; see bench/README.md for why the
+    pipeline boots do not)."""
+    with Qemu(built, image=img, icount=True) as q:
         q.wait_line(expect)
         q.wait_line(r"kern\| boot: refusing to start shards")
         assert not [ln for ln in q.lines if ln.startswith("shard:")]
