@@ -254,5 +254,8 @@ def build(manifest, arch, out, stamps=False, cmake_defs=()):
 
 
 def run(args):
-    build(args.manifest, args.arch, args.out, stamps=args.stamps)
+    try:
+        build(args.manifest, args.arch, args.out, stamps=args.stamps)
+    except OSError as e:  # an output directory we cannot write, a full disk...
+        raise TesseraError("%s: %s" % (e.filename or "build", e.strerror or e))
     return 0
