@@ -1,7 +1,8 @@
 /* The kernel's side of kern/include/kern/reload.h beyond the protocol:
- * kern_reload_apply hands a verified package to the swap (swap.c) and
- * refuses a version that is not newer than the running one (replayed old
- * packages, docs/reload.md "Authentication"); kern_reload_init and
+ * kern_reload_apply refuses a version that is not newer than the running
+ * one (replayed old packages, docs/reload.md "Authentication"), lets the
+ * platform prepare the verified package (plat_shard_prepare) and hands it
+ * to the swap (swap.c); kern_reload_init and
  * kern_reload_poll are the platforms' entry points. A file of its own: it
  * needs kern/reload/ and the device key, which only reload builds link. */
 #include <kern/lib.h>
@@ -24,10 +25,21 @@ int kern_reload_apply(const struct tess_shard_cfg *cfg, const void *payload, siz
 		reload_finish(0, 0, why);
 		return -1;
 	}
-	if (kern_swap_request(s, payload, len, version) != 0) {
+	if (kern_swap_claim() != 0) {
 		reload_finish(0, 0, "busy: a swap is in progress");
 		return -1;
 	}
+	/* The expensive part of the install, here, while the shard's core
+	 * keeps running its shards (docs/reload.md "Swap"). A failure leaves
+	 * the running version alone. */
+	if (plat_shard_prepare(cfg, payload, len) != 0) {
+		kern_swap_unclaim();
+		kern_log("reload: shard %s: version %llu: prepare failed, version %llu keeps running",
+			 cfg->name, (unsigned long long)version, (unsigned long long)s->version);
+		reload_finish(0, 0, "prepare failed");
+		return -1;
+	}
+	kern_swap_request(s, payload, len, version);
 	return RELOAD_APPLY_PENDING;
 }
 

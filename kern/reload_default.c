@@ -1,8 +1,16 @@
 /* Fallbacks for platforms without hot-reload support: weak, so a
- * platform's own plat_shard_install/plat_shard_commit replace them. The
- * swap then rolls back ("install failed") and the host hears why. */
+ * platform's own plat_shard_prepare/install/commit replace them. Without
+ * install the swap rolls back ("install failed") and the host hears why;
+ * without prepare the whole install happens at the shard's yield. */
 #include <kern/arch.h>
 #include <kern/kern.h>
+
+__attribute__((weak)) int plat_shard_prepare(const struct tess_shard_cfg *cfg, const void *payload,
+					     size_t len)
+{
+	(void)cfg, (void)payload, (void)len;
+	return 0;
+}
 
 __attribute__((weak)) int plat_shard_install(const struct tess_shard_cfg *cfg, const void *payload,
 					     size_t len)

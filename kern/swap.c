@@ -15,12 +15,17 @@
  * again; otherwise the new image is committed. The verdict waits in
  * `sw` for the console core (kern_swap_outcome, reload_apply.c).
  *
+ * Before the request, the console core claims the machinery (a second
+ * swap is refused before anything is prepared for it) and lets the
+ * platform prepare the new image (plat_shard_prepare, reload_apply.c), so
+ * the install at the yield only has to switch to it.
+ *
  * Ordering: `state` hands the request to the shard's core (release/acquire)
  * and the verdict back; in between only the shard's core touches `sw`. */
 #include <kern/lib.h>
 #include <kern/priv.h>
 
-enum { SW_IDLE = 0, SW_REQUESTED, SW_TRIAL, SW_DONE };
+enum { SW_IDLE = 0, SW_CLAIMED, SW_REQUESTED, SW_TRIAL, SW_DONE };
 
 static struct {
 	_Atomic int state;
@@ -39,9 +44,27 @@ void kern_swap_reset(void)
 	sw.s = 0;
 }
 
+int kern_swap_claim(void)
+{
+	int idle = SW_IDLE;
+
+	return atomic_compare_exchange_strong_explicit(&sw.state, &idle, SW_CLAIMED, memory_order_acquire,
+						       memory_order_acquire)
+		       ? 0
+		       : -1;
+}
+
+void kern_swap_unclaim(void)
+{
+	int claimed = SW_CLAIMED;
+
+	atomic_compare_exchange_strong_explicit(&sw.state, &claimed, SW_IDLE, memory_order_release,
+						memory_order_relaxed);
+}
+
 int kern_swap_request(struct kern_shard *s, const void *payload, size_t len, uint64_t version)
 {
-	if (atomic_load_explicit(&sw.state, memory_order_acquire) != SW_IDLE)
+	if (atomic_load_explicit(&sw.state, memory_order_acquire) != SW_CLAIMED)
 		return -1;
 	sw.s = s;
 	sw.payload = payload;

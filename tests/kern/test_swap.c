@@ -1,7 +1,8 @@
 /* The hot-reload swap (kern/swap.c, kern/reload_apply.c) on the fake
  * platform: install at a yield (never mid-entry), the new version's start
  * reason and version id, channel bits re-armed, trial of one watchdog
- * period, commit, rollback on a fault or hang in the trial, refusals, and
+ * period, commit, rollback on a fault or hang in the trial, refusals, the
+ * platform's prepare (console core, before the request; a failure refuses), and
  * the verdict delivered through reload_finish by kern_reload_poll. The
  * protocol (kern/reload/) is replaced by stubs that record the verdict. */
 #include <string.h>
@@ -45,12 +46,30 @@ void reload_finish(int accepted, uint64_t version, const char *reason)
 
 static const unsigned char payload[100];
 
+/* plat_shard_prepare (the weak default is a no-op): calls, what it saw,
+ * and whether the shard's core had installed anything by then. */
+static unsigned prepares, prepare_fail, prepared_installs;
+static const void *prepared_payload;
+static size_t prepared_len;
+static unsigned prepared_id;
+
+int plat_shard_prepare(const struct tess_shard_cfg *cfg, const void *p, size_t len)
+{
+	prepares++;
+	prepared_id = cfg->id;
+	prepared_payload = p;
+	prepared_len = len;
+	prepared_installs = fake_installs[cfg->id];
+	return prepare_fail ? -1 : 0;
+}
+
 static void boot(void)
 {
 	sys4_reset();
 	fake_reset();
 	finishes = polls = 0;
 	fin_reason[0] = 0;
+	prepares = prepare_fail = 0;
 	CHECK_EQ(kern_boot_cfg(&sys4), 0);
 	fake_out_clear();
 }
@@ -79,6 +98,12 @@ static void accepted(void)
 	d_sleeping();
 	memset(plat_pa_to_kva(FAKE_CHAN_PA(1)), 0x5a, 64); /* "queued messages" */
 	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 5), RELOAD_APPLY_PENDING);
+	/* Prepared on the console core, before the shard's core installs. */
+	CHECK_EQ(prepares, 1);
+	CHECK_EQ(prepared_id, D);
+	CHECK(prepared_payload == payload);
+	CHECK_EQ(prepared_len, sizeof(payload));
+	CHECK_EQ(prepared_installs, 0);
 	CHECK_EQ(fake_ipis[1], 1); /* a sleeping core looks again */
 	CHECK_EQ(fake_installs[D], 0);
 	fake_set_script(D, v5, 2);
@@ -270,6 +295,29 @@ static void refusals(void)
 	CHECK_EQ(kern_reload_apply(&sys4_shards[C], payload, sizeof(payload), 3), -1);
 	CHECK_STR(fin_reason, "busy: a swap is in progress");
 	CHECK_EQ(fake_installs[D] + fake_installs[C], 0);
+	CHECK_EQ(prepares, 1); /* neither refusal prepared anything */
+	CHECK_EQ(prepared_id, D);
+}
+
+/* A failed prepare refuses the swap before it is posted: the running
+ * version is never stopped, and the next swap may go ahead. */
+static void prepare_fails(void)
+{
+	d_sleeping();
+	prepare_fail = 1;
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), -1);
+	CHECK_EQ(finishes, 1);
+	CHECK_STR(fin_reason, "prepare failed");
+	CHECK_STR(fake_out(), "kern| reload: shard d: version 2: prepare failed, version 1 keeps running\n");
+	CHECK_EQ(fake_ipis[1], 0);
+	CHECK(!kern_core_step(1)); /* d still sleeps: nothing to install */
+	CHECK_EQ(fake_stops[D] + fake_installs[D], 0);
+	CHECK_EQ(fake_ctrl(D)->version, 1);
+	prepare_fail = 0;
+	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	CHECK_EQ(prepares, 2);
+	CHECK(kern_core_step(1));
+	CHECK_EQ(fake_installs[D], 1);
 }
 
 /* The request lands while b (core 0, with a and c) is mid-entry (after a
@@ -340,6 +388,7 @@ int main(void)
 	hang_in_init_and_halted();
 	install_or_commit_fails();
 	refusals();
+	prepare_fails();
 	never_mid_entry();
 	return t_summary("test_kern_swap");
 }

@@ -88,6 +88,17 @@ void plat_shard_stop(const struct tess_shard_cfg *cfg);
  * the new executable). Does NOT change what plat_shard_load loads, so a
  * rollback is plat_shard_load. 0, or -1 after logging why. */
 int plat_shard_install(const struct tess_shard_cfg *cfg, const void *payload, size_t len);
+/* Hot reload, before the swap is posted: called by kern_reload_apply on
+ * the console core (the one that feeds reload_rx_byte), while the shard's
+ * core keeps running its shards, with the verified payload (valid until
+ * the verdict). A platform does here whatever part of the install is
+ * expensive and does not touch the running shard (simulator: spawn the new
+ * process, which waits for its first turn), so that plat_shard_install at
+ * the shard's yield stays short for the other shards of its core. The swap
+ * that follows always reaches plat_shard_install (which must still work
+ * without a prepare). 0, or -1 after logging why: the swap is refused and
+ * the running version is untouched. Default (weak): nothing, 0. */
+int plat_shard_prepare(const struct tess_shard_cfg *cfg, const void *payload, size_t len);
 /* The installed image passed its trial: from now on plat_shard_load loads
  * `payload` (targets: a copy in cfg->reload_pa; simulator: the memfd).
  * Called before the staging buffer is released. 0, or -1. */

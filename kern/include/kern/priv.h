@@ -96,6 +96,11 @@ void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy);
  * rest on the shard's core: kern_swap_step at the top of every scheduling
  * step, kern_swap_yield on each YIELD, kern_swap_failed before a fault or
  * hang policy (true: the failed new version was rolled back instead). */
+/* Console core: kern_swap_claim reserves the machinery (-1: a swap is in
+ * progress); then either kern_swap_request (needs the claim) or
+ * kern_swap_unclaim (the swap was refused after all). */
+int kern_swap_claim(void);
+void kern_swap_unclaim(void);
 int kern_swap_request(struct kern_shard *s, const void *payload, size_t len, uint64_t version);
 void kern_swap_step(unsigned core);
 void kern_swap_yield(unsigned core, struct kern_shard *s);
