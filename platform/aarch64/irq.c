@@ -11,7 +11,6 @@
 #define INTID_SPURIOUS 1023u
 
 extern volatile int a64_halting;
-_Noreturn void a64_park(void);
 
 enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
 {

@@ -25,20 +25,38 @@ static void drop_idmap(void)
 	__asm__ volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
 }
 
+static volatile bool parked[TESS_MAX_CORES];
+
 /* Not inlined: every halted core sits in this one function (test_panic.py). */
 __attribute__((noinline)) _Noreturn void a64_park(void)
 {
 	__asm__ volatile("msr daifset, #0xf");
+	parked[plat_core_id() % TESS_MAX_CORES] = true;
 	for (;;)
 		__asm__ volatile("wfi");
 }
 
-_Noreturn void plat_halt_all(void)
+/* Ask every other running core to park (SGI 1, taken at its next IRQ
+ * drain). With `wait`, give them up to ~50 ms to get there, so a register
+ * dump that follows is not interleaved with their console lines. */
+void a64_stop_others(bool wait)
 {
+	unsigned self = plat_core_id();
 	a64_halting = 1;
 	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
-		if (started[c] && c != plat_core_id())
+		if (started[c] && c != self)
 			a64_gic_sgi(c, A64_SGI_HALT);
+	if (!wait)
+		return;
+	uint64_t freq = SYSREG_READ(cntfrq_el0), t0 = SYSREG_READ(cntvct_el0);
+	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
+		while (started[c] && c != self && !parked[c] && SYSREG_READ(cntvct_el0) - t0 < freq / 20)
+			;
+}
+
+_Noreturn void plat_halt_all(void)
+{
+	a64_stop_others(false);
 	a64_park();
 }
 

@@ -31,6 +31,7 @@ void a64_el1_panic(uint64_t vector, const uint64_t *frame)
 					   "x8",  "x9",	 "x10", "x11", "x12", "x13", "x14", "x15",
 					   "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
 					   "x24", "x25", "x26", "x27", "x28", "x29", "x30"};
+	a64_stop_others(true);
 	a64_uart_puts("\nkern| panic: exception from EL1: ");
 	a64_uart_puts(vector_names[vector & 15]);
 	a64_uart_puts("\nkern| panic:");

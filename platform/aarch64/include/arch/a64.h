@@ -43,6 +43,10 @@ void a64_fp_load(const struct arch_ctx *ctx);
 uint64_t a64_psci_hvc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 uint64_t a64_psci_smc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 
+/* main.c */
+void a64_stop_others(bool wait);
+_Noreturn void a64_park(void);
+
 /* selftest_off.c / selftest_el1_fault.c */
 void a64_selftest(void);
 
