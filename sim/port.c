@@ -91,6 +91,7 @@ static void *rx_main(void *arg)
 			}
 		}
 		kern_reload_poll(sim_now());
+		sim_reap_retired(false); /* versions a swap replaced */
 	}
 	return NULL;
 }

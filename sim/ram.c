@@ -1,6 +1,6 @@
 /* The board's RAM: one memfd that the kernel maps whole and every shard
  * process maps piecewise at its planned VAs (pa = offset in the file), plus
- * the sim-private mailbox file. */
+ * the sim-private mailbox file (SIM_MBOX_SLOTS pages per shard). */
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -10,7 +10,7 @@
 #include "sim.h"
 
 int sim_ram_fd = -1, sim_mbox_fd = -1;
-static uint8_t *ram;
+static uint8_t *ram, *mboxes;
 static uint64_t ram_size;
 
 static uint64_t top(uint64_t pa, uint64_t size, uint64_t cur)
@@ -55,23 +55,41 @@ int sim_ram_init(void)
 {
 	ram_size = ram_needed();
 	sim_ram_fd = memfd("tessera-ram", ram_size);
-	sim_mbox_fd = memfd("tessera-mbox", (uint64_t)SIM_MBOX_SIZE * TESS_MAX_SHARDS);
+	sim_mbox_fd = memfd("tessera-mbox", (uint64_t)SIM_MBOX_SIZE * SIM_MBOX_SLOTS * TESS_MAX_SHARDS);
 	if (sim_ram_fd < 0 || sim_mbox_fd < 0)
 		return -1;
 	ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE, MAP_SHARED, sim_ram_fd, 0);
-	uint8_t *mb = mmap(NULL, (size_t)SIM_MBOX_SIZE * TESS_MAX_SHARDS, PROT_READ | PROT_WRITE, MAP_SHARED,
-			   sim_mbox_fd, 0);
-	if (ram == MAP_FAILED || mb == MAP_FAILED) {
+	mboxes = mmap(NULL, (size_t)SIM_MBOX_SIZE * SIM_MBOX_SLOTS * TESS_MAX_SHARDS, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, sim_mbox_fd, 0);
+	if (ram == MAP_FAILED || mboxes == MAP_FAILED) {
 		perror("sim| mmap");
 		return -1;
 	}
 	for (unsigned i = 0; i < tess_system.nshards; i++) {
 		const struct tess_shard_cfg *cfg = &tess_system.shards[i];
+		struct sim_shard *sh = &sim_shards[cfg->id];
 
-		sim_shards[cfg->id].cfg = cfg;
-		sim_shards[cfg->id].mb = (struct sim_mailbox *)(mb + (size_t)cfg->id * SIM_MBOX_SIZE);
+		sh->cfg = cfg;
+		sh->slot = 0;
+		sh->mb = sim_mailbox(cfg->id, 0);
+		sh->prep.fd = -1;
+		for (unsigned slot = 0; slot < SIM_MBOX_SLOTS; slot++)
+			snprintf(sh->mbox_arg[slot], sizeof sh->mbox_arg[slot], "%u",
+				 sim_mailbox_page(cfg->id, slot));
 	}
 	return 0;
+}
+
+/* Two slots per shard: a hot reload's new process is started ahead of the
+ * swap on the slot the running one does not use (prepare.c). */
+unsigned sim_mailbox_page(unsigned id, unsigned slot)
+{
+	return slot * TESS_MAX_SHARDS + id;
+}
+
+struct sim_mailbox *sim_mailbox(unsigned id, unsigned slot)
+{
+	return (struct sim_mailbox *)(mboxes + (size_t)sim_mailbox_page(id, slot) * SIM_MBOX_SIZE);
 }
 
 void *plat_pa_to_kva(uint64_t pa)

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <tessera/abi.h>
 #include <sim/futex.h>
 #include "sim.h"
 
@@ -40,7 +41,8 @@ static void give_turn(struct sim_mailbox *mb, uint64_t val)
 	sim_futex_wake(&mb->turn);
 }
 
-static void take_post(const struct sim_mailbox *mb, struct arch_ctx *ctx, struct trap *t)
+static void take_post(struct sim_shard *sh, const struct sim_mailbox *mb, struct arch_ctx *ctx,
+		      struct trap *t)
 {
 	if (mb->post == SIM_POST_SYSCALL) {
 		t->kind = TRAP_SYSCALL;
@@ -48,6 +50,8 @@ static void take_post(const struct sim_mailbox *mb, struct arch_ctx *ctx, struct
 		memcpy(t->arg, mb->arg, sizeof t->arg);
 		ctx->in_call = 1;
 		ctx->ret = 0;
+		if (t->nr == TESS_SYS_YIELD)
+			sim_stall_yield(sh, sim_now());
 		return;
 	}
 	t->kind = TRAP_FAULT;
@@ -93,9 +97,11 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 	if (ctx->fresh) {
 		ctx->fresh = 0;
 		sh->turned = true;
+		sim_stall_entry_start(sh, sim_now());
 		give_turn(mb, ctx->arg0);
 	} else if (ctx->in_call) {
 		ctx->in_call = 0;
+		sim_stall_entry_start(sh, sim_now()); /* if it yielded */
 		give_turn(mb, ctx->ret);
 	} /* else: back from a tick, the shard still holds the turn */
 	for (;;) {
@@ -104,7 +110,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 
 		sim_futex_wait(&mb->turn, SIM_TURN_SHARD, &dl);
 		if (atomic_load_explicit(&mb->turn, memory_order_acquire) == SIM_TURN_KERNEL) {
-			take_post(mb, ctx, t);
+			take_post(sh, mb, ctx, t);
 			return;
 		}
 		sim_park_if_stopping();

@@ -3,6 +3,7 @@
 #define SIM_SIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -13,15 +14,28 @@
 #define SIM_RAM_MIN (256u << 20)
 
 /* One shard's host process. Only the core thread that owns the shard
- * touches this after boot (the halt path runs once every core is parked). */
+ * touches this after boot (the halt path runs once every core is parked),
+ * except `prep`, which the console thread fills and the core thread takes
+ * at the install (the swap request orders the hand-over), and `retired`. */
 struct sim_shard {
 	const struct tess_shard_cfg *cfg;
 	pid_t pid;   /* 0: no process */
 	bool turned; /* the process has had its first turn */
 	struct sim_mailbox *mb;
-	char path[4096]; /* executable shard_<name> */
-	int exe_fd;	 /* image.c: memfd of the committed executable */
-	int trial_fd;	 /* image.c: a hot reload's executable on trial, or -1 */
+	unsigned slot;	      /* mailbox slot (0/1) of `pid`, see sim_mailbox() */
+	char mbox_arg[2][16]; /* argv[1] of a process on slot 0 / 1: its mailbox page */
+	char path[4096];      /* executable shard_<name> */
+	int exe_fd;	      /* image.c: memfd of the committed executable */
+	int trial_fd;	      /* image.c: a hot reload's executable on trial, or -1 */
+	/* prepare.c: a hot reload's new process, spawned ahead of the install
+	 * on the other mailbox slot, waiting for its first turn. */
+	struct {
+		_Atomic pid_t pid; /* 0: none */
+		int fd;		   /* its executable (memfd), or -1 */
+		unsigned slot;
+	} prep;
+	/* The process an install replaced: killed and reaped off the core. */
+	_Atomic pid_t retired;
 };
 
 extern struct sim_shard sim_shards[TESS_MAX_SHARDS];
@@ -29,6 +43,9 @@ extern int sim_ram_fd, sim_mbox_fd;
 
 /* ram.c */
 int sim_ram_init(void);
+/* Shard `id`'s mailbox page on `slot`: page slot * TESS_MAX_SHARDS + id. */
+struct sim_mailbox *sim_mailbox(unsigned id, unsigned slot);
+unsigned sim_mailbox_page(unsigned id, unsigned slot);
 int sim_channels_format(void);
 
 /* clock.c */
@@ -54,9 +71,34 @@ int sim_spawn_init(void);
 void sim_kill_all(void);
 /* (Re)spawn the shard's process from executable `fd` (a memfd). */
 int sim_shard_spawn(const struct tess_shard_cfg *cfg, int fd);
+/* A new process of the shard from executable `exe` on mailbox `slot`,
+ * pinned to its core's host CPU or not; returns once it has mapped its
+ * memory (its pid), or -1 (nothing left behind). */
+pid_t sim_spawn_process(struct sim_shard *sh, int exe, unsigned slot, bool pin);
+/* Kill and reap a process now. */
+void sim_reap(pid_t pid);
+/* Pin a process to the host CPU of simulated `core`. */
+void sim_pin(pid_t pid, unsigned core);
+
+/* prepare.c: plat_shard_prepare and the install's switch to it. */
+/* Take the prepared process as the shard's (core thread, install): the
+ * old one is retired. 0, or -1: nothing prepared. */
+int sim_prepared_take(struct sim_shard *sh);
+/* Kill retired processes and reap those that died (console thread, any
+ * time); with `wait`, wait until each has died. */
+void sim_reap_retired(bool wait);
+/* Kill a prepared process nobody took (the end of the run). */
+void sim_prepared_drop(struct sim_shard *sh);
+
+/* stall.c: how long the other shards of a swapped shard's core waited. */
+void sim_stall_entry_start(struct sim_shard *sh, uint64_t now);
+void sim_stall_yield(struct sim_shard *sh, uint64_t now);
+void sim_stall_install(struct sim_shard *sh, uint64_t install_ns);
+void sim_stall_report(void);
 
 /* image.c: shard executables in memfds, hot-reload install and commit. */
 int sim_image_from_file(struct sim_shard *sh);
+int sim_image_fd(const char *name, const void *p, size_t n); /* a memfd holding p, or -1 */
 void sim_image_drop_trial(struct sim_shard *sh);
 
 /* port.c: --console-port (TCP console, reload RX). */

@@ -84,9 +84,9 @@ static void move_fd(int from, int to)
 }
 
 /* Runs in the forked child: async-signal-safe calls only. */
-static _Noreturn void child(struct sim_shard *sh, int exe)
+static _Noreturn void child(struct sim_shard *sh, int exe, unsigned slot, bool pin)
 {
-	char *argv[] = {sh->path, NULL};
+	char *argv[] = {sh->path, sh->mbox_arg[slot], NULL};
 	struct sigaction ign = {.sa_handler = SIG_IGN};
 	cpu_set_t cpus;
 	sigset_t none;
@@ -95,9 +95,11 @@ static _Noreturn void child(struct sim_shard *sh, int exe)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != sim_pid)
 		_exit(126);
-	CPU_ZERO(&cpus);
-	CPU_SET(sim_host_cpu(sh->cfg->core), &cpus);
-	sched_setaffinity(0, sizeof cpus, &cpus);
+	if (pin) {
+		CPU_ZERO(&cpus);
+		CPU_SET(sim_host_cpu(sh->cfg->core), &cpus);
+		sched_setaffinity(0, sizeof cpus, &cpus);
+	}
 	/* Ctrl-C in the terminal is for the simulator, which then kills us. */
 	sigaction(SIGINT, &ign, NULL);
 	sigaction(SIGQUIT, &ign, NULL);
@@ -109,29 +111,62 @@ static _Noreturn void child(struct sim_shard *sh, int exe)
 	_exit(127);
 }
 
+void sim_pin(pid_t pid, unsigned core)
+{
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(sim_host_cpu(core), &cpus);
+	sched_setaffinity(pid, sizeof cpus, &cpus);
+}
+
+void sim_reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 /* Wait for the new process to map its memory; it may die trying. */
-static int wait_ready(struct sim_shard *sh)
+static int wait_ready(struct sim_shard *sh, pid_t pid, struct sim_mailbox *mb)
 {
 	uint64_t give_up = sim_now() + 10000000000u;
 	int st;
 
-	while (!atomic_load(&sh->mb->ready)) {
+	while (!atomic_load(&mb->ready)) {
 		struct timespec dl = sim_abs(sim_now() + 20000000u);
 
-		sim_futex_wait(&sh->mb->ready, 0, &dl);
-		if (waitpid(sh->pid, &st, WNOHANG) == sh->pid) {
-			sh->pid = 0;
+		sim_futex_wait(&mb->ready, 0, &dl);
+		if (waitpid(pid, &st, WNOHANG) == pid) {
 			fprintf(stderr, "sim| shard %s: process exited during start-up (status 0x%x)\n",
 				sh->cfg->name, st);
 			return -1;
 		}
 		if (sim_now() > give_up) {
 			fprintf(stderr, "sim| shard %s: process not ready after 10 s\n", sh->cfg->name);
-			plat_shard_stop(sh->cfg);
+			sim_reap(pid);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+pid_t sim_spawn_process(struct sim_shard *sh, int exe, unsigned slot, bool pin)
+{
+	struct sim_mailbox *mb = sim_mailbox(sh->cfg->id, slot);
+	pid_t pid;
+
+	memset(mb, 0, sizeof *mb);
+	pid = fork();
+	if (pid < 0) {
+		perror("sim| fork");
+		return -1;
+	}
+	if (pid == 0)
+		child(sh, exe, slot, pin);
+	return wait_ready(sh, pid, mb) == 0 ? pid : -1;
 }
 
 int plat_shard_load(const struct tess_shard_cfg *cfg)
@@ -142,39 +177,51 @@ int plat_shard_load(const struct tess_shard_cfg *cfg)
 	return sim_shard_spawn(cfg, sh->exe_fd);
 }
 
+/* On the shard's current mailbox slot, after the old process is gone. */
 int sim_shard_spawn(const struct tess_shard_cfg *cfg, int exe)
 {
 	struct sim_shard *sh = &sim_shards[cfg->id];
 	pid_t pid;
 
-	plat_shard_stop(cfg);
-	memset(sh->mb, 0, sizeof *sh->mb);
+	sim_reap(sh->pid);
+	sh->pid = 0;
 	sh->turned = false;
-	pid = fork();
-	if (pid < 0) {
-		perror("sim| fork");
+	pid = sim_spawn_process(sh, exe, sh->slot, true);
+	if (pid < 0)
 		return -1;
-	}
-	if (pid == 0)
-		child(sh, exe);
 	sh->pid = pid;
-	return wait_ready(sh);
+	return 0;
 }
 
+/* A process that gave the turn back while a hot reload's new process
+ * waits on the other mailbox slot is the swap's old version: it can only
+ * wait on its own mailbox, which nobody writes any more, so it is left to
+ * the install (prepare.c), which has the console thread kill and reap it
+ * off the core. Any other
+ * stop, or a start that follows this one instead of the install (the
+ * restart of an old version that faulted meanwhile), kills and reaps at
+ * once (sim_shard_spawn). */
 void plat_shard_stop(const struct tess_shard_cfg *cfg)
 {
 	struct sim_shard *sh = &sim_shards[cfg->id];
 
 	if (sh->pid <= 0)
 		return;
-	kill(sh->pid, SIGKILL);
-	while (waitpid(sh->pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	if (atomic_load(&sh->prep.pid) > 0 &&
+	    atomic_load_explicit(&sh->mb->turn, memory_order_acquire) == SIM_TURN_KERNEL)
+		return;
+	sim_reap(sh->pid);
 	sh->pid = 0;
 }
 
 void sim_kill_all(void)
 {
-	for (unsigned i = 0; i < tess_system.nshards; i++)
-		plat_shard_stop(&tess_system.shards[i]);
+	for (unsigned i = 0; i < tess_system.nshards; i++) {
+		struct sim_shard *sh = &sim_shards[tess_system.shards[i].id];
+
+		sim_reap(sh->pid);
+		sh->pid = 0;
+		sim_prepared_drop(sh);
+	}
+	sim_reap_retired(true);
 }

@@ -2,9 +2,11 @@
  * objects of tess_self.maps at their planned VAs (the process's own memory
  * stands in for the private image and stack), reports ready, waits for the
  * first turn and enters the portable runtime with the start reason the
- * kernel passed to arch_ctx_init. */
+ * kernel passed to arch_ctx_init. Touches no shared object before that
+ * turn: a hot reload's new process waits here while the old one runs. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -48,10 +50,14 @@ static int map_shared(void)
 	return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* The simulator names our mailbox page (a hot reload's new process
+	 * waits on another page than the running one's). */
+	unsigned long page = argc > 1 ? strtoul(argv[1], NULL, 10) : tess_self.id;
+
 	sim_mb = mmap(NULL, SIM_MBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, SIM_FD_MBOX,
-		      (off_t)tess_self.id * SIM_MBOX_SIZE);
+		      (off_t)(page * SIM_MBOX_SIZE));
 	if (sim_mb == MAP_FAILED) {
 		fprintf(stderr, "sim| shard %s: no mailbox (run me from tessera-sim)\n", tess_self.name);
 		return 2;

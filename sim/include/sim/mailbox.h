@@ -11,8 +11,11 @@
 
 /* File descriptors a shard process inherits across exec. */
 #define SIM_FD_RAM    3 /* the board's RAM: pa = file offset */
-#define SIM_FD_MBOX   4 /* mailboxes: shard id * SIM_MBOX_SIZE */
+#define SIM_FD_MBOX   4 /* mailboxes: page argv[1] (default: shard id) * SIM_MBOX_SIZE */
 #define SIM_MBOX_SIZE 4096u
+/* Mailbox pages per shard: the running process's and a hot reload's
+ * prepared one (sim/prepare.c). */
+#define SIM_MBOX_SLOTS 2u
 
 enum sim_turn { SIM_TURN_KERNEL = 0, SIM_TURN_SHARD = 1 };
 enum sim_post { SIM_POST_SYSCALL = 0, SIM_POST_FAULT = 1 };
