@@ -36,9 +36,10 @@ TESSERA = os.path.join(ROOT, "tessera")
 EX = os.path.join(ROOT, "shards", "examples")
 
 
-STALL = re.compile(r"sim\| swap of filter \(core \d+, install ([\d.]+) us\): gen waited ([\d.]+) us across it, at "
-                   r"most ([\d.]+) us until the new version's first entry after init; its last \d+ entries before: "
-                   r"median ([\d.]+) us, max ([\d.]+) us, gaps median ([\d.]+) us, max ([\d.]+) us")
+STALL = re.compile(r"sim\| swap of filter \(core \d+, install ([\d.]+) us\): gen waited ([\d.]+) us across it "
+                   r"\(([\d.]+) us of it in other shards' entries\), at most ([\d.]+) us until the new version's "
+                   r"first entry after init; its last \d+ entries before: median ([\d.]+) us, max ([\d.]+) us, "
+                   r"gaps median ([\d.]+) us, max ([\d.]+) us, gaps less other shards' entries median ([\d.]+) us")
 
 
 def run(manifest_file, name, n, env=None):
@@ -101,11 +102,15 @@ def report(lines, name, what, n):
         col = list(zip(*stalls))
         print("  install on the core (us): %s" % mmm(col[0], fmt="%.1f"))
         print("  gen's gap across the install (us): %s" % mmm(col[1], fmt="%.1f"))
-        print("  gen's longest gap until the new filter's first entry after init (us): %s"
+        print("    of which filter's entries (old version's last, new version's init) (us): %s"
               % mmm(col[2], fmt="%.1f"))
+        print("    the rest: kernel, swap, host (us): %s; in gen's gaps before: median of medians %.1f"
+              % (mmm([a - b for a, b in zip(col[1], col[2])], fmt="%.1f"), statistics.median(col[8])))
+        print("  gen's longest gap until the new filter's first entry after init (us): %s"
+              % mmm(col[3], fmt="%.1f"))
         print("  gen's entries before each swap (us): median of medians %.1f, largest max %.1f; "
               "gaps: median of medians %.1f, largest max %.1f"
-              % (statistics.median(col[3]), max(col[4]), statistics.median(col[5]), max(col[6])))
+              % (statistics.median(col[4]), max(col[5]), statistics.median(col[6]), max(col[7])))
     print("  sink: %s" % ("every sequence number once, in order" if not errors else "%d seq errors" % len(errors)))
     return len(errors) + (len(downs) != n)
 

@@ -60,6 +60,7 @@ _Noreturn void sim_finish(int status)
 			pause();
 	}
 	sim_stop_cores();
+	sim_console_flush();
 	sim_kill_all();
 	sim_report(sim_now() - run_start);
 	if (dump_trace)
@@ -103,6 +104,7 @@ static int run(uint64_t duration, uint64_t messages)
 		if (tty)
 			progress(now, &last_t, &last_n);
 	}
+	sim_console_flush(); /* the kernel's lines so far come first */
 	if (sig > 0)
 		printf("sim| stopped by %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	else if (duration && sim_now() - run_start >= duration)
@@ -161,6 +163,10 @@ int main(int argc, char **argv)
 		return 1;
 	if (with_port && sim_port_open((unsigned)port) != 0)
 		return 2;
+	if (sim_console_start() != 0) {
+		fprintf(stderr, "sim| cannot start the console thread\n");
+		return 1;
+	}
 	if (kern_boot() != 0)
 		sim_finish(1);
 	if (sim_port_start() != 0)

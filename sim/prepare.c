@@ -4,8 +4,8 @@
  * there: the new executable into a memfd, fork + fexecve, the dynamic
  * loader, mapping the shared objects. The new process waits for its first
  * turn on the shard's other mailbox slot, not pinned yet, so it starts on
- * whichever host CPU is free. At the yield, plat_shard_install only pins
- * the new process and switches the shard's pid and mailbox to it; the old
+ * whichever host CPU is free, and is pinned once it sleeps. At the yield,
+ * plat_shard_install only switches the shard's pid and mailbox to it; the old
  * one is killed and reaped here, on the console thread (sim_reap_retired
  * from sim/port.c's loop, or before the next prepare reuses its slot).
  *
@@ -60,6 +60,9 @@ int plat_shard_prepare(const struct tess_shard_cfg *cfg, const void *payload, si
 		sh->prep.fd = -1;
 		return -1;
 	}
+	/* Now that it sleeps: from its first turn on it runs on its core's
+	 * host CPU, and the install need not make this call. */
+	sim_pin(pid, cfg->core);
 	sh->prep.slot = slot;
 	atomic_store(&sh->prep.pid, pid);
 	return 0;
@@ -83,7 +86,6 @@ int sim_prepared_take(struct sim_shard *sh)
 	 * and the kill wakes it): the console thread kills and reaps it. */
 	if (sh->pid > 0)
 		atomic_store(&sh->retired, sh->pid);
-	sim_pin(pid, sh->cfg->core);
 	sh->pid = pid;
 	sh->slot = sh->prep.slot;
 	sh->mb = sim_mailbox(sh->cfg->id, sh->slot);

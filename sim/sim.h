@@ -107,6 +107,11 @@ int sim_port_start(void); /* after kern_boot() */
 void sim_port_write(const char *s, size_t n);
 size_t sim_console_text(const char *s, size_t *n, char *out, size_t cap);
 
+/* console.c: the console queue's writer thread (before kern_boot), and
+ * emitting what is queued now (before other stdout lines, at the end). */
+int sim_console_start(void);
+void sim_console_flush(void);
+
 /* report.c */
 void sim_report(uint64_t elapsed_ns);
 uint64_t sim_sink_messages(void);

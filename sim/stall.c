@@ -18,23 +18,29 @@
 
 struct entry_log {
 	uint64_t start, last_end; /* last_end 0: no gap to measure */
+	uint64_t busy_at_end;	  /* its core's busy_ns at last_end */
 	bool in_entry;
 	unsigned n; /* entries logged; the rings keep the last RING */
 	uint32_t len[RING], gap[RING];
+	uint32_t kgap[RING]; /* gap minus the other shards' entries in it */
 };
 
 struct stall_rec {
 	unsigned shard, neighbour, core;
 	bool open; /* still measuring */
 	uint64_t install_ns, across_ns, longest_ns;
+	uint64_t across_busy_ns;       /* of across_ns, the other shards' entries */
 	unsigned gaps;		       /* measured since the install */
 	unsigned n;		       /* the neighbour's log before the swap: */
 	uint32_t len[RING], gap[RING]; /* (a copy) */
+	uint32_t kgap[RING];
 };
 
 static struct entry_log logs[TESS_MAX_SHARDS];
 static struct stall_rec recs[MAX_RECS];
 static _Atomic unsigned nrecs;
+/* Per core: time spent in entries of its shards (gap - this = kernel). */
+static uint64_t busy_ns[TESS_MAX_CORES];
 static struct {
 	bool active, closing; /* closing: the swapped shard's new version has done its first entry */
 	unsigned shard, yields, first, count;
@@ -57,6 +63,7 @@ void sim_stall_entry_start(struct sim_shard *sh, uint64_t now)
 	if (!l->last_end)
 		return;
 	l->gap[l->n % RING] = clamp(now - l->last_end);
+	l->kgap[l->n % RING] = clamp(now - l->last_end - (busy_ns[core] - l->busy_at_end));
 	if (!watch[core].active)
 		return;
 	for (unsigned i = watch[core].first; i < watch[core].first + watch[core].count; i++) {
@@ -64,8 +71,10 @@ void sim_stall_entry_start(struct sim_shard *sh, uint64_t now)
 
 		if (r->neighbour != sh->cfg->id || !r->open)
 			continue;
-		if (!r->gaps++)
+		if (!r->gaps++) {
 			r->across_ns = now - l->last_end;
+			r->across_busy_ns = busy_ns[core] - l->busy_at_end;
+		}
 		if (now - l->last_end > r->longest_ns)
 			r->longest_ns = now - l->last_end;
 		r->open = !watch[core].closing;
@@ -83,6 +92,8 @@ void sim_stall_yield(struct sim_shard *sh, uint64_t now)
 	l->len[l->n % RING] = clamp(now - l->start);
 	l->n++;
 	l->last_end = now;
+	busy_ns[core] += now - l->start;
+	l->busy_at_end = busy_ns[core];
 	if (watch[core].active && watch[core].shard == sh->cfg->id && ++watch[core].yields == 2)
 		watch[core].closing = true;
 }
@@ -110,6 +121,7 @@ void sim_stall_install(struct sim_shard *sh, uint64_t install_ns)
 					.n = logs[id].n};
 		memcpy(r->len, logs[id].len, sizeof r->len);
 		memcpy(r->gap, logs[id].gap, sizeof r->gap);
+		memcpy(r->kgap, logs[id].kgap, sizeof r->kgap);
 		count++;
 	}
 	watch[core].active = count > 0;
@@ -146,6 +158,15 @@ static const char *name(unsigned id)
 	return "?";
 }
 
+/* gap[i % RING] came before entry i: entry 0 had none. */
+static void gaps(uint32_t *v, unsigned n, double *med, double *max)
+{
+	if (n <= RING)
+		med_max(v + 1, n ? n - 1 : 0, med, max);
+	else
+		med_max(v, RING, med, max);
+}
+
 void sim_stall_report(void)
 {
 	unsigned n = atomic_load(&nrecs);
@@ -153,19 +174,17 @@ void sim_stall_report(void)
 	for (unsigned i = 0; i < n && i < MAX_RECS; i++) {
 		struct stall_rec *r = &recs[i];
 		unsigned k = r->n < RING ? r->n : RING;
-		double lmed, lmax, gmed, gmax;
+		double lmed, lmax, gmed, gmax, kmed, kmax;
 
 		med_max(r->len, k, &lmed, &lmax);
-		/* gap[i % RING] came before entry i: entry 0 had none. */
-		if (r->n <= RING)
-			med_max(r->gap + 1, k ? k - 1 : 0, &gmed, &gmax);
-		else
-			med_max(r->gap, RING, &gmed, &gmax);
-		printf("sim| swap of %s (core %u, install %.1f us): %s waited %.1f us across it, at most "
-		       "%.1f us "
-		       "until the new version's first entry after init; its last %u entries before: median "
-		       "%.1f us, max %.1f us, gaps median %.1f us, max %.1f us\n",
+		gaps(r->gap, r->n, &gmed, &gmax);
+		gaps(r->kgap, r->n, &kmed, &kmax);
+		printf("sim| swap of %s (core %u, install %.1f us): %s waited %.1f us across it (%.1f us of "
+		       "it in other shards' entries), at most %.1f us until the new version's first entry "
+		       "after init; its last %u entries before: median %.1f us, max %.1f us, gaps median "
+		       "%.1f "
+		       "us, max %.1f us, gaps less other shards' entries median %.1f us\n",
 		       name(r->shard), r->core, r->install_ns / 1e3, name(r->neighbour), r->across_ns / 1e3,
-		       r->longest_ns / 1e3, k, lmed, lmax, gmed, gmax);
+		       r->across_busy_ns / 1e3, r->longest_ns / 1e3, k, lmed, lmax, gmed, gmax, kmed);
 	}
 }

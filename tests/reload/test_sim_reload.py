@@ -6,7 +6,8 @@ file order: five refusals that must leave the pipeline running, a new filter
 that crashes in init (rolled back), then filter_v2 (which tags packets)
 through a proxy that corrupts one chunk (resent, accepted), gen (its
 sequence number lives in persistent memory), then a replayed package of
-the running version (refused). Finally the
+the running version (refused); then exactly one process per shard must be
+left (prepared processes taken, replaced ones reaped). Finally the
 simulator is stopped and the sink's log must show every sequence number
 exactly once, in order, and the tag from one packet on. Everything runs a
 second time on reload-pipeline-shared-core.yaml, where the filter shares
@@ -302,6 +303,33 @@ def test_refused_not_newer(sim, tmp_path):
     assert len(sim.grep(r"^kern\| reload: shard \w+: version \d+ stopped at a yield")) == 3
 
 
+def children(pid):
+    """The simulator's child processes: executable name, ' (zombie)' if dead."""
+    kids = []
+    for task in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+            for c in f.read().split():
+                try:
+                    with open("/proc/%s/stat" % c) as st:
+                        state = st.read().rsplit(")", 1)[1].split()[0]
+                    with open("/proc/%s/cmdline" % c, "rb") as cl:
+                        exe = os.path.basename(cl.read().split(b"\0")[0].decode(errors="replace"))
+                except OSError:  # gone meanwhile
+                    continue
+                kids.append(exe + (" (zombie)" if state == "Z" else ""))
+    return sorted(kids)
+
+
+def test_no_process_left_behind(sim):
+    """Every swap started its new process ahead (plat_shard_prepare) and the
+    install took it; the replaced processes are killed and reaped off the
+    core: one live process per shard remains, nothing prepared, no zombie."""
+    deadline = time.monotonic() + SAFETY
+    while children(sim.proc.pid) != ["shard_filter", "shard_gen", "shard_sink"]:
+        assert time.monotonic() < deadline, children(sim.proc.pid)
+        time.sleep(0.1)
+
+
 def test_every_message_exactly_once(sim):
     sim.still_flowing()
     sim.stop()
@@ -320,3 +348,9 @@ def test_every_message_exactly_once(sim):
     assert sim.grep(r"^sim\| stopped by SIGINT$")
     # The co-located gen (shared-core run) never stalled into its watchdog.
     assert not sim.grep(r"^kern\| shard (gen|sink): (watchdog|fault|restarted|halted)")
+    # The end table has one line per install and other shard of its core
+    # (sim/stall.c): the crashing filter, filter_v2, gen.
+    swaps = [m.groups() for m in sim.grep(r"^sim\| swap of (\w+) \(core (\d+), install [\d.]+ us\): (\w+) waited "
+                                          r"[\d.]+ us across it")]
+    shared = os.path.basename(sim.build) == "reload-e2e-shared"
+    assert swaps == ([("filter", "0", "gen"), ("filter", "0", "gen"), ("gen", "0", "filter")] if shared else [])
