@@ -163,6 +163,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (with_port && sim_port_open((unsigned)port) != 0)
 		return 2;
+	sim_stall_init();
 	if (sim_console_start() != 0) {
 		fprintf(stderr, "sim| cannot start the console thread\n");
 		return 1;

@@ -91,6 +91,7 @@ void sim_reap_retired(bool wait);
 void sim_prepared_drop(struct sim_shard *sh);
 
 /* stall.c: how long the other shards of a swapped shard's core waited. */
+void sim_stall_init(void);
 void sim_stall_entry_start(struct sim_shard *sh, uint64_t now);
 void sim_stall_yield(struct sim_shard *sh, uint64_t now);
 void sim_stall_install(struct sim_shard *sh, uint64_t install_ns);

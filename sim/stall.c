@@ -5,35 +5,40 @@
  * longest gap until the new version has finished its first entry after
  * init (its second yield, where kern/ logs the downtime), next to the
  * neighbour's entries and gaps just before the swap. Printed at the end
- * of the run (sim_stall_report), so measuring costs the cores nothing but
- * two clock reads per entry. Each core thread writes its own shards' logs
- * and its swaps' records; the report runs once every core is parked. */
+ * of the run (sim_stall_report). Measuring costs the cores two clock reads
+ * per entry, a few stores at the install, and copying the neighbour's
+ * baseline once the measurement ends (at its next turn, counted in that
+ * entry, not in a gap). Each core thread writes its own shards' logs and
+ * its swaps' records (one swap at a time: kern/swap.c); the report runs
+ * once every core is parked. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sim.h"
 
-#define RING	 256u
+#define RING	 256u  /* entries of the baseline before a swap */
+#define LOG	 1024u /* entries a shard's log keeps */
 #define MAX_RECS 64u
 
 struct entry_log {
 	uint64_t start, last_end; /* last_end 0: no gap to measure */
 	uint64_t busy_at_end;	  /* its core's busy_ns at last_end */
 	bool in_entry;
-	unsigned n; /* entries logged; the rings keep the last RING */
-	uint32_t len[RING], gap[RING];
-	uint32_t kgap[RING]; /* gap minus the other shards' entries in it */
+	unsigned n; /* entries so far; entry i is at i % LOG */
+	uint32_t len[LOG];
+	uint32_t gap[LOG];  /* before entry i (none before entry 0) */
+	uint32_t kgap[LOG]; /* that gap less the other shards' entries in it */
 };
 
 struct stall_rec {
 	unsigned shard, neighbour, core;
 	bool open; /* still measuring */
 	uint64_t install_ns, across_ns, longest_ns;
-	uint64_t across_busy_ns;       /* of across_ns, the other shards' entries */
-	unsigned gaps;		       /* measured since the install */
-	unsigned n;		       /* the neighbour's log before the swap: */
-	uint32_t len[RING], gap[RING]; /* (a copy) */
-	uint32_t kgap[RING];
+	uint64_t across_busy_ns; /* of across_ns, the other shards' entries */
+	unsigned gaps;		 /* measured since the install */
+	unsigned n0;		 /* the neighbour's entries before the install */
+	unsigned k, gk;		 /* baseline: its last k entries, gk gaps (a copy) */
+	uint32_t len[RING], gap[RING], kgap[RING];
 };
 
 static struct entry_log logs[TESS_MAX_SHARDS];
@@ -51,6 +56,24 @@ static uint32_t clamp(uint64_t ns)
 	return ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
 }
 
+/* The neighbour's last RING entries before the install, if its log still
+ * holds them. */
+static void baseline(struct stall_rec *r, const struct entry_log *l)
+{
+	unsigned lo = r->n0 > RING ? r->n0 - RING : 0;
+
+	r->k = r->gk = 0;
+	if (l->n - r->n0 >= LOG - RING)
+		return;
+	for (unsigned i = lo; i < r->n0; i++) {
+		r->len[r->k++] = l->len[i % LOG];
+		if (i > 0) {
+			r->gap[r->gk] = l->gap[i % LOG];
+			r->kgap[r->gk++] = l->kgap[i % LOG];
+		}
+	}
+}
+
 void sim_stall_entry_start(struct sim_shard *sh, uint64_t now)
 {
 	struct entry_log *l = &logs[sh->cfg->id];
@@ -62,8 +85,8 @@ void sim_stall_entry_start(struct sim_shard *sh, uint64_t now)
 	l->start = now;
 	if (!l->last_end)
 		return;
-	l->gap[l->n % RING] = clamp(now - l->last_end);
-	l->kgap[l->n % RING] = clamp(now - l->last_end - (busy_ns[core] - l->busy_at_end));
+	l->gap[l->n % LOG] = clamp(now - l->last_end);
+	l->kgap[l->n % LOG] = clamp(now - l->last_end - (busy_ns[core] - l->busy_at_end));
 	if (!watch[core].active)
 		return;
 	for (unsigned i = watch[core].first; i < watch[core].first + watch[core].count; i++) {
@@ -77,7 +100,10 @@ void sim_stall_entry_start(struct sim_shard *sh, uint64_t now)
 		}
 		if (now - l->last_end > r->longest_ns)
 			r->longest_ns = now - l->last_end;
-		r->open = !watch[core].closing;
+		if (watch[core].closing) {
+			r->open = false;
+			baseline(r, l);
+		}
 	}
 }
 
@@ -89,7 +115,7 @@ void sim_stall_yield(struct sim_shard *sh, uint64_t now)
 	if (!l->in_entry)
 		return;
 	l->in_entry = false;
-	l->len[l->n % RING] = clamp(now - l->start);
+	l->len[l->n % LOG] = clamp(now - l->start);
 	l->n++;
 	l->last_end = now;
 	busy_ns[core] += now - l->start;
@@ -98,30 +124,31 @@ void sim_stall_yield(struct sim_shard *sh, uint64_t now)
 		watch[core].closing = true;
 }
 
+/* On the core, between two entries: a few stores, or it would add to what
+ * it measures (the records' pages were touched at start, sim_stall_init). */
 void sim_stall_install(struct sim_shard *sh, uint64_t install_ns)
 {
 	const struct tess_core_cfg *cc = &tess_system.cores[sh->cfg->core];
 	unsigned core = sh->cfg->core, first = atomic_load(&nrecs), count = 0;
+	struct entry_log *own = &logs[sh->cfg->id];
 
-	logs[sh->cfg->id] = (struct entry_log){0}; /* a new process */
+	own->in_entry = false; /* a new process */
+	own->last_end = 0;
 	for (unsigned i = 0; i < cc->nshards; i++) {
-		unsigned id = cc->order[i];
-		unsigned k = atomic_fetch_add(&nrecs, 1);
+		unsigned id = cc->order[i], k = atomic_load(&nrecs);
 		struct stall_rec *r = &recs[k < MAX_RECS ? k : 0];
 
-		if (id == sh->cfg->id || k >= MAX_RECS) {
-			atomic_fetch_sub(&nrecs, 1);
+		if (id == sh->cfg->id || k >= MAX_RECS)
 			continue;
-		}
-		*r = (struct stall_rec){.shard = sh->cfg->id,
-					.neighbour = id,
-					.core = core,
-					.open = true,
-					.install_ns = install_ns,
-					.n = logs[id].n};
-		memcpy(r->len, logs[id].len, sizeof r->len);
-		memcpy(r->gap, logs[id].gap, sizeof r->gap);
-		memcpy(r->kgap, logs[id].kgap, sizeof r->kgap);
+		atomic_store(&nrecs, k + 1);
+		r->shard = sh->cfg->id;
+		r->neighbour = id;
+		r->core = core;
+		r->open = true;
+		r->install_ns = install_ns;
+		r->across_ns = r->across_busy_ns = r->longest_ns = 0;
+		r->gaps = 0;
+		r->n0 = logs[id].n;
 		count++;
 	}
 	watch[core].active = count > 0;
@@ -130,6 +157,11 @@ void sim_stall_install(struct sim_shard *sh, uint64_t install_ns)
 	watch[core].yields = 0;
 	watch[core].first = first;
 	watch[core].count = count;
+}
+
+void sim_stall_init(void)
+{
+	memset(recs, 0, sizeof recs); /* fault the pages in now */
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -158,33 +190,25 @@ static const char *name(unsigned id)
 	return "?";
 }
 
-/* gap[i % RING] came before entry i: entry 0 had none. */
-static void gaps(uint32_t *v, unsigned n, double *med, double *max)
-{
-	if (n <= RING)
-		med_max(v + 1, n ? n - 1 : 0, med, max);
-	else
-		med_max(v, RING, med, max);
-}
-
 void sim_stall_report(void)
 {
 	unsigned n = atomic_load(&nrecs);
 
 	for (unsigned i = 0; i < n && i < MAX_RECS; i++) {
 		struct stall_rec *r = &recs[i];
-		unsigned k = r->n < RING ? r->n : RING;
 		double lmed, lmax, gmed, gmax, kmed, kmax;
 
-		med_max(r->len, k, &lmed, &lmax);
-		gaps(r->gap, r->n, &gmed, &gmax);
-		gaps(r->kgap, r->n, &kmed, &kmax);
+		if (r->open) /* the run ended first */
+			baseline(r, &logs[r->neighbour]);
+		med_max(r->len, r->k, &lmed, &lmax);
+		med_max(r->gap, r->gk, &gmed, &gmax);
+		med_max(r->kgap, r->gk, &kmed, &kmax);
 		printf("sim| swap of %s (core %u, install %.1f us): %s waited %.1f us across it (%.1f us of "
 		       "it in other shards' entries), at most %.1f us until the new version's first entry "
 		       "after init; its last %u entries before: median %.1f us, max %.1f us, gaps median "
 		       "%.1f "
 		       "us, max %.1f us, gaps less other shards' entries median %.1f us\n",
 		       name(r->shard), r->core, r->install_ns / 1e3, name(r->neighbour), r->across_ns / 1e3,
-		       r->across_busy_ns / 1e3, r->longest_ns / 1e3, k, lmed, lmax, gmed, gmax, kmed);
+		       r->across_busy_ns / 1e3, r->longest_ns / 1e3, r->k, lmed, lmax, gmed, gmax, kmed);
 	}
 }
