@@ -2,7 +2,8 @@
 
 One simulator run (sanitized) of tests/reload/sim/reload-pipeline.yaml, with
 sequence-checked traffic gen -> filter -> rsink, serves every test below in
-file order: five refusals that must leave the pipeline running, a new filter
+file order: six refusals that must leave the pipeline running (the sixth: a
+payload that does not start, refused by the prepare), a new filter
 that crashes in init (rolled back), then filter_v2 (which tags packets)
 through a proxy that corrupts one chunk (resent, accepted), gen (its
 sequence number lives in persistent memory), then a replayed package of
@@ -204,6 +205,18 @@ def test_refused_truncated(sim, tmp_path):
     assert (out.accepted, out.reason) == (False, "truncated")
     sim.wait_for(r"^kern\| reload: refused 'filter': truncated$", start)
     sim.still_flowing()
+
+
+def test_refused_prepare_failed(sim, tmp_path):
+    """A signed package whose payload does not start (an ELF header and
+    zeros): the prepare (sim/prepare.c) fails on the console thread, the
+    swap is refused and the running filter is never stopped."""
+    start = len(sim.lines)
+    refused(sim, tmp_path, "prepare failed")
+    sim.wait_for(r"^kern\| reload: shard filter: version 99: prepare failed, version 1 keeps running$", start)
+    assert not sim.grep(r"^kern\| reload: shard filter: version 1 stopped at a yield")
+    with sim.cv:
+        assert any(re.match(r"^sim\| shard filter: process exited during start-up", x) for x in sim.err)
 
 
 def test_crash_in_init_is_rolled_back(sim):
