@@ -1,20 +1,34 @@
-"""Hot reload on QEMU (issue 6; docs/reload.md "Swap"), on aarch64 and
-riscv64 (and any arch harness.ARCHES adds): the packet pipeline (gen -> filter -> sequence-checking
-rsink) boots with its console UART on a TCP socket; a package signed with
-the wrong key is refused and the pipeline keeps counting; then the filter is
-rebuilt from shards/examples/filter_v2 and reloaded with `tessera reload`:
-accepted, the sink sees the tag from one packet on and every sequence
-number exactly once, in order.
+"""Hot reload on QEMU (issue 6; docs/reload.md), on aarch64 and riscv64 (and
+any arch harness.ARCHES adds), the counterpart of
+tests/reload/test_sim_reload.py.
+
+One boot per arch (module fixture) of the packet pipeline (gen -> filter ->
+sequence-checking rsink, console UART on a TCP socket) serves every test
+below, in file order. Refusals first, each of which must leave the running
+filter untouched and the pipeline counting with intact sequence numbers:
+wrong signature, wrong manifest hash, an image larger than the shard's
+memory, an unknown shard, and three transfers the host does not finish (END
+early: refused as truncated; the host goes silent: abandoned at the
+kernel's stall timeout; the host's ABORT). Then a filter that crashes in
+its init (tests/reload/sim/filter_crash), rolled back with exact kern|
+lines, the old filter forwarding again; then filter_v2 through a proxy
+that corrupts one chunk (resent, accepted); a replay of the running
+version (refused). Last, the whole console: every sequence number exactly
+once and in order, filter_v2's tag from one packet on.
 
 The console socket has one client (QEMU accepts one), so the test runs a
-small hub: it reads the console into lines and relays the bytes of one
-downstream client (`tessera reload --port socket://...`) both ways. Waits
-are for console lines, with the harness's deadline as a safety net."""
+small hub (console_hub.py): it reads the console into lines and relays the
+bytes of one downstream client (`tessera reload --port socket://...`) both
+ways. Packages, partial transfers and the corrupting proxy are
+tests/reload/reload_host.py's, shared with the simulator's test. Waits are
+for console lines, with the harness's deadline as a safety net; nothing is
+timed."""
 import os
 import re
 import secrets
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -25,10 +39,16 @@ from tessera import reload_image
 from tessera import reload_package as rpk
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "reload"))
+from reload_host import CorruptingProxy, partial_transfer, write_package  # noqa: E402
+
 EXAMPLES = os.path.join(ROOT, "shards", "examples")
+FILTER_CRASH = os.path.join(ROOT, "tests", "reload", "sim", "filter_crash")
 TESSERA = os.path.join(ROOT, "tessera")
 # Reload runs on riscv64 too, before the boot tests there do.
 RELOAD_ARCHES = list(dict.fromkeys(ARCHES + ["riscv64"]))
+COUNT = r"shard:sink\| count=(\d+) last_seq=(\d+)$"
+RSINK_LOG_EVERY = 50000  # tests/reload/sim/rsink
 
 
 @pytest.fixture(scope="module", params=RELOAD_ARCHES)
@@ -44,54 +64,178 @@ def system(request, tmp_path_factory):
     try:
         hub = ConsoleHub(port)
         hub.arch, hub.manifest, hub.out, hub.tmp, hub.built = arch, manifest, out, tmp, built
-        hub.wait_for(r"shard:sink\| count=\d+ ")
+        hub.layout = reload_image.read_layout(os.path.join(out, "layout.json"))
+        hub.key = rpk.load_key(os.path.join(out, "reload-%s.key" % arch))
+        hub.wait_for(COUNT)
         yield hub
     finally:
         qemu.kill()
         qemu.wait()
 
 
-def reload(system, *args):
+def reload(system, *args, url=None):
     cmd = [TESSERA, "reload", "--arch", system.arch, "--manifest", system.manifest, "--out", system.out,
-           "--port", system.url] + list(args)
+           "--port", url or system.url] + list(args)
     r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
     return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
 
 
-def test_bad_signature_refused(system, tmp_path):
-    lay = reload_image.read_layout(os.path.join(system.out, "layout.json"))
-    place = lay["shards"]["filter"]
-    pkg = rpk.build_package("filter", lay["manifest_hash"], place["mem_pa"], place["mem_va"], bytes(4096), 99,
-                            secrets.token_bytes(32))
-    path = os.path.join(str(tmp_path), "bad.tpk")
-    with open(path, "wb") as f:
-        f.write(pkg)
-    start = len(system.lines)
-    rc, out, err = reload(system, "--shard", "filter", path)
-    assert rc == 3, (rc, out, err)
-    assert err.strip().splitlines()[-1] == "reload| refused: bad signature"
-    system.wait_for(r"kern\| reload: refused 'filter': bad signature$", start)
-    system.still_counting()
-
-
-def test_filter_v2_accepted_exactly_once(system):
+def use_filter_source(system, src_dir):
+    """Replace the filter's source in the copy the manifest points at."""
     shutil.rmtree(os.path.join(system.tmp, "filter"))
-    shutil.copytree(os.path.join(EXAMPLES, "filter_v2"), os.path.join(system.tmp, "filter"))
+    shutil.copytree(src_dir, os.path.join(system.tmp, "filter"))
+
+
+def since(system, start, pattern):
+    with system.cv:
+        return [m for m in map(re.compile(pattern).search, system.lines[start:]) if m]
+
+
+def intact(system, start):
+    """The pipeline counts on after console line `start` (a new count line)
+    and every sequence number so far arrived once, in order."""
+    system.still_counting()
+    bad = system.grep(r"seq error|untagged after tagged")
+    assert not bad, [m.string for m in bad]
+    counts = system.grep(COUNT)
+    assert [(int(m.group(1)), int(m.group(2))) for m in counts] == [
+        (RSINK_LOG_EVERY * (i + 1), RSINK_LOG_EVERY * (i + 1) - 1) for i in range(len(counts))]
+    assert since(system, start, COUNT)
+    # No shard was restarted or halted, by its policy or a watchdog.
+    hit = system.grep(r"kern\| shard \w+: (restarted|halted|watchdog)")
+    assert not hit, [m.string for m in hit]
+
+
+def untouched(system, start):
+    """Nothing was installed since console line `start`: the running filter
+    is the one that was there, and it still forwards."""
+    assert not since(system, start, r"kern\| reload: shard "), system.lines[start:]
+    intact(system, start)
+
+
+def refused(system, tmp_path, reason, shard="filter", **pkg):
+    start = len(system.lines)
+    key = pkg.pop("key", system.key)
+    path = write_package(tmp_path, system.layout, key, name=shard, **pkg)
+    rc, out, err = reload(system, "--shard", shard, path)
+    assert rc == 3, (rc, out, err)
+    assert err.strip().splitlines()[-1] == "reload| refused: %s" % reason
+    system.wait_for(r"kern\| reload: refused '%s': %s$" % (re.escape(shard), re.escape(reason)), start)
+    untouched(system, start)
+
+
+def test_refused_bad_signature(system, tmp_path):
+    refused(system, tmp_path, "bad signature", key=secrets.token_bytes(32))
+
+
+def test_refused_manifest_hash(system, tmp_path):
+    refused(system, tmp_path, "manifest hash mismatch", mhash=bytes(32))
+
+
+def test_refused_too_large(system, tmp_path):
+    """Refused at BEGIN from the announced size: the image is never sent."""
+    size = system.layout["shards"]["filter"]["mem_size"]
+    refused(system, tmp_path, "image too large (%d > %d bytes)" % (size + 1, size), payload=bytes(size + 1))
+
+
+def test_refused_unknown_shard(system, tmp_path):
+    refused(system, tmp_path, "unknown shard 'nosuch'", shard="nosuch")
+
+
+def _package(system, tmp_path):
+    with open(write_package(tmp_path, system.layout, system.key), "rb") as f:
+        return f.read()
+
+
+def test_truncated_transfer_refused(system, tmp_path):
+    """The host sends half the package, then END."""
+    start = len(system.lines)
+    out = partial_transfer(system.url, _package(system, tmp_path), "filter", "end")
+    assert (out.accepted, out.reason) == (False, "truncated")
+    system.wait_for(r"kern\| reload: refused 'filter': truncated$", start)
+    untouched(system, start)
+
+
+def test_stalled_transfer_abandoned(system, tmp_path):
+    """The host goes silent half way: the kernel drops the transfer after
+    RELOAD_STALL_NS of silence."""
+    start = len(system.lines)
+    assert partial_transfer(system.url, _package(system, tmp_path), "filter", "stop") is None
+    system.wait_for(r"kern\| reload: receiving 'filter' \(\d+ bytes\)$", start)
+    system.wait_for(r"kern\| reload: abandoned \(stalled\)$", start)
+    untouched(system, start)
+
+
+def test_aborted_transfer_abandoned(system, tmp_path):
+    start = len(system.lines)
+    assert partial_transfer(system.url, _package(system, tmp_path), "filter", "abort") is None
+    system.wait_for(r"kern\| reload: abandoned 'filter' \(host gave up\)$", start)
+    untouched(system, start)
+
+
+def test_crash_in_init_is_rolled_back(system):
+    use_filter_source(system, FILTER_CRASH)
     start = len(system.lines)
     rc, out, err = reload(system, "--shard", "filter", "--image-version", "2")
+    assert rc == 3, (rc, out, err)
+    assert err.strip().splitlines()[-1] == "reload| refused: rolled back (fault in init)"
+    verdict = r"kern\| reload: refused 'filter': rolled back \(fault in init\)$"
+    system.wait_for(verdict, start)
+    with system.cv:
+        lines = system.lines[start:]
+    end = next(i for i, ln in enumerate(lines) if re.search(verdict, ln)) + 1
+    kern = [ln[ln.index("kern| "):] for ln in lines[:end] if re.search(r"kern\| (reload|shard filter)", ln)]
+    want = [r"kern\| reload: receiving 'filter' \(\d+ bytes\)",
+            r"kern\| reload: verified 'filter' version 2 \(\d+ bytes\), swapping",
+            r"kern\| reload: shard filter: version 1 stopped at a yield, version 2 installed",
+            r"kern\| shard filter: fault write at 0x10 pc 0x[0-9a-f]+",
+            r"kern\| reload: shard filter: version 2: fault in init, rolled back to version 1",
+            verdict[:-1]]
+    assert len(kern) == len(want) and all(re.fullmatch(w, k) for w, k in zip(want, kern)), "\n".join(kern)
+    shard = [ln for ln in lines if ln.startswith("shard:filter| ")]
+    assert shard[:2] == ["shard:filter| crashing version up (reason 2)", "shard:filter| up (reason 1)"], shard
+    # The old image (reason 1: restarted) forwards again: counts go on, untagged.
+    intact(system, len(system.lines))
+    assert not system.grep(r"first tagged packet")
+    assert len(system.grep(r"kern\| reload: shard filter: version \d+ stopped at a yield")) == 1
+
+
+def test_filter_v2_through_a_corrupted_chunk(system):
+    """filter_v2 (tags every packet) through a proxy that flips one byte of
+    a DATA frame: the kernel NAKs it, the host resends it once, accepted.
+    The long --ack-timeout keeps a slow host from adding resends."""
+    use_filter_source(system, os.path.join(EXAMPLES, "filter_v2"))
+    start = len(system.lines)
+    proxy = CorruptingProxy(system.url, at=4000)
+    rc, out, err = reload(system, "--shard", "filter", "--image-version", "3", "--ack-timeout", "10",
+                          url=proxy.url)
+    assert proxy.flipped
     assert rc == 0, (rc, out, err)
-    assert out.strip().splitlines()[-1].startswith("reload| accepted: shard 'filter' now runs version 2")
-    system.wait_for(r"kern\| reload: shard filter: version 1 stopped at a yield, version 2 installed$", start)
-    system.wait_for(r"shard:filter\| v2 up \(reason 2, version 2\)$", start)
-    system.wait_for(r"kern\| reload: shard filter: version 2 running$", start)
+    assert out.strip().splitlines()[-1] == "reload| accepted: shard 'filter' now runs version 3 (1 frame resent)"
+    system.wait_for(r"kern\| reload: shard filter: version 1 stopped at a yield, version 3 installed$", start)
+    system.wait_for(r"shard:filter\| v2 up \(reason 2, version 3\)$", start)
+    system.wait_for(r"kern\| reload: shard filter: version 3 running$", start)
+    system.wait_for(r"kern\| reload: 'filter' now runs version 3$", start)
     tagged = system.wait_for(r"shard:sink\| first tagged packet: seq (\d+)$", start)
     assert int(tagged.group(1)) > 0
-    system.still_counting()
-    system.still_counting()
-    assert not system.grep(r"seq error|untagged after tagged"), "\n".join(
-        ln for ln in system.lines if not re.search(r"count=", ln))[-6000:]
-    counts = system.grep(r"shard:sink\| count=(\d+) last_seq=(\d+)$")
-    assert counts and all(int(m.group(2)) == int(m.group(1)) - 1 for m in counts)
+    intact(system, len(system.lines))
+
+
+def test_refused_not_newer(system, tmp_path):
+    """A replayed (signed, valid) package of the running version: refused
+    before any swap."""
+    refused(system, tmp_path, "version 3 is not newer than the running version 3", version=3)
+
+
+def test_every_message_exactly_once(system):
+    """The whole run: every sequence number once and in order (count=N
+    last_seq=N-1 throughout), the tag from one packet on, two swaps."""
+    intact(system, len(system.lines))
+    tagged = system.grep(r"shard:sink\| first tagged packet: seq (\d+)$")
+    assert len(tagged) == 1 and int(tagged[0].group(1)) > 0
+    assert len(system.grep(r"kern\| reload: shard filter: version \d+ stopped at a yield")) == 2
     down = system.grep(r"kern\| reload: shard filter: downtime (\d+) ns ")
-    assert len(down) == 1
+    assert len(down) == 1  # the accepted version's; the crashing one never got that far
+    assert len(system.grep(r"kern\| shard \w+: fault ")) == 1  # the crashing filter's
+    assert not system.grep(r"panic")
     print("\n%s reload downtime: %s ns" % (system.arch, down[0].group(1)))
