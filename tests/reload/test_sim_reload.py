@@ -20,8 +20,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
-import struct
 import subprocess
 import threading
 import time
@@ -29,9 +27,8 @@ import time
 import pytest
 
 from reload_fixture import ROOT
-from tessera import reload_link as rl
+from reload_host import CorruptingProxy, partial_transfer, write_package
 from tessera import reload_package as rpk
-from tessera import reload_proto as rp
 
 TESSERA = os.path.join(ROOT, "tessera")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -146,15 +143,8 @@ def layout(sim):
     return reload_image.read_layout(os.path.join(sim.build, "gen", "layout.json"))
 
 
-def package(sim, tmp, name="filter", payload=b"\x7fELF" + bytes(1020), mhash=None, k=None, version=99):
-    lay = layout(sim)
-    place = lay["shards"].get(name, lay["shards"]["filter"])
-    pkg = rpk.build_package(name, mhash if mhash is not None else lay["manifest_hash"], place["mem_pa"],
-                            place["mem_va"], payload, version, k if k is not None else rpk.load_key(sim.key))
-    path = os.path.join(str(tmp), "%s-%d.tpk" % (name, len(pkg)))
-    with open(path, "wb") as f:
-        f.write(pkg)
-    return path
+def package(sim, tmp, name="filter", k=None, **kw):
+    return write_package(tmp, layout(sim), k if k is not None else rpk.load_key(sim.key), name=name, **kw)
 
 
 def refused(sim, tmp_path, reason, shard="filter", **pkg):
@@ -185,23 +175,10 @@ def test_refused_unknown_shard(sim, tmp_path):
 
 def test_refused_truncated(sim, tmp_path):
     """The host sends half the package, then END."""
-    import serial
-
-    pkg = open(package(sim, tmp_path), "rb").read()
+    with open(package(sim, tmp_path), "rb") as f:
+        pkg = f.read()
     start = len(sim.lines)
-    port = serial.serial_for_url(sim.url, timeout=0.02)
-    try:
-        link = rl.Link(port)
-        assert rl._exchange(link, rp.BEGIN, 0, struct.pack("<I", len(pkg)) + b"filter", 1.0, 8) is None
-        half = len(pkg) // 2 // rp.CHUNK * rp.CHUNK
-        seq = 0
-        for off in range(0, half, rp.CHUNK):
-            seq += 1
-            assert rl._exchange(link, rp.DATA, seq, struct.pack("<I", off) + pkg[off:off + rp.CHUNK], 1.0, 8) is None
-        seq += 1
-        out = rl._exchange(link, rp.END, seq, b"", 1.0, 8) or rl._await_result(link, seq, 1.0, 30.0)
-    finally:
-        port.close()
+    out = partial_transfer(sim.url, pkg, "filter", "end")
     assert (out.accepted, out.reason) == (False, "truncated")
     sim.wait_for(r"^kern\| reload: refused 'filter': truncated$", start)
     sim.still_flowing()
@@ -231,54 +208,6 @@ def test_crash_in_init_is_rolled_back(sim):
     sim.wait_for(r"^kern\| reload: shard filter: version 2: fault in init, rolled back to version 1$", start)
     sim.wait_for(r"^shard:filter\| up \(reason 1\)$", start)  # the old image, restarted
     sim.still_flowing()
-
-
-class CorruptingProxy:
-    """Forwards a TCP connection to the simulator's console and flips one
-    byte of the host's stream once `at` bytes have passed (inside a DATA
-    frame): the kernel must NAK it as a bad frame, the host resend it."""
-
-    def __init__(self, sim_url, at):
-        self.target = ("127.0.0.1", int(sim_url.rsplit(":", 1)[1]))
-        self.at, self.seen, self.flipped = at, 0, False
-        self.lsock = socket.socket()
-        self.lsock.bind(("127.0.0.1", 0))
-        self.lsock.listen(1)
-        self.url = "socket://127.0.0.1:%d" % self.lsock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _pump(self, src, dst, corrupt):
-        try:
-            while True:
-                data = src.recv(4096)
-                if not data:
-                    break
-                if corrupt and not self.flipped and self.seen + len(data) > self.at:
-                    buf = bytearray(data)
-                    i = max(self.at - self.seen, 0)
-                    while i < len(buf) and (buf[i] in (0, 1) or buf[i] ^ 0x20 in (0, 1)):
-                        i += 1
-                    if i < len(buf):
-                        buf[i] ^= 0x20
-                        self.flipped = True
-                    data = bytes(buf)
-                if corrupt:
-                    self.seen += len(data)
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def _serve(self):
-        host, _ = self.lsock.accept()
-        kern = socket.create_connection(self.target)
-        threading.Thread(target=self._pump, args=(kern, host, False), daemon=True).start()
-        self._pump(host, kern, True)
 
 
 def test_filter_v2_through_a_corrupted_chunk(sim):
