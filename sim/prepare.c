@@ -15,6 +15,7 @@
  * the install, which takes or reaps the prepared process; the end of the
  * run kills one nobody took. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,12 +106,23 @@ void sim_prepared_drop(struct sim_shard *sh)
 
 void sim_reap_retired(bool wait)
 {
+	cpu_set_t here;
+	int cpu;
+
 	for (unsigned i = 0; i < tess_system.nshards; i++) {
 		struct sim_shard *sh = &sim_shards[tess_system.shards[i].id];
 		pid_t pid = atomic_exchange(&sh->retired, 0);
 
 		if (pid <= 0)
 			continue;
+		/* Its exit (unmapping everything) runs where it is allowed to:
+		 * here rather than on the core's host CPU it was pinned to. */
+		cpu = sched_getcpu();
+		if (cpu >= 0) {
+			CPU_ZERO(&here);
+			CPU_SET((unsigned)cpu, &here);
+			sched_setaffinity(pid, sizeof here, &here);
+		}
 		kill(pid, SIGKILL); /* again if it is dying: harmless, a zombie keeps its pid */
 		if (wait)
 			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
