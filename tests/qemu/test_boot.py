@@ -213,6 +213,10 @@ def test_board_mismatch_is_refused(built, what):
     case = MISMATCHES.get(what) or ARCH_MISMATCHES.get(built["arch"], {}).get(what)
     if case is None:
         pytest.skip("no %s mismatch case for %s" % (what, built["arch"]))
+    if built["arch"] == "riscv64" and what == "ram":
+        # Known gap: riscv64 cannot call platform/common's tess_dtb_check
+        # (it also demands a /psci node; RISC-V starts harts via SBI HSM).
+        pytest.xfail("riscv64: no board RAM check until tess_dtb_check's PSCI part is split off")
     args, expect = case
     with Qemu(built, extra=args) as q:
         q.wait_line(expect)
