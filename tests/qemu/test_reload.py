@@ -12,8 +12,9 @@ early: refused as truncated; the host goes silent: abandoned at the
 kernel's stall timeout; the host's ABORT). Then a filter that crashes in
 its init (tests/reload/sim/filter_crash), rolled back with exact kern|
 lines, the old filter forwarding again; then filter_v2 through a proxy
-that corrupts one chunk (resent, accepted); a replay of the running
-version (refused). Last, the whole console: every sequence number exactly
+that corrupts one chunk (resent, accepted); gen, whose next sequence
+number lives in persistent memory (accepted, the sequence continues); a
+replay of the running filter version (refused). Last, the whole console: every sequence number exactly
 once and in order, filter_v2's tag from one packet on.
 
 The console socket has one client (QEMU accepts one), so the test runs a
@@ -55,7 +56,16 @@ RSINK_LOG_EVERY = 50000  # tests/reload/sim/rsink
 def system(request, tmp_path_factory):
     arch = request.param
     tmp = str(tmp_path_factory.mktemp("reload-" + arch))
-    manifest = pipeline_copy(arch, tmp, "reload-" + arch)
+    # A name of this run's own: `tessera build` keeps its objects in
+    # build/ARCH/NAME, which another engineer's run must not share.
+    name = "reload-%s-%d" % (arch, os.getpid())
+    manifest = pipeline_copy(arch, tmp, name)
+    with open(manifest) as f:
+        text = f.read()
+    gen = "  gen:\n    source: gen\n    cores: [0]\n    memory: 256K\n"
+    assert gen in text
+    with open(manifest, "w") as f:  # gen's next sequence number outlives its reload
+        f.write(text.replace(gen, gen + "    persistent: 4K\n"))
     out = os.path.join(tmp, "out")
     built = build(manifest, arch, out)
     port = free_port()
@@ -65,12 +75,13 @@ def system(request, tmp_path_factory):
         hub = ConsoleHub(port)
         hub.arch, hub.manifest, hub.out, hub.tmp, hub.built = arch, manifest, out, tmp, built
         hub.layout = reload_image.read_layout(os.path.join(out, "layout.json"))
-        hub.key = rpk.load_key(os.path.join(out, "reload-%s.key" % arch))
+        hub.key = rpk.load_key(os.path.join(out, "%s.key" % name))
         hub.wait_for(COUNT)
         yield hub
     finally:
         qemu.kill()
         qemu.wait()
+        shutil.rmtree(built["build_dir"], ignore_errors=True)
 
 
 def reload(system, *args, url=None):
@@ -218,6 +229,20 @@ def test_filter_v2_through_a_corrupted_chunk(system):
     system.wait_for(r"kern\| reload: 'filter' now runs version 3$", start)
     tagged = system.wait_for(r"shard:sink\| first tagged packet: seq (\d+)$", start)
     assert int(tagged.group(1)) > 0
+    intact(system, len(system.lines))
+
+
+def test_producer_reload_keeps_persistent_memory(system):
+    """gen keeps its next sequence number in persistent memory: reloaded
+    (same source, a new version id) it continues the sequence exactly."""
+    start = len(system.lines)
+    rc, out, err = reload(system, "--shard", "gen", "--image-version", "4")
+    assert rc == 0, (rc, out, err)
+    assert out.strip().splitlines()[-1] == "reload| accepted: shard 'gen' now runs version 4"
+    system.wait_for(r"kern\| reload: shard gen: version 1 stopped at a yield, version 4 installed$", start)
+    m = system.wait_for(r"shard:gen\| up \(reason 2\), next seq (\d+)$", start)
+    assert int(m.group(1)) > 0
+    system.wait_for(r"kern\| reload: shard gen: version 4 running$", start)
     intact(system, len(system.lines))
 
 
