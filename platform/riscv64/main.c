@@ -81,10 +81,13 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	kern_log("riscv64: %s, kernel at 0x%lx, dtb at 0x%lx, boot hart %lu, %u cores", tess_system.name,
 		 (unsigned long)rv_kpa(_start), (unsigned long)dtb_pa, hartid, ncores);
 	probe_asid();
-	if (sbi_check(ncores) < 0 || rv_dtb_parse(dtb_pa, ncores) < 0 || rv_plat_image_check() < 0 ||
-	    rv_plic_init() < 0)
+	if (sbi_check(ncores) < 0 || rv_dtb_parse(dtb_pa, ncores) < 0)
 		goto refuse;
-	rv_timer_init();
+	rv_timer_init(); /* the timebase is known: console stamps from here on */
+	kern_log("dtb: timebase %lu Hz, %u harts, PLIC at 0x%lx", (unsigned long)rv_board.timebase_hz,
+		 rv_board.nharts, (unsigned long)rv_board.plic_pa);
+	if (rv_plat_image_check() < 0 || rv_plic_init() < 0)
+		goto refuse;
 	tess_channels_format(); /* platform/common/rings.c */
 	if (kern_boot() < 0)
 		plat_halt_all();
