@@ -6,7 +6,7 @@ RAM + text_offset. Exits 0 once the kernel has verified the image and
 started NSHARDS shards, 1 otherwise; prints the console's last lines.
 
 Usage: platform/riscv64/test/uboot_booti.py IMAGE [NSHARDS]
-Needs: apt-get install u-boot-qemu (a manual check, not in bootstrap.sh).
+Needs: u-boot-qemu (scripts/bootstrap.sh). A manual check, not run by the tests.
 """
 import re
 import subprocess
