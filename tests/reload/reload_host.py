@@ -34,29 +34,35 @@ def write_package(directory, lay, key, name="filter", payload=DUMMY_PAYLOAD, mha
     return path
 
 
-def partial_transfer(url, pkg, name, then, fraction=0.5):
+def partial_transfer(url, pkg, name, then, fraction=0.5, ack_timeout=10.0):
     """Open a transfer of `pkg` for shard `name` on the console at `url`,
     send the first `fraction` of it (whole chunks), then
       "end":   send END early: returns the kernel's Outcome (refused, truncated);
       "abort": send ABORT (what `tessera reload` does when it gives up);
       "stop":  just go away, leaving the kernel to its stall timeout.
-    Each frame is ACKed before the next goes (asserted)."""
+    Each frame is ACKed before the next goes (asserted). The ACK timeout is
+    generous: a resent BEGIN, on a host too slow to answer in time, would
+    restart the transfer and log a line the tests do not expect."""
     import serial
 
     port = serial.serial_for_url(url, timeout=0.02)
     try:
         link = rl.Link(port)
-        assert rl._exchange(link, rp.BEGIN, 0, struct.pack("<I", len(pkg)) + name.encode(), 1.0, 8) is None
+
+        def exchange(ftype, seq, payload=b""):
+            return rl._exchange(link, ftype, seq, payload, ack_timeout, 8)
+
+        assert exchange(rp.BEGIN, 0, struct.pack("<I", len(pkg)) + name.encode()) is None
         upto = int(len(pkg) * fraction) // rp.CHUNK * rp.CHUNK
         seq = 0
         for off in range(0, upto, rp.CHUNK):
             seq += 1
-            assert rl._exchange(link, rp.DATA, seq, struct.pack("<I", off) + pkg[off:off + rp.CHUNK], 1.0, 8) is None
+            assert exchange(rp.DATA, seq, struct.pack("<I", off) + pkg[off:off + rp.CHUNK]) is None
         seq += 1
         if then == "end":
-            return rl._exchange(link, rp.END, seq, b"", 1.0, 8) or rl._await_result(link, seq, 1.0, 30.0)
+            return exchange(rp.END, seq) or rl._await_result(link, seq, ack_timeout, 30.0)
         if then == "abort":
-            assert rl._exchange(link, rp.ABORT, seq, b"", 1.0, 8) is None
+            assert exchange(rp.ABORT, seq) is None
         else:
             assert then == "stop", then
         return None
