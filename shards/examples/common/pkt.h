@@ -19,5 +19,10 @@ _Static_assert(sizeof(struct pkt) == 64, "a packet fills one 64-byte slot");
 #define PKT_CLASS_ODD  0x2u
 
 #define PKT_BURST 32
+/* Bursts a consumer moves per entry. Bounding an entry keeps it far below
+ * any watchdog however far behind the shard is, and gives the core back to
+ * the shards sharing it; the runtime runs the entry again at once (a poll
+ * turn) while input remains. */
+#define PKT_BURSTS_PER_ENTRY 8
 
 #endif

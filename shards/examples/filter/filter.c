@@ -21,7 +21,7 @@ void shard_notified(tess_set_t set)
 	(void)set; /* data in or space out: both mean "try to move packets" */
 	if (!in || !out)
 		return;
-	for (;;) {
+	for (unsigned b = 0; b < PKT_BURSTS_PER_ENTRY; b++) {
 		unsigned n = tess_peek_burst(in, src, PKT_BURST);
 
 		if (n == 0)

@@ -24,7 +24,7 @@ void shard_notified(tess_set_t set)
 	(void)set;
 	if (!in || !out)
 		return;
-	for (;;) {
+	for (unsigned b = 0; b < PKT_BURSTS_PER_ENTRY; b++) {
 		unsigned n = tess_peek_burst(in, src, PKT_BURST);
 
 		if (n == 0)

@@ -42,7 +42,8 @@ void shard_notified(tess_set_t set)
 	(void)set;
 	if (!in)
 		return;
-	while ((n = tess_peek_burst(in, slots, PKT_BURST)) != 0) {
+	for (unsigned b = 0; b < PKT_BURSTS_PER_ENTRY && (n = tess_peek_burst(in, slots, PKT_BURST)) != 0;
+	     b++) {
 		for (unsigned i = 0; i < n; i++)
 			check(slots[i]);
 		tess_release(in, n);
