@@ -41,7 +41,7 @@ int kern_boot_cfg(const struct tess_system_cfg *sys)
 		struct kern_shard *s = &kern_shards[i];
 
 		if (arch_aspace_build(s->cfg) != 0) {
-			kern_log("shard %s: address space does not fit its page-table pool", s->cfg->name);
+			kern_log("shard %s: address space not built (see the platform's line)", s->cfg->name);
 			return -1;
 		}
 		if (kern_shard_start(s, TESS_START_FIRST) != 0)

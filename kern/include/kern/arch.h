@@ -54,7 +54,8 @@ void arch_ctx_init(struct arch_ctx *ctx, const struct tess_shard_cfg *cfg, uint6
 /* Set the value a pending system call returns. */
 void arch_ctx_set_ret(struct arch_ctx *ctx, uint64_t val);
 /* Build the shard's address space from cfg->maps in cfg->pt_pa. Called
- * once at boot. Returns 0, or -1 if the planned pool is too small. */
+ * once at boot. Returns 0, or -1 after logging why (planned pool too
+ * small, a writable+executable map, a map outside the VA space...). */
 int arch_aspace_build(const struct tess_shard_cfg *cfg);
 /* Run the shard on this core until it traps; fill *t. The shard's
  * address space is switched in by this call. */
