@@ -16,7 +16,8 @@ include(${TESS_COMMON_DIR}/libfdt.cmake)
 # functions, image verification (kern/image, freestanding).
 add_library(tess_plat_common STATIC
   ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/libc.c ${TESS_COMMON_DIR}/rings.c
-  ${PROJECT_SOURCE_DIR}/kern/image/sha256.c ${PROJECT_SOURCE_DIR}/kern/image/image.c)
+  ${PROJECT_SOURCE_DIR}/kern/image/sha256.c ${PROJECT_SOURCE_DIR}/kern/image/image.c
+  ${TESS_RUNTIME_FREESTANDING_SOURCES})
 target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${PROJECT_SOURCE_DIR}/kern/include
   ${PROJECT_SOURCE_DIR}/shards/include)
 target_link_libraries(tess_plat_common PUBLIC tess_libfdt)

@@ -1,7 +1,8 @@
 /* The four functions a C compiler may call on its own (C11 freestanding
  * still lets it emit memcpy/memset for struct copies and loops). Compiled
- * only into target images; the simulator links libc's. Byte loops: shards
- * move data through zero-copy rings, so these are off the fast path. */
+ * into target shards and target kernels; the simulator links libc's. Byte
+ * loops: shards move data through zero-copy rings and the kernel copies
+ * little (an image per start), so these are off the fast path. */
 #include <stddef.h>
 #include <stdint.h>
 
