@@ -1,7 +1,8 @@
 /* Boot flow of the aarch64 platform and the per-core plat_* services.
  * Boot core: console, image check, DTB check, GIC + timer, kern_boot,
  * secondary cores via PSCI, then kern_core_main(0). Core n is the CPU with
- * MPIDR_EL1.Aff0 = n (dtb.c checks the DTB agrees); TPIDR_EL1 holds n. */
+ * MPIDR_EL1.Aff0 = n (platform/common/dtb.c checks the DTB agrees;
+ * psci.c takes the PSCI conduit from it); TPIDR_EL1 holds n. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <tessera/tables.h>
@@ -132,12 +133,10 @@ void a64_boot_main(uint64_t dtb_pa)
 	kern_log("aarch64: %s, kernel at 0x%lx, dtb at 0x%lx, %u cores", tess_system.name,
 		 (unsigned long)((uint64_t)(uintptr_t)_start - A64_KVA_OFFSET), (unsigned long)dtb_pa,
 		 (unsigned)tess_system.ncores);
-	bool smc = false;
-	if (a64_image_check() < 0 || tess_dtb_check(a64_kva(dtb_pa), &smc) < 0) {
+	if (a64_image_check() < 0 || tess_dtb_check(a64_kva(dtb_pa)) < 0) {
 		kern_log("boot: refusing to start shards");
 		plat_halt_all();
 	}
-	a64_psci_set_conduit(smc);
 	a64_gic_init_dist();
 	a64_gic_init_cpu(0);
 	tess_channels_format();

@@ -2,7 +2,9 @@
  * matches the board file the image was planned for: RAM, the devices the
  * manifest uses, the cores. Every difference is printed; any difference
  * stops the boot before a shard runs. Uses libfdt (Devicetree spec v0.4:
- * 2.3.6 reg, 3.4 /memory, 3.7-3.8 /cpus). */
+ * 2.3.4 status, 2.3.6 reg, 3.4 /memory, 3.7-3.8 /cpus). Arch-neutral: how
+ * the other cores are started (PSCI on aarch64, SBI HSM on riscv64) is
+ * asked of the platform through plat_dtb_core_start (plat/board.h). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <libfdt.h>
@@ -76,7 +78,15 @@ static int check_dev(const void *fdt, const struct tess_board_dev *d)
 	return -1;
 }
 
-/* Core n of the manifest is the CPU whose reg (MPIDR affinity) is n. */
+/* A cpu node we could start: status absent or "okay" (spec 2.3.4). */
+static bool cpu_enabled(const void *fdt, int node)
+{
+	const char *status = fdt_getprop(fdt, node, "status", NULL);
+	return !status || status[0] == 'o';
+}
+
+/* Core n of the manifest is the enabled CPU whose reg is n (MPIDR affinity
+ * on aarch64, hart id on riscv64). */
 static int check_cpus(const void *fdt)
 {
 	int problems = 0;
@@ -85,8 +95,8 @@ static int check_cpus(const void *fdt)
 		bool found = false;
 		while (!found &&
 		       (node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "cpu", 4)) >= 0) {
-			uint64_t mpidr, unused;
-			found = reg_at(fdt, node, 0, &mpidr, &unused) == 0 && mpidr == c;
+			uint64_t id, unused;
+			found = cpu_enabled(fdt, node) && reg_at(fdt, node, 0, &id, &unused) == 0 && id == c;
 		}
 		if (!found) {
 			kern_log("dtb: manifest uses core %u, the DTB has no cpu with reg %u", c, c);
@@ -96,7 +106,7 @@ static int check_cpus(const void *fdt)
 	return problems ? -1 : 0;
 }
 
-int tess_dtb_check(const void *fdt, bool *psci_smc)
+int tess_dtb_check(const void *fdt)
 {
 	int err = fdt_check_header(fdt);
 	if (err) {
@@ -107,18 +117,11 @@ int tess_dtb_check(const void *fdt, bool *psci_smc)
 	for (unsigned i = 0; i < tess_board.ndevs; i++)
 		problems += check_dev(fdt, &tess_board.devs[i]) < 0;
 	problems += check_cpus(fdt) < 0;
-	*psci_smc = false;
-	int psci = fdt_path_offset(fdt, "/psci");
-	const char *method = psci >= 0 ? fdt_getprop(fdt, psci, "method", NULL) : NULL;
-	if (method && method[0] == 's')
-		*psci_smc = true;
-	else if (!method && tess_board.ncores > 1) {
-		kern_log("dtb: no /psci method: cannot start secondary cores");
-		problems++;
-	}
+	const char *start = plat_dtb_core_start(fdt, tess_board.ncores);
+	problems += !start;
 	if (problems)
 		return -1;
-	kern_log("dtb: RAM, %u devices and %u cores match board %s (psci via %s)", tess_board.ndevs,
-		 tess_board.ncores, tess_board.name, *psci_smc ? "smc" : "hvc");
+	kern_log("dtb: RAM, %u devices and %u cores match board %s (cores start via %s)", tess_board.ndevs,
+		 tess_board.ncores, tess_board.name, start);
 	return 0;
 }

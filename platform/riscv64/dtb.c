@@ -1,10 +1,12 @@
 /* What the riscv64 platform takes from the device tree OpenSBI passes in a1
  * (Devicetree Specification v0.4 §3.7-3.8 for /cpus; the RISC-V CPU and
  * PLIC bindings in Linux Documentation/devicetree/bindings): the timebase,
- * that harts 0..ncores-1 exist (core n = hart n), and for each core the PLIC context wired to its S-mode
- * external interrupt (cause 9 in the PLIC's interrupts-extended list). */
+ * and for each core (core n = hart n) the PLIC context wired to its S-mode
+ * external interrupt (cause 9 in the PLIC's interrupts-extended list).
+ * RAM, devices and cores against the board file: platform/common/dtb.c. */
 #include <libfdt.h>
 #include <kern/kern.h>
+#include <plat/board.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
 
@@ -31,11 +33,11 @@ static int cpu_hartid(const void *fdt, int node, unsigned long *hartid)
 	return 0;
 }
 
-/* Core n of the manifest is hart n (as platform/common/dtb.c checks for
- * every arch): each must be an enabled cpu node. */
-static int harts(const void *fdt, unsigned ncores)
+/* The timebase. That harts 0..ncores-1 exist (core n = hart n) is
+ * platform/common/dtb.c's check, shared with aarch64. */
+static int timebase(const void *fdt, unsigned ncores)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
+	int cpus = fdt_path_offset(fdt, "/cpus"), len;
 	if (cpus < 0) {
 		kern_log("dtb: no /cpus node");
 		return -1;
@@ -46,22 +48,8 @@ static int harts(const void *fdt, unsigned ncores)
 		return -1;
 	}
 	rv_board.timebase_hz = read_cells(tb, len / 4);
-	/* Every missing core is named (same wording as platform/common). */
-	int missing = 0;
-	for (unsigned c = 0; c < ncores; c++) {
-		bool found = false;
-		unsigned long id;
-		fdt_for_each_subnode(node, fdt, cpus)
-		{
-			found = found || (cpu_hartid(fdt, node, &id) == 0 && id == c);
-		}
-		if (!found) {
-			kern_log("dtb: manifest uses core %u, the DTB has no cpu with reg %u", c, c);
-			missing++;
-		}
-	}
 	rv_board.nharts = ncores;
-	return missing ? -1 : 0;
+	return 0;
 }
 
 static void plic(const void *fdt)
@@ -99,8 +87,18 @@ int rv_dtb_parse(uint64_t dtb_pa, unsigned ncores)
 		kern_log("dtb: no valid device tree at 0x%lx (a1)", (unsigned long)dtb_pa);
 		return -1;
 	}
-	if (harts(fdt, ncores) < 0 || !rv_board.timebase_hz)
+	if (timebase(fdt, ncores) < 0 || !rv_board.timebase_hz)
 		return -1;
 	plic(fdt);
 	return 0;
+}
+
+/* platform/common/dtb.c's hook. Harts start through SBI HSM (SBI v1.0.0
+ * ch. 9), not through anything in the device tree; sbi_check (main.c)
+ * has already probed for HSM when there is more than one core. */
+const char *plat_dtb_core_start(const void *fdt, unsigned ncores)
+{
+	(void)fdt;
+	(void)ncores;
+	return "sbi hsm";
 }

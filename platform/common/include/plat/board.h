@@ -24,10 +24,17 @@ struct tess_board {
 
 extern const struct tess_board tess_board;
 
-/* Compare the DTB at `fdt` with tess_board; print "kern| dtb: ..." for
- * every difference. Returns 0 if all matched, -1 otherwise. *psci_smc is
- * set from /psci "method" (false: hvc). */
-int tess_dtb_check(const void *fdt, bool *psci_smc);
+/* Compare the DTB at `fdt` with tess_board (RAM, devices, cores) and ask
+ * the platform how its cores start; print "kern| dtb: ..." for every
+ * difference. Returns 0 if all matched, -1 otherwise (platform/common/dtb.c). */
+int tess_dtb_check(const void *fdt);
+
+/* Per platform (aarch64: PSCI from /psci, psci.c; riscv64: SBI HSM,
+ * dtb.c): what starts the other cores. Records what the platform needs
+ * for plat_core_start and returns a short name for the boot log ("psci
+ * hvc", ...), or logs "dtb: ..." and returns NULL if `ncores` cores
+ * cannot be started. */
+const char *plat_dtb_core_start(const void *fdt, unsigned ncores);
 
 /* Clear and format every channel ring of tess_system (rings.c); call
  * before kern_boot. */
