@@ -64,6 +64,10 @@ def system(request, tmp_path_factory):
     assert gen in text
     with open(manifest, "w") as f:  # gen's next sequence number outlives its reload
         f.write(text.replace(gen, gen + "    persistent: 4K\n"))
+    # The filter versions to reload, copied now with the rest of the sources
+    # (pipeline_copy): the tree may change while the run goes on.
+    for src in (os.path.join(EXAMPLES, "filter_v2"), FILTER_CRASH):
+        shutil.copytree(src, os.path.join(tmp, "next", os.path.basename(src)))
     out = os.path.join(tmp, "out")
     built = build(manifest, arch, out)
     port = free_port()
@@ -92,10 +96,11 @@ def reload(system, *args, url=None):
     return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
 
 
-def use_filter_source(system, src_dir):
-    """Replace the filter's source in the copy the manifest points at."""
+def use_filter_source(system, name):
+    """Replace the filter's source in the copy the manifest points at with
+    the fixture's copy of filter_v2 or filter_crash."""
     shutil.rmtree(os.path.join(system.tmp, "filter"))
-    shutil.copytree(src_dir, os.path.join(system.tmp, "filter"))
+    shutil.copytree(os.path.join(system.tmp, "next", name), os.path.join(system.tmp, "filter"))
 
 
 def since(system, start, pattern):
@@ -122,6 +127,7 @@ def untouched(system, start):
     """Nothing was installed since console line `start`: the running filter
     is the one that was there, and it still forwards."""
     assert not since(system, start, r"kern\| reload: shard "), system.lines[start:]
+    assert not since(system, start, r"shard:\w+\| (v2 )?up "), system.lines[start:]  # nothing (re)started
     intact(system, start)
 
 
@@ -186,7 +192,7 @@ def test_aborted_transfer_abandoned(system, tmp_path):
 
 
 def test_crash_in_init_is_rolled_back(system):
-    use_filter_source(system, FILTER_CRASH)
+    use_filter_source(system, "filter_crash")
     start = len(system.lines)
     rc, out, err = reload(system, "--shard", "filter", "--image-version", "2")
     assert rc == 3, (rc, out, err)
@@ -215,7 +221,7 @@ def test_crash_in_init_is_rolled_back(system):
 def test_filter_v2_through_a_corrupted_chunk(system):
     """filter_v2 (tags every packet) through a proxy that flips one byte of
     a DATA frame: the kernel NAKs it, the host resends it once, accepted."""
-    use_filter_source(system, os.path.join(EXAMPLES, "filter_v2"))
+    use_filter_source(system, "filter_v2")
     start = len(system.lines)
     proxy = CorruptingProxy(system.url, at=4000)
     rc, out, err = reload(system, "--shard", "filter", "--image-version", "3", url=proxy.url)
