@@ -34,15 +34,15 @@ def write_package(directory, lay, key, name="filter", payload=DUMMY_PAYLOAD, mha
     return path
 
 
-def partial_transfer(url, pkg, name, then, fraction=0.5, ack_timeout=10.0):
+def partial_transfer(url, pkg, name, then, fraction=0.5, ack_timeout=1.0):
     """Open a transfer of `pkg` for shard `name` on the console at `url`,
     send the first `fraction` of it (whole chunks), then
       "end":   send END early: returns the kernel's Outcome (refused, truncated);
       "abort": send ABORT (what `tessera reload` does when it gives up);
       "stop":  just go away, leaving the kernel to its stall timeout.
-    Each frame is ACKed before the next goes (asserted). The ACK timeout is
-    generous: a resent BEGIN, on a host too slow to answer in time, would
-    restart the transfer and log a line the tests do not expect."""
+    Each frame is ACKed before the next goes (asserted). The ACK timeout
+    must stay well below the kernel's stall timeout (3 s): a frame or ACK
+    that goes missing is then resent before the kernel gives up."""
     import serial
 
     port = serial.serial_for_url(url, timeout=0.02)
