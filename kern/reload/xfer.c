@@ -46,7 +46,7 @@ static void verify_and_apply(uint32_t seq)
 		rl_result(seq, false, 0, v.reason);
 		return;
 	}
-	kern_log("reload: verified '%s' version %llu (%llu bytes), swapping", rl_s.name,
+	kern_log("reload: verified '%s' version %llu (%llu bytes), handing it to the swap", rl_s.name,
 		 (unsigned long long)v.version, (unsigned long long)v.len);
 	rl_s.end_seq = seq;
 	rl_s.st = ST_PENDING;

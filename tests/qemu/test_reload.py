@@ -209,7 +209,7 @@ def test_crash_in_init_is_rolled_back(system):
     # From the last BEGIN on (a slow host may resend BEGIN: a new transfer).
     kern = kern[max(i for i, k in enumerate(kern) if "reload: receiving 'filter'" in k):]
     want = [r"kern\| reload: receiving 'filter' \(\d+ bytes\)",
-            r"kern\| reload: verified 'filter' version 2 \(\d+ bytes\), swapping",
+            r"kern\| reload: verified 'filter' version 2 \(\d+ bytes\), handing it to the swap",
             r"kern\| reload: shard filter: version 1 stopped at a yield, version 2 installed",
             r"kern\| shard filter: fault write at 0x10 pc 0x[0-9a-f]+",
             r"kern\| reload: shard filter: version 2: fault in init, rolled back to version 1",

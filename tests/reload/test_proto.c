@@ -82,7 +82,7 @@ static void clean_transfer(void)
 	CHECK(t_apply_calls == 1 && t_apply_version == 42 && t_apply_len == 1000);
 	CHECK(t_apply_cfg == &tess_system.shards[0] && t_apply_xp == 1);
 	CHECK_STR(t_log, "kern| reload: receiving 'filter' (1192 bytes)\n"
-			 "kern| reload: verified 'filter' version 42 (1000 bytes), swapping\n"
+			 "kern| reload: verified 'filter' version 42 (1000 bytes), handing it to the swap\n"
 			 "kern| reload: 'filter' now runs version 42\n");
 	/* A duplicate END (our RESULT was lost) gets the same RESULT again,
 	 * and the swap is not repeated. */

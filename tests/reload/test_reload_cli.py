@@ -63,7 +63,7 @@ def test_accepted(driver, files):
     # (pyserial flushes input on open: the banner may or may not be seen.)
     assert out.replace("kern| driver ready\n", "") == (
                    "kern| reload: receiving 'filter' (%d bytes)\n"
-                   "kern| reload: verified 'filter' version 5 (2500 bytes), swapping\n"
+                   "kern| reload: verified 'filter' version 5 (2500 bytes), handing it to the swap\n"
                    "kern| reload: 'filter' now runs version 5\n"
                    "reload| accepted: shard 'filter' now runs version 5\n" % (len(PAYLOAD) + rpk.PKG_OVERHEAD))
     assert derr == APPLIED

@@ -125,7 +125,7 @@ def test_python_package_accepted_by_c(driver):
     assert frames[-1].result() == (True, 77, "")
     assert text == ("kern| driver ready\r\n"
                     "kern| reload: receiving 'filter' (%d bytes)\r\n"
-                    "kern| reload: verified 'filter' version 77 (3000 bytes), swapping\r\n"
+                    "kern| reload: verified 'filter' version 77 (3000 bytes), handing it to the swap\r\n"
                     "kern| reload: 'filter' now runs version 77\r\n" % len(pkg))
     assert err == ("driver| apply 'filter' version 77 (3000 bytes) exec 0 sha256 %s\n"
                    % hashlib.sha256(payload).hexdigest())
