@@ -11,6 +11,7 @@
 #include <kern/kern.h>
 #include <kern/reload.h>
 #include <plat/board.h>
+#include <plat/load.h>
 
 char a64_stacks[TESS_MAX_CORES][A64_STACK_SIZE] __attribute__((aligned(16)));
 static uint64_t empty_l1[512] __attribute__((aligned(4096)));
@@ -133,7 +134,7 @@ void a64_boot_main(uint64_t dtb_pa)
 	kern_log("aarch64: %s, kernel at 0x%lx, dtb at 0x%lx, %u cores", tess_system.name,
 		 (unsigned long)((uint64_t)(uintptr_t)_start - A64_KVA_OFFSET), (unsigned long)dtb_pa,
 		 (unsigned)tess_system.ncores);
-	if (a64_image_check() < 0 || tess_dtb_check(a64_kva(dtb_pa)) < 0) {
+	if (plat_image_check() < 0 || tess_dtb_check(a64_kva(dtb_pa)) < 0) {
 		kern_log("boot: refusing to start shards");
 		plat_halt_all();
 	}

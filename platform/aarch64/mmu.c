@@ -10,6 +10,7 @@
 #include <arch/a64.h>
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <plat/load.h>
 
 /* Level 3 page descriptor bits (D8.3.2 and D8.4 attributes). */
 #define D_VALID	  (1ull << 0)
@@ -93,7 +94,7 @@ static int map_one(struct pool *p, uint64_t *l1, const struct tess_map *m)
  * and never executable. */
 static int map_image(struct pool *p, uint64_t *l1, const struct tess_shard_cfg *cfg, const struct tess_map *m)
 {
-	uint64_t rx = a64_image_exec_size(cfg->name);
+	uint64_t rx = plat_image_exec_size(cfg->name);
 	if (rx > m->size) {
 		kern_log("mmu: shard %s: %lu bytes of code exceed its image map", cfg->name,
 			 (unsigned long)rx);
@@ -165,7 +166,7 @@ static uint64_t *leaf_of(uint64_t *l1, uint64_t va)
 int a64_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx)
 {
 	if (cfg->id >= TESS_MAX_SHARDS || !spaces[cfg->id].l1)
-		return rx == a64_image_exec_size(cfg->name) ? 0 : -1;
+		return rx == plat_image_exec_size(cfg->name) ? 0 : -1;
 	const struct tess_map *m = &spaces[cfg->id].image;
 	if (rx > m->size || (rx & (TESS_PAGE_SIZE - 1)))
 		return -1;

@@ -1,96 +1,24 @@
-/* The image in memory: QEMU (or U-Boot booti) placed the whole flashable
- * image at _start; the Tessera header sits at __tess_image_hdr, right after
- * the kernel's .bss (kernel.ld). kern/image verifies it before any shard
- * runs; shard parts are copied from it into private memory at every start. */
-#include <kern/arch.h>
-#include <kern/kern.h>
-#include <kern/reload.h>
+/* The riscv64 half of shard loading (platform/common/load.c does the rest). */
+#include <plat/load.h>
 #include <rv/plat.h>
-#include "../../kern/image/image.h"
 
-extern char _start[], __tess_image_hdr[];
-static const struct tess_img_hdr *hdr;
-
-int rv_plat_image_check(void)
+uint64_t arch_kernel_pa(const void *kva)
 {
-	uint64_t reserve_end = tess_system.kernel_pa + tess_system.kernel_size;
-	hdr = (const struct tess_img_hdr *)__tess_image_hdr;
-	return tess_image_verify((const uint8_t *)_start, reserve_end - rv_kpa(_start), hdr, &tess_system);
+	return rv_kpa(kva);
 }
 
-uint64_t rv_image_exec_size(const struct tess_shard_cfg *cfg)
+/* mmu_exec.c */
+int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx)
 {
-	const struct tess_img_part *p = hdr ? tess_image_part(hdr, cfg->name) : 0;
-	return p ? (uint64_t)p->exec_pages * TESS_PAGE_SIZE : 0;
+	return rv_mmu_set_exec(cfg, rx);
 }
 
-/* A committed hot-reload image kept at cfg->reload_pa (bytes, 0: none) and
- * its code size; plat_shard_load prefers it to the boot image's part. */
-static struct {
-	uint64_t len, rx;
-} committed[TESS_MAX_SHARDS];
-
-/* Copy an image into the shard's private memory, zero the rest, map its
- * first `rx` bytes R+X and the rest R+W (mmu_exec.c). New code: every core
- * fence.i's before it next runs a shard (trap.c), since fence.i orders only
- * the local hart's fetches (unprivileged spec v20191213, ch. 3
- * "Zifencei"). */
-static int install(const struct tess_shard_cfg *cfg, const uint8_t *src, uint64_t n, uint64_t rx)
+/* New code: every core fence.i's before it next runs a shard (trap.c),
+ * since fence.i orders only the local hart's fetches (unprivileged spec
+ * v20191213, ch. 3 "Zifencei"). */
+void arch_code_written(uint8_t *dst, uint64_t n)
 {
-	if (n > cfg->mem_size || rv_mmu_set_exec(cfg, rx) < 0) {
-		kern_log("image: shard %s: %lu bytes (%lu of code) do not fit its image map", cfg->name,
-			 (unsigned long)n, (unsigned long)rx);
-		return -1;
-	}
-	uint8_t *dst = rv_kva(cfg->mem_pa);
-	uint64_t i = 0;
-	for (; i < n; i++)
-		dst[i] = src[i];
-	for (; i < cfg->mem_size; i++)
-		dst[i] = 0;
+	(void)dst;
+	(void)n;
 	__atomic_fetch_add(&rv_load_gen, 1, __ATOMIC_RELEASE);
-	return 0;
-}
-
-int plat_shard_load(const struct tess_shard_cfg *cfg)
-{
-	if (cfg->id < TESS_MAX_SHARDS && committed[cfg->id].len)
-		return install(cfg, rv_kva(cfg->reload_pa), committed[cfg->id].len, committed[cfg->id].rx);
-	const struct tess_img_part *p = hdr ? tess_image_part(hdr, cfg->name) : 0;
-	if (!p) {
-		kern_log("image: no part for shard %s", cfg->name);
-		return -1;
-	}
-	return install(cfg, (const uint8_t *)_start + p->offset, p->size,
-		       (uint64_t)p->exec_pages * TESS_PAGE_SIZE);
-}
-
-/* Hot reload (kern/swap.c): the new image with its own W^X split
- * (reload_exec_pages, from the verified package). A rollback is
- * plat_shard_load, which restores the previous image and split. */
-int plat_shard_install(const struct tess_shard_cfg *cfg, const void *payload, size_t len)
-{
-	return install(cfg, payload, len, (uint64_t)reload_exec_pages() * TESS_PAGE_SIZE);
-}
-
-int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, size_t len)
-{
-	if (!cfg->reload_pa || len > cfg->mem_size || cfg->id >= TESS_MAX_SHARDS) {
-		kern_log("reload: shard %s: no reload memory planned", cfg->name);
-		return -1;
-	}
-	uint8_t *dst = rv_kva(cfg->reload_pa);
-	const uint8_t *src = payload;
-	for (size_t i = 0; i < len; i++)
-		dst[i] = src[i];
-	committed[cfg->id].len = len;
-	committed[cfg->id].rx = (uint64_t)reload_exec_pages() * TESS_PAGE_SIZE;
-	return 0;
-}
-
-/* Shards run only when a core resumes them: nothing to undo in hardware.
- * A claimed IRQ of the shard stays masked until it acks it again. */
-void plat_shard_stop(const struct tess_shard_cfg *cfg)
-{
-	(void)cfg;
 }

@@ -10,6 +10,7 @@
 #include <rv/csr.h>
 #include <rv/plat.h>
 #include <rv/sbi.h>
+#include <plat/load.h>
 
 extern char _start[];
 bool rv_asid_flush;
@@ -88,7 +89,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	rv_timer_init(); /* the timebase is known: console stamps from here on */
 	kern_log("dtb: timebase %lu Hz, %u harts, PLIC at 0x%lx", (unsigned long)rv_board.timebase_hz,
 		 rv_board.nharts, (unsigned long)rv_board.plic_pa);
-	if (rv_plat_image_check() < 0 || rv_plic_init() < 0)
+	if (plat_image_check() < 0 || rv_plic_init() < 0)
 		goto refuse;
 	tess_channels_format(); /* platform/common/rings.c */
 	if (kern_boot() < 0)

@@ -8,6 +8,7 @@
 #include <rv/csr.h>
 #include <rv/plat.h>
 #include <rv/pte.h>
+#include <plat/load.h>
 
 static uint64_t shard_satp[TESS_MAX_SHARDS];
 
@@ -81,7 +82,7 @@ static int map_range(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, u
 static int map_image(struct pool *p, uint64_t *root, const struct tess_shard_cfg *cfg,
 		     const struct tess_map *m)
 {
-	uint64_t rx = rv_image_exec_size(cfg);
+	uint64_t rx = plat_image_exec_size(cfg->name);
 	if (rx > m->size) {
 		kern_log("mmu: shard %s: %lu bytes of code exceed its image map", cfg->name,
 			 (unsigned long)rx);

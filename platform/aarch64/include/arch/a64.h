@@ -82,8 +82,4 @@ int a64_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx_bytes);
 enum a64_irq_result { A64_IRQ_NONE = 0, A64_IRQ_TICK = 1, A64_IRQ_DEVICE = 2 };
 enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid);
 
-/* image check + shard parts (load.c) */
-int a64_image_check(void);
-uint64_t a64_image_exec_size(const char *shard); /* bytes mapped R+X */
-
 #endif

@@ -86,10 +86,6 @@ uint32_t rv_plic_claim_mask(unsigned core);
 /* trap.c */
 _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned long sepc,
 			     unsigned long stval);
-/* load.c: image verification and shard parts */
-int rv_plat_image_check(void);
-/* Bytes at the start of the shard's image that are code (mapped R+X). */
-uint64_t rv_image_exec_size(const struct tess_shard_cfg *cfg);
 /* smp.c */
 /* core TESS_MAX_CORES: the unused boot hart (its own state, see smp.c). */
 void rv_cpu_setup(unsigned core, unsigned long hartid);

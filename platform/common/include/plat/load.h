@@ -1,0 +1,25 @@
+/* Shard images in memory, shared by the target platforms (platform/common/
+ * load.c): the flashable image's parts, the committed hot-reload image, and
+ * the install that copies either into a shard's private memory. */
+#ifndef PLAT_LOAD_H
+#define PLAT_LOAD_H
+
+#include <stdint.h>
+#include <tessera/tables.h>
+
+/* Verify the image the boot loader placed at _start (kern/image). */
+int plat_image_check(void);
+/* Bytes of the shard's boot image mapped read+execute (its W^X split). */
+uint64_t plat_image_exec_size(const char *shard);
+
+/* ---- implemented by each target platform ---- */
+
+/* Physical address of a kernel image symbol. */
+uint64_t arch_kernel_pa(const void *kva);
+/* Remap the shard's image: the first `rx` bytes R+X, the rest R+W. */
+int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx);
+/* `n` bytes of new code were written at kernel address `dst`: make
+ * instruction fetches on every core see them. */
+void arch_code_written(uint8_t *dst, uint64_t n);
+
+#endif
