@@ -3,4 +3,4 @@
  * reads. See uart.c. */
 #include <stdbool.h>
 
-const bool a64_console_stamps = true;
+const bool tess_console_stamps = true;

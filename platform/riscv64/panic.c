@@ -2,6 +2,7 @@
  * x1..x31 straight to the UART (no kern_log: its lock may be held by the
  * code that trapped), after parking every other hart. */
 #include <kern/arch.h>
+#include <plat/console.h>
 #include <rv/plat.h>
 
 static const char *const names[32] = {"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
@@ -12,13 +13,13 @@ static void put_hex(uint64_t v)
 {
 	rv_uart_puts("0x");
 	for (int sh = 60; sh >= 0; sh -= 4)
-		rv_uart_putc("0123456789abcdef"[(v >> sh) & 15]);
+		arch_uart_putc("0123456789abcdef"[(v >> sh) & 15]);
 }
 
 static void put_reg(const char *name, uint64_t v)
 {
 	rv_uart_puts(name);
-	rv_uart_putc('=');
+	arch_uart_putc('=');
 	put_hex(v);
 }
 
@@ -28,12 +29,12 @@ _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned l
 	 * inside the dump. */
 	rv_stop_others();
 	rv_uart_puts("kern| panic: S-mode trap on core ");
-	rv_uart_putc((char)('0' + rv_this_cpu()->core % 10));
+	arch_uart_putc((char)('0' + rv_this_cpu()->core % 10));
 	rv_uart_puts(": ");
 	put_reg("scause", scause);
-	rv_uart_putc(' ');
+	arch_uart_putc(' ');
 	put_reg("sepc", sepc);
-	rv_uart_putc(' ');
+	arch_uart_putc(' ');
 	put_reg("stval", stval);
 	rv_uart_puts("\r\n");
 	for (unsigned i = 1; i < 32; i++) {
@@ -45,7 +46,7 @@ _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned l
 			n[2] = (char)('0' + i % 10);
 		}
 		rv_uart_puts(n);
-		rv_uart_putc('/');
+		arch_uart_putc('/');
 		put_reg(names[i], x[i]);
 		rv_uart_puts(i % 4 == 0 || i == 31 ? "\r\n" : " ");
 	}

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <kern/arch.h>
 #include <kern/reload.h>
+#include <plat/console.h>
 #include <rv/plat.h>
 
 #define UART_THR  0 /* transmit holding register (DLAB = 0) */
@@ -17,11 +18,8 @@
 #define IER_ERBFI 0x01 /* interrupt on received data available (and FIFO timeout) */
 
 static volatile uint8_t *uart;
-static bool line_start = true;
-/* TESS_CONSOLE_STAMPS (CMakeLists.txt, `tessera build --stamps`): prefix
- * every console line with the boot time "[s.nnnnnnnnn] " for
- * bench/qemu_figures.py, in the same format as aarch64. */
-static const bool stamps = RV_CONSOLE_STAMPS;
+/* TESS_CONSOLE_STAMPS (CMakeLists.txt, `tessera build --stamps`). */
+const bool tess_console_stamps = RV_CONSOLE_STAMPS;
 
 void rv_uart_init(uint64_t pa)
 {
@@ -31,7 +29,7 @@ void rv_uart_init(uint64_t pa)
 	uart[UART_FCR] = 0x07;
 }
 
-void rv_uart_putc(char c)
+void arch_uart_putc(char c)
 {
 	if (!uart)
 		return;
@@ -43,51 +41,7 @@ void rv_uart_putc(char c)
 void rv_uart_puts(const char *s)
 {
 	while (*s)
-		rv_uart_putc(*s++);
-}
-
-static void put_stamp(void)
-{
-	uint64_t ns = plat_time_ns(), sec = ns / 1000000000u, frac = ns % 1000000000u;
-	char digits[20];
-	unsigned nd = 0;
-	do {
-		digits[nd++] = (char)('0' + sec % 10);
-		sec /= 10;
-	} while (sec);
-	rv_uart_putc('[');
-	while (nd)
-		rv_uart_putc(digits[--nd]);
-	rv_uart_putc('.');
-	for (uint64_t div = 100000000; div; div /= 10)
-		rv_uart_putc((char)('0' + frac / div % 10));
-	rv_uart_putc(']');
-	rv_uart_putc(' ');
-}
-
-/* Text gets "\r\n" line ends (and time stamps); hot reload frames (0x00,
- * SOH, COBS body, 0x00: docs/reload.md "Framing") pass untouched. Callers
- * are serialised by kern/'s console lock. */
-void plat_console_write(const char *s, size_t n)
-{
-	static bool in_frame;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == 0x01)
-			in_frame = true;
-		else if (c == 0)
-			in_frame = false;
-		if (in_frame || c == 0) {
-			rv_uart_putc(c);
-			continue;
-		}
-		if (line_start && stamps)
-			put_stamp();
-		line_start = c == '\n';
-		if (c == '\n')
-			rv_uart_putc('\r');
-		rv_uart_putc(c);
-	}
+		arch_uart_putc(*s++);
 }
 
 /* Hot reload frames arrive on the console: interrupt on received data

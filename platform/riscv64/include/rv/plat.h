@@ -40,7 +40,6 @@ static inline uint64_t rv_kpa(const void *kva)
 
 /* uart.c: NS16550 on the board console. */
 void rv_uart_init(uint64_t pa);
-void rv_uart_putc(char c);
 void rv_uart_puts(const char *s);
 void rv_uart_rx_enable(void);
 void rv_uart_rx_drain(void); /* every received byte to kern/reload */
