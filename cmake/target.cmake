@@ -8,6 +8,15 @@
 if(NOT TESS_GEN_DIR)
   message(FATAL_ERROR "TESS_GEN_DIR is required for a target build (run `./tessera build`)")
 endif()
+# Addresses `./tessera build` passes from its plan and arch table
+# (codegen/tessera/arch.py): the board's kernel reserve and console, where
+# the boot loader puts the image in the reserve (text_offset) and the
+# kernel's linear map (VA = PA + TESS_KVA_OFFSET).
+foreach(_v TESS_KERNEL_PA TESS_CONSOLE_PA TESS_TEXT_OFFSET TESS_KERNEL_LOAD_PA TESS_KVA_OFFSET TESS_KERNEL_LOAD_VA)
+  if(NOT DEFINED ${_v})
+    message(FATAL_ERROR "${_v} is required for a target build (run `./tessera build`)")
+  endif()
+endforeach()
 
 set(TESS_COMMON_DIR ${PROJECT_SOURCE_DIR}/platform/common)
 include(${TESS_COMMON_DIR}/libfdt.cmake)
@@ -51,13 +60,9 @@ function(tess_add_shard name srcdir)
     message(FATAL_ERROR "shard '${name}': no .c files in ${srcdir}")
   endif()
   set(_gen ${TESS_GEN_DIR}/shards/${name})
-  # `tessera build` writes a W^X variant of gen's shard.ld (code and rodata
-  # page-aligned apart from data, __tess_exec_end between); gen's own is the
-  # fallback for hand-made gen dirs.
-  set(_ld ${TESS_GEN_DIR}/platform/shards/${name}.ld)
-  if(NOT EXISTS ${_ld})
-    set(_ld ${_gen}/shard.ld)
-  endif()
+  # Code and rodata end on a page boundary apart from data (__tess_exec_end,
+  # W^X), see codegen/templates/shard.ld.j2.
+  set(_ld ${_gen}/shard.ld)
   add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES}
     ${TESS_RUNTIME_FREESTANDING_SOURCES})
   target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS})

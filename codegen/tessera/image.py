@@ -3,7 +3,8 @@ Tessera header (versioned part table with SHA-256 per part), then the shard
 parts. The kernel checks all of it at boot (kern/image/image.c).
 
 Layout of <name>.img (all integers little endian):
-  0                kernel binary (its first 64 bytes: the arm64 Image header)
+  0                kernel binary (its first 64 bytes: the arch's boot header,
+                   tessera/arch.py image_header; the packer sets its size)
   ...              zeros up to the end of the kernel's .bss (__tess_image_hdr)
   hdr_off          struct tess_img_hdr + nparts * struct tess_img_part
   ...              each shard part, 4 KiB aligned: the shard ELF as a flat
@@ -17,6 +18,7 @@ import struct
 import subprocess
 import tempfile
 
+from tessera.arch import LINUX_IMAGE
 from tessera.errors import TesseraError
 
 MAGIC = b"TESSIMG\0"
@@ -27,7 +29,6 @@ HDR_SIZE = struct.calcsize(HDR_FMT)
 PART_SIZE = struct.calcsize(PART_FMT)
 KIND_KERNEL, KIND_SHARD = 0, 1
 MAX_SHARDS = 16
-ARM64_IMAGE_SIZE_OFF = 16
 PAGE = 4096
 assert HDR_SIZE == 96 and PART_SIZE == 96
 
@@ -64,12 +65,17 @@ def flat_binary(elf):
             return f.read()
 
 
+def readelf_sections(elf):
+    """`llvm-readelf -SW`: the section table as text."""
+    return _run(["llvm-readelf", "-SW", elf])
+
+
 def lowest_load_addr(elf):
     """Lowest address of an allocated section with contents (what
     `llvm-objcopy -O binary` starts the flat binary at)."""
     addrs = []
     rx = re.compile(r"^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\S+\s+(\S*)")
-    for line in _run(["llvm-readelf", "-SW", elf]).splitlines():
+    for line in readelf_sections(elf).splitlines():
         m = rx.match(line)
         if m and m.group(2) != "NOBITS" and "A" in m.group(5) and int(m.group(4), 16) > 0:
             addrs.append(int(m.group(3), 16))
@@ -87,8 +93,8 @@ def _part(name, kind, offset, data, load_pa, exec_pages=0):
 
 def exec_pages(elf, mem_va):
     """Pages of the shard image that hold code + read-only data: up to the
-    page-aligned symbol __tess_exec_end (the target shard.ld, see
-    cmd_build.write_shard_ld); the rest is mapped read-write, no-execute."""
+    page-aligned symbol __tess_exec_end (the shard.ld of
+    codegen/templates/shard.ld.j2); the rest is mapped read-write, no-execute."""
     sym = symbols(elf)
     end = sym.get("__tess_exec_end")
     if end is None or end % PAGE or end < mem_va:
@@ -96,9 +102,10 @@ def exec_pages(elf, mem_va):
     return (end - mem_va) // PAGE
 
 
-def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path):
+def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path, header=LINUX_IMAGE):
     """Write the image. shards: list of dicts name, elf, mem_pa, mem_va,
-    mem_size in manifest order. Returns a summary dict (for layout/figures)."""
+    mem_size in manifest order; header: the arch's boot header (arch.py).
+    Returns a summary dict (for layout/figures)."""
     if len(shards) > MAX_SHARDS:
         raise TesseraError("image: %d shards, at most %d" % (len(shards), MAX_SHARDS))
     sym = symbols(kernel_elf)
@@ -129,7 +136,7 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
                            "(raise the board's kernel reserve)" % (total, text_offset, kernel_size))
     img = bytearray(total)
     img[:len(kbin)] = kbin
-    struct.pack_into("<Q", img, ARM64_IMAGE_SIZE_OFF, total)
+    struct.pack_into("<Q", img, header.size_offset, total)
     parts = [_part("kernel", KIND_KERNEL, 0, bytes(img[:ro_size]), kernel_pa + text_offset)]
     for s, o, data, xp in blobs:
         img[o:o + len(data)] = data

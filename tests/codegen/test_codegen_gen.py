@@ -8,7 +8,9 @@ import subprocess
 import pytest
 
 from codegen_helpers import EXAMPLES, ROOT, tessera
-from tessera import gen, layout, pipeline
+from tessera import pipeline
+from tessera.plan import layout
+from tessera.render import files as gen
 
 HOST = os.path.join(EXAMPLES, "packet-pipeline.yaml")
 A64 = os.path.join(EXAMPLES, "packet-pipeline-aarch64.yaml")

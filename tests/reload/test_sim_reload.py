@@ -28,7 +28,7 @@ import pytest
 
 from reload_fixture import ROOT
 from reload_host import CorruptingProxy, partial_transfer, write_package
-from tessera import reload_package as rpk
+from tessera.reload import package as rpk
 
 TESSERA = os.path.join(ROOT, "tessera")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -139,7 +139,7 @@ def reload(sim, *args, url=None):
 
 
 def layout(sim):
-    from tessera import reload_image
+    from tessera.reload import source as reload_image
     return reload_image.read_layout(os.path.join(sim.build, "gen", "layout.json"))
 
 

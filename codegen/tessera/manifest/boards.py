@@ -1,14 +1,10 @@
 """Boards: manifest/boards/<name>.yaml (generated from QEMU DTBs, or hand
 written for the `host` simulator board)."""
-from tessera import yamlpos
+from tessera.arch import ARCHES
+from tessera.manifest import yamlpos
 from tessera.paths import BOARDS_DIR
 
-ARCHS = ("host", "aarch64", "riscv64", "x86_64")
-# Translation-table levels for 4K pages (planner's page-table pool): aarch64
-# 4K granule with 39-bit VA starts at level 1 (Arm ARM D8.2), riscv64 Sv39 has
-# 3 levels (RISC-V privileged spec 10.6), x86_64 4-level paging (Intel SDM
-# vol. 3 4.5); the simulator uses host mmap and needs none.
-PT_LEVELS = {"host": 0, "aarch64": 3, "riscv64": 3, "x86_64": 4}
+ARCHS = tuple(ARCHES)  # what a board's `arch:` may name (tessera/arch.py)
 
 
 def known():

@@ -1,5 +1,5 @@
-"""Human-readable memory map for `tessera gen --print-layout`."""
-from tessera.units import fmt_size
+"""The memory map as text (`tessera gen --print-layout`)."""
+from tessera.manifest.units import fmt_size
 
 
 def render(plan):

@@ -8,7 +8,7 @@ prints meanwhile is handed to `on_text`.
 import struct
 import time
 
-from tessera import reload_proto as rp
+from tessera.reload import proto as rp
 
 # NAK reasons that a resend cures; any other NAK ends the transfer.
 RESENDABLE = {"bad frame"}

@@ -2,7 +2,7 @@
 import json
 import sys
 
-from tessera import schema
+from tessera.validate import schema
 
 
 def add_parser(sub):

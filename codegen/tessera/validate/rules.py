@@ -1,14 +1,19 @@
-"""`tessera check`: every rule of manifest format v1, every error in one run.
+"""Every rule of manifest format v1, every error in one run.
 
-check(path, board_override) returns (model, diags). The model is a plain,
-normalised description of the system (sizes in bytes, times in ns, shard
-and channel ids) that layout.py plans; it is None when there are errors.
+check(path, board_override, arch) returns (model, diags). The model is a
+plain, normalised description of the system (sizes in bytes, times in ns,
+shard and channel ids) that plan/layout.py plans; it is None when there
+are errors. The board is decided here, once: `board_override` if given,
+else the manifest's board, unless `arch` is given and that board is for
+another arch: then the arch's default board (tessera/arch.py).
 """
 import os
 
-from tessera import boards, limits, schema, yamlpos
-from tessera.diag import Diags, did_you_mean
-from tessera.units import UnitError, fmt_size, parse_size, parse_time
+from tessera.arch import ARCHES
+from tessera.manifest import boards, limits, yamlpos
+from tessera.manifest.diag import Diags, did_you_mean
+from tessera.manifest.units import UnitError, fmt_size, parse_size, parse_time
+from tessera.validate import schema
 
 POLICIES = ("restart", "halt", "panic")
 ABSURD_SIZE = 1 << 40  # 1T: larger than any board we target
@@ -19,10 +24,14 @@ DEFAULT_TICK = 10**6
 
 
 class Checker:
-    def __init__(self, path, board_override=None):
+    def __init__(self, path, board_override=None, arch=None):
         self.path = path
         self.file = path
         self.board_override = board_override
+        self.arch = arch
+        # Planning for another board than the manifest names (the console
+        # falls back to that board's).
+        self.board_swapped = bool(board_override)
         self.diags = Diags()
         self.lim = limits.get()
 
@@ -135,6 +144,10 @@ class Checker:
                      % (name, ", ".join(known), did_you_mean(name, known)), value=True)
             return None
         b = boards.load(name, self.diags)
+        if b and self.arch and b["arch"] != self.arch:
+            name = ARCHES[self.arch].default_board
+            self.board_swapped = True
+            b = boards.load(name, self.diags)
         if b and b["cores"] > self.lim["TESS_MAX_CORES"]:
             self.err(("board",), "board '%s' has %d cores, more than the kernel limit TESS_MAX_CORES = %d"
                      % (name, b["cores"], self.lim["TESS_MAX_CORES"]), value=True)
@@ -376,7 +389,7 @@ class Checker:
         name = kern.get("console", board["console"])
         if not isinstance(name, str):
             return
-        if self.board_override and name != board["console"] and name not in board["devices"]:
+        if self.board_swapped and name != board["console"] and name not in board["devices"]:
             name = board["console"]  # planning for another board (e.g. the simulator): its console
         if name != board["console"] and name not in board["devices"]:
             self.err(("kernel", "console"), "unknown console device '%s' on board '%s'%s"
@@ -426,8 +439,8 @@ def _ns(n):
     return "%dns" % n
 
 
-def check(path, board_override=None):
-    c = Checker(path, board_override)
+def check(path, board_override=None, arch=None):
+    c = Checker(path, board_override, arch)
     model = c.run()
     if model is not None:
         model["raw"] = c.doc.data

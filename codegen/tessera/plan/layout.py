@@ -11,8 +11,9 @@ on the manifest and board, so the same input gives the same plan.
 import hashlib
 import json
 
-from tessera import limits
-from tessera.boards import PT_LEVELS
+from tessera.arch import ARCHES
+from tessera.manifest import limits
+from tessera.plan.model import BoardDevice, Plan
 
 MAP_R, MAP_W, MAP_X, MAP_DEVICE = 0x1, 0x2, 0x4, 0x8
 KIND = {"image": 0, "stack": 1, "ctrl": 2, "channel": 3, "region": 4, "persist": 5, "mmio": 6}
@@ -43,7 +44,7 @@ def pt_pages(arch, maps, page=4096):
     tables at that level are the distinct values of va >> (12 + 9k) over all
     mapped pages; plus one root table.
     """
-    levels = PT_LEVELS[arch]
+    levels = ARCHES[arch].pt_levels
     if levels == 0:
         return 0
     total = 1
@@ -61,60 +62,34 @@ def canonical_hash(raw, board):
     return hashlib.sha256(blob.encode()).digest()
 
 
-class Plan:
-    """Everything codegen emits, as plain data (see to_json)."""
-
-    def __init__(self, model):
-        self.model = model
-        self.name = model["name"]
-        self.board = model["board"]
-        self.arch = self.board["arch"]
-        self.tick_ns = model["tick_ns"]
-        self.manifest_file = model["manifest_file"]
-        self.shards = model["shards"]
-        self.channels = model["channels"]
-        self.regions = model["regions"]
-        self.manifest_hash = canonical_hash(model["raw"], _board_for_hash(self.board))
-
-    def to_json(self):
-        return {
-            "name": self.name,
-            "manifest_hash": self.manifest_hash.hex(),
-            "board": _board_for_hash(self.board),
-            "arch": self.arch,
-            "tick_ns": self.tick_ns,
-            "kernel": {"pa": self.kernel_pa, "size": self.kernel_size},
-            "reload": {"staging_pa": self.reload_staging_pa, "staging_size": self.reload_staging_size},
-            "console": {"name": self.console, "pa": self.console_pa},
-            "ram": {"base": self.ram_base, "size": self.ram_size, "used": self.ram_used},
-            "cores": [{"core": c, "order": o} for c, o in enumerate(self.core_order)],
-            "shards": [_shard_json(s) for s in self.shards],
-            "channels": [dict(c) for c in self.channels],
-            "regions": [dict(r, access=dict(r["access"])) for r in self.regions],
-        }
-
-
 def _board_for_hash(b):
     return {k: v for k, v in b.items() if k != "source"}
 
 
-def _shard_json(s):
-    keys = ("name", "id", "core", "source", "prebuilt", "mem_pa", "mem_va", "mem_size", "entry", "stack_top",
-            "stack_size", "ctrl_pa", "ctrl_va", "persist_pa", "persist_va", "persist_size", "pt_pa", "pt_size",
-            "watchdog_ns", "on_hang", "on_fault", "restart_max", "restart_window_ns", "maps", "ends", "irqs",
-            "devices", "dev_windows", "regions_va", "reload_pa")
-    return {k: s[k] for k in keys}
+def board_check(board, console, shards):
+    """What the boot-time DTB check covers (platform/common/dtb.c): the
+    console, the interrupt controllers, every granted device; each by its
+    first compatible string and first reg entry."""
+    devs = board["devices"]
+    used = [console] if console in devs else []
+    used += [n for n, d in sorted(devs.items()) if d["interrupt_controller"] and n not in used]
+    for s in shards:
+        used += [d for d in s["devices"] if d not in used]
+    return [BoardDevice(name=n, compatible=(devs[n]["compatible"] or [None])[0], pa=devs[n]["reg"][0]["base"],
+                        size=devs[n]["reg"][0]["size"])
+            for n in used if devs[n]["reg"]]
 
 
 def plan(model):
+    """The Plan of a validated model; raises PlanProblem if it does not fit."""
     L = limits.get()
     page = L["TESS_PAGE_SIZE"]
-    p = Plan(model)
-    b = p.board
+    b = model["board"]
+    spec = ARCHES[b["arch"]]
+    shards, channels, regions = model["shards"], model["channels"], model["regions"]
     ram = b["ram"][0]
-    p.ram_base, p.ram_size = ram["base"], ram["size"]
-    p.kernel_pa, p.kernel_size = ram["base"], rup(b["kernel_reserve"], page)
-    cursor = [p.kernel_pa + p.kernel_size]
+    kernel_pa, kernel_size = ram["base"], rup(b["kernel_reserve"], page)
+    cursor = [kernel_pa + kernel_size]
     vcur = [b["user_va_base"]]
 
     def pa(size):
@@ -128,13 +103,13 @@ def plan(model):
         return a
 
     devs = b["devices"]
-    p.console = model["console"]
-    creg = devs.get(p.console, {}).get("reg") if p.console in devs else None
-    p.console_pa = creg[0]["base"] if creg else 0
+    console = model["console"]
+    creg = devs[console]["reg"] if console in devs else None
+    cirqs = devs[console]["irqs"] if console in devs else []
 
     # Virtual addresses first: they depend on sizes only, and the page-table
     # pools (which take physical memory) depend on them.
-    for s in p.shards:
+    for s in shards:
         s["mem_size"] = rup(s["memory"], page)
         s["stack_size"] = rup(s["stack"], page)
         s["persist_size"] = rup(s["persistent"], page)
@@ -143,13 +118,13 @@ def plan(model):
         s["persist_va"] = va(s["persist_size"]) if s["persist_size"] else 0
         s["entry"] = s["mem_va"]
         s["stack_top"] = s["mem_va"] + s["mem_size"]
-    for c in p.channels:
+    for c in channels:
         c["size"] = rup(L["TESS_CHAN_HDR_SIZE"] + c["slots"] * c["slot_size"], page)
         c["va"] = va(c["size"])
-    for r in p.regions:
+    for r in regions:
         r["size"] = rup(r["size"], page)
         r["va"] = va(r["size"])
-    for s in p.shards:
+    for s in shards:
         s["dev_windows"] = []
         for dv in s["devices"]:
             for i, reg in enumerate(devs[dv]["reg"]):
@@ -160,50 +135,57 @@ def plan(model):
                                          "reg_va": v + (reg["base"] - base), "reg_size": reg["size"]})
     # Physical memory in the design's order: per shard private memory,
     # control page, persistent memory, page-table pool; then channels, regions.
-    for s in p.shards:
+    for s in shards:
         s["mem_pa"], s["ctrl_pa"], s["persist_pa"] = 0, 0, 0
-        npt = pt_pages(p.arch, [(m["va"], m["size"]) for m in _maps(s, p, page)], page)
+        npt = pt_pages(b["arch"], [(m["va"], m["size"]) for m in _maps(s, channels, regions, page)], page)
         s["pt_size"] = npt * page
         s["mem_pa"] = pa(s["mem_size"])
         s["ctrl_pa"] = pa(page)
         s["persist_pa"] = pa(s["persist_size"]) if s["persist_size"] else 0
         s["pt_pa"] = pa(s["pt_size"]) if s["pt_size"] else 0
-    for c in p.channels:
+    for c in channels:
         c["pa"] = pa(c["size"])
-    for r in p.regions:
+    for r in regions:
         r["pa"] = pa(r["size"])
     # Hot reload (docs/reload.md): staging for one package of the largest
     # shard, then on targets per shard a slot for its last accepted reloaded
     # image (restarts and rollbacks load that one instead of the boot part).
     # The simulator keeps reloaded executables in memfds: no slots.
-    largest = max((s["mem_size"] for s in p.shards), default=0)
-    p.reload_staging_size = rup(largest + RELOAD_PKG_OVERHEAD, page) if p.shards else 0
-    p.reload_staging_pa = pa(p.reload_staging_size) if p.shards else 0
-    for s in p.shards:
-        s["reload_pa"] = pa(s["mem_size"]) if p.arch != "host" else 0
-    for s in p.shards:
-        s["maps"] = _maps(s, p, page)  # now with final PAs
-        s["regions_va"] = {p.regions[rid]["name"]: p.regions[rid]["va"] for rid, _ in s["regions"]}
+    largest = max((s["mem_size"] for s in shards), default=0)
+    staging_size = rup(largest + RELOAD_PKG_OVERHEAD, page) if shards else 0
+    staging_pa = pa(staging_size) if shards else 0
+    for s in shards:
+        s["reload_pa"] = 0 if spec.hosted else pa(s["mem_size"])
+    for s in shards:
+        s["maps"] = _maps(s, channels, regions, page)  # now with final PAs
+        s["regions_va"] = {regions[rid]["name"]: regions[rid]["va"] for rid, _ in s["regions"]}
         nbits = len(s["ends"])
         s["irqs"] = []
         for dv in s["devices"]:
             for irq in devs[dv]["irqs"]:
                 s["irqs"].append({"device": dv, "irq": irq, "bit": nbits + len(s["irqs"])})
-    p.ram_used = cursor[0] - p.ram_base
-    if p.ram_used > p.ram_size:
+    ram_used = cursor[0] - ram["base"]
+    if ram_used > ram["size"]:
         raise PlanProblem(("shards",), "the memory plan needs %d bytes (kernel reserve %d + shards, channels, "
                           "regions and reload staging %d) but board '%s' has %d bytes of RAM"
-                          % (p.ram_used, p.kernel_size, p.ram_used - p.kernel_size, b["name"], p.ram_size))
-    va_limit = {"aarch64": 1 << 39, "riscv64": 1 << 38, "x86_64": 1 << 47, "host": 1 << 47}[p.arch]
-    if vcur[0] > va_limit:
+                          % (ram_used, kernel_size, ram_used - kernel_size, b["name"], ram["size"]))
+    if vcur[0] > spec.user_va_limit:
         raise PlanProblem(("shards",), "the plan's user addresses end at 0x%x, beyond the %s user address space "
-                          "(0x%x)" % (vcur[0], p.arch, va_limit))
-    ncores = b["cores"]
-    p.core_order = [[s["id"] for s in p.shards if s["core"] == c] for c in range(ncores)]
-    return p
+                          "(0x%x)" % (vcur[0], spec.name, spec.user_va_limit))
+    hashed_board = _board_for_hash(b)
+    return Plan(
+        model=model, name=model["name"], manifest_file=model["manifest_file"],
+        manifest_hash=canonical_hash(model["raw"], hashed_board), board=b, hashed_board=hashed_board,
+        tick_ns=model["tick_ns"], shards=shards, channels=channels, regions=regions,
+        console=console, console_pa=creg[0]["base"] if creg else 0, console_irq=cirqs[0] if cirqs else 0,
+        kernel_pa=kernel_pa, kernel_size=kernel_size, ram_base=ram["base"], ram_size=ram["size"], ram_used=ram_used,
+        reload_staging_pa=staging_pa, reload_staging_size=staging_size,
+        core_order=[[s["id"] for s in shards if s["core"] == c] for c in range(b["cores"])],
+        board_check=board_check(b, console, shards),
+    )
 
 
-def _maps(s, p, page):
+def _maps(s, channels, regions, page):
     """The shard's address space, in a fixed order (tables.h struct tess_map)."""
     img = s["mem_size"] - s["stack_size"]
     m = [
@@ -216,10 +198,10 @@ def _maps(s, p, page):
         m.append({"va": s["persist_va"], "pa": s["persist_pa"], "size": s["persist_size"], "attr": MAP_R | MAP_W,
                   "kind": "persist"})
     for e in s["ends"]:
-        c = p.channels[e["channel"]]
+        c = channels[e["channel"]]
         m.append({"va": c["va"], "pa": c.get("pa", 0), "size": c["size"], "attr": MAP_R | MAP_W, "kind": "channel"})
     for rid, mode in s["regions"]:
-        r = p.regions[rid]
+        r = regions[rid]
         m.append({"va": r["va"], "pa": r.get("pa", 0), "size": r["size"],
                   "attr": MAP_R | (MAP_W if mode == "rw" else 0), "kind": "region"})
     for w in s["dev_windows"]:

@@ -9,7 +9,7 @@ import re
 
 import jsonschema
 
-from tessera.diag import did_you_mean
+from tessera.manifest.diag import did_you_mean
 from tessera.errors import TesseraError
 from tessera.paths import SCHEMA_FILE
 

@@ -1,7 +1,8 @@
 """`tessera gen MANIFEST -o DIR [--print-layout]`."""
 import sys
 
-from tessera import gen, pipeline, printlayout
+from tessera import pipeline
+from tessera.render import files, text
 
 
 def add_parser(sub):
@@ -20,7 +21,7 @@ def run(args):
     for w in plan.warnings:
         print(w, file=sys.stderr)
     if args.output or not args.print_layout:
-        gen.generate(plan, args.output or "gen")
+        files.generate(plan, args.output or "gen")
     if args.print_layout:
-        sys.stdout.write(printlayout.render(plan))
+        sys.stdout.write(text.render(plan))
     return 0

@@ -1,5 +1,5 @@
 """Host side of the hot-reload protocol (docs/reload.md): COBS framing with
-CRC-32 and the console/frame stream splitter (packages: reload_package.py).
+CRC-32 and the console/frame stream splitter (packages: package.py).
 
 Mirrors kern/reload/ byte for byte; tests/reload/test_reload_proto.py checks
 the two against each other through a C driver.

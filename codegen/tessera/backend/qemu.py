@@ -1,0 +1,53 @@
+"""Booting a built image in QEMU (`tessera qemu`, the QEMU tests, bench/).
+
+The emulator comes from the arch table (tessera/arch.py), the command line
+from the board file's `qemu:` section:
+    qemu:
+      machine: virt,gic-version=3   # -machine
+      cpu: cortex-a72               # -cpu (optional)
+      smp: 4                        # -smp (optional)
+      memory: 256M                  # -m
+      bios: default                 # -bios (optional)
+      args: [...]                   # anything else, verbatim (optional)
+"""
+import shutil
+
+from tessera.arch import ARCHES
+from tessera.errors import TesseraError
+
+
+def qemu_argv(built, icount=False, image=None, gdb=False):
+    """The QEMU command line for a build (backend/target.py's Built).
+    `image` replaces the built image (tests boot corrupted copies)."""
+    q = built["qemu"]
+    if not isinstance(q, dict) or "machine" not in q:
+        raise TesseraError("board %s has no usable `qemu:` section (needs at least `machine:`)" % built["board"])
+    exe = ARCHES[built["arch"]].qemu
+    if shutil.which(exe) is None:
+        raise TesseraError("%s not found (run scripts/bootstrap.sh)" % exe)
+    argv = [exe, "-machine", str(q["machine"])]
+    if q.get("cpu"):
+        argv += ["-cpu", str(q["cpu"])]
+    if q.get("smp"):
+        argv += ["-smp", str(q["smp"])]
+    if q.get("memory"):
+        argv += ["-m", str(q["memory"])]
+    if q.get("bios"):
+        argv += ["-bios", str(q["bios"])]
+    argv += [str(a) for a in q.get("args") or []]
+    argv += ["-nographic", "-no-reboot", "-kernel", image or built["image"]]
+    if icount:
+        argv += ["-icount", "shift=0"]
+    if gdb:
+        argv += ["-s", "-S"]
+    return argv
+
+
+def gdb_command(built):
+    """gdb with the kernel's and every shard's symbols, attached to QEMU's stub."""
+    parts = ["gdb-multiarch", "-q", "-ex", "'set architecture %s'" % ARCHES[built["arch"]].gdb_arch,
+             "-ex", "'file %s'" % built["elf"]]
+    for s in built["shards"]:
+        parts += ["-ex", "'add-symbol-file %s 0x%x'" % (s["elf"], s["text_va"])]
+    parts += ["-ex", "'target remote :1234'"]
+    return " ".join(parts)
