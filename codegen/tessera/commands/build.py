@@ -6,9 +6,14 @@ from tessera.errors import TesseraError
 
 
 def add_parser(sub):
-    p = sub.add_parser("build", help="build the flashable image for a target architecture",
-                       description="Plan, generate and build MANIFEST for ARCH; write OUT/<name>.img "
-                       "(flashable), OUT/<name>.elf, OUT/shards/*.elf and OUT/layout.json.")
+    return add_arguments(sub.add_parser("build", help="build the flashable image for a target architecture",
+                                        description="Plan, generate and build MANIFEST for ARCH; write "
+                                        "OUT/<name>.img (flashable), OUT/<name>.elf, OUT/shards/*.elf and "
+                                        "OUT/layout.json."))
+
+
+def add_arguments(p):
+    """What `tessera build` and `tessera qemu` both take."""
     p.add_argument("manifest", metavar="MANIFEST", help="manifest YAML file")
     p.add_argument("--arch", required=True, choices=sorted(targets()), help="target architecture")
     p.add_argument("-o", "--out", metavar="DIR", default="out", help="output directory (default: out)")

@@ -5,21 +5,17 @@ loads the kernel and every shard's symbols."""
 import os
 import sys
 
-from tessera.arch import targets
 from tessera.backend import qemu, target
+from tessera.commands import build
 from tessera.errors import TesseraError
 
 
 def add_parser(sub):
-    p = sub.add_parser("qemu", help="build the flashable image and boot it in QEMU",
-                       description="Build MANIFEST for ARCH (like `tessera build`) and boot the image "
-                       "in QEMU with the console on stdio (quit: Ctrl-A X).")
-    p.add_argument("manifest", metavar="MANIFEST", help="manifest YAML file")
-    p.add_argument("--arch", required=True, choices=sorted(targets()), help="target architecture")
-    p.add_argument("-o", "--out", metavar="DIR", default="out", help="output directory (default: out)")
+    p = build.add_arguments(sub.add_parser("qemu", help="build the flashable image and boot it in QEMU",
+                                           description="Build MANIFEST for ARCH (like `tessera build`) and boot "
+                                           "the image in QEMU with the console on stdio (quit: Ctrl-A X)."))
     p.add_argument("--gdb", action="store_true", help="wait for gdb on :1234 and print the gdb command")
     p.add_argument("--icount", action="store_true", help="deterministic virtual time (-icount shift=0)")
-    p.add_argument("--stamps", action="store_true", help="prefix console lines with the boot time")
     return p
 
 

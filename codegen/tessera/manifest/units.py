@@ -40,18 +40,27 @@ def parse_time(v):
     raise UnitError("invalid time %s (%s)" % (_show(v), TIME_HELP))
 
 
-def _show(v):
+def show(v):
+    """A manifest value as messages quote it: 'text', 42, true, nothing,
+    a mapping, a list."""
     if isinstance(v, str):
         return "'%s'" % v
     if v is None:
-        return "(empty)"
+        return "nothing"
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dict):
-        return "(a mapping)"
+        return "a mapping"
     if isinstance(v, list):
-        return "(a list)"
+        return "a list"
     return str(v)
+
+
+def _show(v):
+    """show(), with no value and collections in parentheses (inside "invalid size ...")."""
+    if v is None:
+        return "(empty)"
+    return "(%s)" % show(v) if isinstance(v, (dict, list)) else show(v)
 
 
 def fmt_size(n):

@@ -43,30 +43,23 @@ class Checker:
 
     # ---- literals ----
     def size(self, path, v, zero_ok=False):
+        return self.literal(path, v, parse_size, zero_ok, ABSURD_SIZE, "absurdly large (%s; at most 1T)")
+
+    def time(self, path, v):
+        return self.literal(path, v, parse_time, False, ABSURD_TIME, "absurdly long (%s; at most 3600s)")
+
+    def literal(self, path, v, parse, zero_ok, absurd, too_big):
+        """The number a size/time literal stands for, or None after reporting it."""
         try:
-            n = parse_size(v)
+            n = parse(v)
         except UnitError as e:
             self.err(path, "%s: %s" % (schema.describe(path), e), value=True)
             return None
         if n == 0 and not zero_ok:
             self.err(path, "%s must not be zero" % schema.describe(path), value=True)
             return None
-        if n > ABSURD_SIZE:
-            self.err(path, "%s is absurdly large (%s; at most 1T)" % (schema.describe(path), v), value=True)
-            return None
-        return n
-
-    def time(self, path, v):
-        try:
-            n = parse_time(v)
-        except UnitError as e:
-            self.err(path, "%s: %s" % (schema.describe(path), e), value=True)
-            return None
-        if n == 0:
-            self.err(path, "%s must not be zero" % schema.describe(path), value=True)
-            return None
-        if n > ABSURD_TIME:
-            self.err(path, "%s is absurdly long (%s; at most 3600s)" % (schema.describe(path), v), value=True)
+        if n > absurd:
+            self.err(path, "%s is %s" % (schema.describe(path), too_big % v), value=True)
             return None
         return n
 
@@ -284,27 +277,15 @@ class Checker:
                 seen[key] = (i, self.doc.pos(base + (("name",) if "name" in c else ())), name)
             slots = c.get("slots")
             if isinstance(slots, int) and not isinstance(slots, bool) and slots > 0:
-                if slots & (slots - 1):
-                    self.err(base + ("slots",), "slots of channel '%s' must be a power of two, not %d"
-                             % (name, slots), value=True)
-                    ok = False
-                elif slots > self.lim["TESS_MAX_SLOTS"]:
-                    self.err(base + ("slots",), "slots of channel '%s' is %d, more than the kernel limit "
-                             "TESS_MAX_SLOTS = %d" % (name, slots, self.lim["TESS_MAX_SLOTS"]), value=True)
-                    ok = False
+                ok &= self.ring_size(base, name, "slots", slots, "TESS_MAX_SLOTS",
+                                     "must be a power of two, not %d" % slots if slots & (slots - 1) else None)
             else:
                 ok = False
             ss = self.size(base + ("slot_size",), c["slot_size"]) if "slot_size" in c else None
             line = self.lim["TESS_CACHE_LINE"]
             if ss is not None:
-                if ss % line:
-                    self.err(base + ("slot_size",), "slot_size of channel '%s' must be a multiple of %d bytes, "
-                             "not %d" % (name, line, ss), value=True)
-                    ok = False
-                elif ss > self.lim["TESS_MAX_SLOT_SIZE"]:
-                    self.err(base + ("slot_size",), "slot_size of channel '%s' is %d, more than the kernel limit "
-                             "TESS_MAX_SLOT_SIZE = %d" % (name, ss, self.lim["TESS_MAX_SLOT_SIZE"]), value=True)
-                    ok = False
+                ok &= self.ring_size(base, name, "slot_size", ss, "TESS_MAX_SLOT_SIZE",
+                                     "must be a multiple of %d bytes, not %d" % (line, ss) if ss % line else None)
             else:
                 ok = False
             if not ok:
@@ -317,6 +298,15 @@ class Checker:
                 s["ends"].append({"channel": ch["id"], "role": key})
             out.append(ch)
         return out
+
+    def ring_size(self, base, name, key, n, limit, problem):
+        """Channel `name`'s `key` (slots, slot_size) is `n`: reports `problem`
+        (or None) and the kernel limit; True if it is usable."""
+        if problem is None and n > self.lim[limit]:
+            problem = "is %d, more than the kernel limit %s = %d" % (n, limit, self.lim[limit])
+        if problem is not None:
+            self.err(base + (key,), "%s of channel '%s' %s" % (key, name, problem), value=True)
+        return problem is None
 
     def regions(self, regs, shards_raw):
         out = []

@@ -10,6 +10,7 @@ import re
 import jsonschema
 
 from tessera.manifest.diag import did_you_mean
+from tessera.manifest.units import show
 from tessera.errors import TesseraError
 from tessera.paths import SCHEMA_FILE
 
@@ -50,20 +51,6 @@ def _field(k):
     return "entry #%d" % (k + 1) if isinstance(k, int) else "'%s'" % k
 
 
-def _show(v):
-    if isinstance(v, str):
-        return "'%s'" % v
-    if v is None:
-        return "nothing"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, dict):
-        return "a mapping"
-    if isinstance(v, list):
-        return "a list"
-    return str(v)
-
-
 def check(doc, diags, schema=None):
     """Validate doc.data against the schema; report into diags."""
     schema = schema or load()
@@ -93,7 +80,7 @@ def _report(doc, diags, err):
         diags.error(f, doc.pos(path), "missing required field '%s' in %s" % (name, describe(path)))
         return
     if kind == "const" and path == ("tessera",):
-        diags.error(f, doc.vpos(path), "unsupported format version %s (this tool reads version 1)" % _show(inst))
+        diags.error(f, doc.vpos(path), "unsupported format version %s (this tool reads version 1)" % show(inst))
         return
     if kind == "propertyNames":
         return  # reported by the nested error below
@@ -113,15 +100,15 @@ def _report(doc, diags, err):
         want = err.validator_value
         want = [want] if isinstance(want, str) else want
         diags.error(f, where, "%s must be %s, not %s" % (describe(path), " or ".join(_TYPES.get(t, t) for t in want),
-                                                       _show(inst)))
+                                                       show(inst)))
         return
     if kind == "enum":
         diags.error(f, where, "invalid value %s for %s (expected one of: %s)"
-                    % (_show(inst), describe(path), ", ".join(str(x) for x in err.validator_value)))
+                    % (show(inst), describe(path), ", ".join(str(x) for x in err.validator_value)))
         return
     if kind in ("minimum", "maximum"):
         op = "at least" if kind == "minimum" else "at most"
-        diags.error(f, where, "%s must be %s %s, not %s" % (describe(path), op, err.validator_value, _show(inst)))
+        diags.error(f, where, "%s must be %s %s, not %s" % (describe(path), op, err.validator_value, show(inst)))
         return
     if kind in ("minItems", "minProperties"):
         diags.error(f, where, "%s must not be empty" % describe(path))
