@@ -92,6 +92,10 @@ ARCHES = {
 }
 
 
+# `tessera reload --arch` without the option.
+DEFAULT_TARGET = "aarch64"
+
+
 def targets():
     """Arches `tessera build` and `tessera qemu` accept (and the QEMU tests run on)."""
     return [a.name for a in ARCHES.values() if a.supported and not a.hosted]

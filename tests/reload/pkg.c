@@ -1,4 +1,4 @@
-/* Builds packages and frames from C, mirroring codegen/tessera/reload_proto.py
+/* Builds packages and frames from C, mirroring codegen/tessera/reload/proto.py
  * (the Python <-> C round trip test checks the two agree). */
 #include "t.h"
 

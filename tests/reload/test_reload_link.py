@@ -1,4 +1,4 @@
-"""The host's stop-and-wait session (reload_link.py) against scripted
+"""The host's stop-and-wait session (codegen/tessera/reload/link.py) against scripted
 kernels on a fake port with a fake clock: every outcome, no real waiting."""
 import struct
 

@@ -1,4 +1,4 @@
-"""reload_proto.py on its own, and against kern/reload through the C driver
+"""codegen/tessera/reload/proto.py on its own, and against kern/reload through the C driver
 (Python builds frames and packages, C decodes and verifies them, and the
 other way round)."""
 import hashlib

@@ -4,7 +4,7 @@ shard is rebuilt from the manifest by the arch's back end (the simulator's
 for a hosted arch); the transfer itself is reload/session.py's."""
 import os
 
-from tessera.arch import ARCHES, reload_arches
+from tessera.arch import ARCHES, DEFAULT_TARGET, reload_arches
 from tessera.backend import sim, target
 from tessera.errors import TesseraError
 from tessera.reload import package as rpk
@@ -25,7 +25,8 @@ def add_parser(sub):
     p.add_argument("--port", metavar="PORT", help="serial device or pyserial URL (socket://HOST:PORT, ...)")
     p.add_argument("--shard", metavar="NAME", required=True, help="the shard to replace")
     p.add_argument("--manifest", metavar="M", default="manifest.yaml", help="manifest (default: manifest.yaml)")
-    p.add_argument("--arch", metavar="ARCH", default="aarch64", help="target architecture (default: aarch64)")
+    p.add_argument("--arch", metavar="ARCH", default=DEFAULT_TARGET,
+                   help="target architecture (default: %s; host: the simulator)" % DEFAULT_TARGET)
     p.add_argument("--layout", metavar="FILE", help="layout.json of the running system (default: OUT/layout.json)")
     p.add_argument("--out", metavar="DIR", default="out", help="build output directory (default: out)")
     p.add_argument("--key", metavar="FILE", help="device key (default: OUT/<system>.key)")

@@ -1,5 +1,5 @@
 /* Fixed limits of the kernel. The manifest checker reads these #defines
- * (codegen/tessera/limits.py parses this file), so this is the single source
+ * (codegen/tessera/manifest/limits.py parses this file), so this is the single source
  * of truth: change a number here and both the C tables and the checker follow. */
 #ifndef TESSERA_LIMITS_H
 #define TESSERA_LIMITS_H

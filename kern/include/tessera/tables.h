@@ -1,6 +1,6 @@
 /* Types of the build-time tables that `tessera gen` emits (gen/kern/tables.c).
  * The kernel boots from these and discovers nothing at run time.
- * All addresses are planned by codegen/tessera/layout.py. */
+ * All addresses are planned by codegen/tessera/plan/layout.py. */
 #ifndef TESSERA_TABLES_H
 #define TESSERA_TABLES_H
 

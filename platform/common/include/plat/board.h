@@ -1,5 +1,5 @@
 /* What the board file promises, for the boot-time device-tree check.
- * Emitted per manifest by `tessera build` (codegen/tessera/cmd_build.py)
+ * Emitted per manifest by `tessera build` (codegen/templates/board.c.j2)
  * into <gen>/platform/board.c from the board YAML. */
 #ifndef PLAT_BOARD_H
 #define PLAT_BOARD_H
