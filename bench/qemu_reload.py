@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(ROOT, "codegen"))
 from console_hub import EXAMPLES, ConsoleHub, free_port, pipeline_copy, socket_console_argv  # noqa: E402
 from harness import build  # noqa: E402
 from tessera.arch import targets  # noqa: E402
-from tessera.backend import qemu  # noqa: E402
+from tessera.backend.qemu import qemu_argv  # noqa: E402
 
 
 def one(arch):
@@ -37,7 +37,7 @@ def one(arch):
         out = os.path.join(tmp, "out")
         built = build(manifest, arch, out)
         port = free_port()
-        argv = socket_console_argv(qemu.qemu_argv(built, icount=True), port)
+        argv = socket_console_argv(qemu_argv(built, icount=True), port)
         qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             hub = ConsoleHub(port)
