@@ -71,3 +71,32 @@ def test_build_refuses_an_arch_whose_port_has_not_landed():
     assert not arch.ARCHES["x86_64"].supported
     rc, out, err = tessera("build", A64, "--arch", "x86_64")
     assert rc == 2 and "invalid choice: 'x86_64'" in err
+
+
+# The rooms in pipeline order: a module imports only from its own room or
+# an earlier one, so there is no import loop between rooms.
+ORDER = ["arch", "errors", "paths", "image", "manifest", "validate", "plan", "pipeline", "render", "reload",
+         "backend", "commands", "cli", "__main__"]
+
+
+def test_rooms_import_only_earlier_rooms():
+    import ast
+
+    def room(mod):
+        return mod.split(".")[1]
+
+    bad = []
+    for p in _sources():
+        rel = os.path.relpath(p, os.path.dirname(PKG))[:-3].replace(os.sep, ".")
+        if rel.endswith("__init__") and rel.count(".") == 1:
+            continue
+        mine = ORDER.index(room(rel))
+        for node in ast.walk(ast.parse(open(p).read())):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else (
+                [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            if isinstance(node, ast.ImportFrom) and node.module == "tessera":
+                names = ["tessera." + a.name for a in node.names]
+            for n in names:
+                if n.startswith("tessera.") and ORDER.index(room(n)) > mine:
+                    bad.append("%s imports %s" % (rel, n))
+    assert bad == []
