@@ -1,5 +1,5 @@
 """Every generated file, rendered from the plan through a Jinja2 template
-in codegen/templates (docs/design.md "Generated files").
+in codegen/templates (the gen/ map at the top of docs/design.md).
 
 `tessera gen` writes the system and per-shard files below; a build
 (backend/build.py) adds the device's reload key and, for a target, the
@@ -15,10 +15,11 @@ from tessera.errors import TesseraError
 from tessera.paths import TEMPLATES_DIR
 
 # (output path, template)
+LAYOUT_FILE = ("layout.json", "layout.json.j2")
 SYSTEM_FILES = (
     ("kern/tables.c", "tables.c.j2"),
     ("build.cmake", "build.cmake.j2"),
-    ("layout.json", "layout.json.j2"),
+    LAYOUT_FILE,
 )
 # Per shard, under shards/<name>/.
 SHARD_FILES = (
@@ -88,10 +89,10 @@ def render(plan, key=None):
     (bytes) also the files a build adds."""
     env = _env()
     ctx = {"plan": plan, "key": key, "layout": plan.to_json()}
-    files = list(SYSTEM_FILES)
+    table = list(SYSTEM_FILES)
     if key is not None:
-        files += [KEY_FILE] + ([] if plan.spec.hosted else [BOARD_FILE])
-    out = {path: env.get_template(t).render(ctx) for path, t in files}
+        table += [KEY_FILE] + ([] if plan.spec.hosted else [BOARD_FILE])
+    out = {path: env.get_template(t).render(ctx) for path, t in table}
     for s in plan.shards:
         for path, t in SHARD_FILES:
             out["shards/%s/%s" % (s["name"], path)] = env.get_template(t).render(ctx, s=s)
@@ -105,7 +106,7 @@ def render_key(key):
 
 def render_layout(plan, image):
     """OUT/layout.json of a target build: the plan and the packed image."""
-    return _env().get_template("layout.json.j2").render(layout=dict(plan.to_json(), image=image))
+    return _env().get_template(LAYOUT_FILE[1]).render(layout=dict(plan.to_json(), image=image))
 
 
 def write(files, outdir):
