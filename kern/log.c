@@ -1,6 +1,7 @@
 /* The kernel console: one spinlock serialises every line so lines from
  * different cores (kernel or shard) never interleave. A line is formatted
- * into a stack buffer first and written with one plat_console_write. */
+ * into a stack buffer first and written with one plat_console_write; so
+ * is a hot reload frame (kern_console_write). */
 #include <stdatomic.h>
 #include <kern/lib.h>
 #include <kern/priv.h>
@@ -9,13 +10,13 @@
 
 static atomic_flag console_busy = ATOMIC_FLAG_INIT;
 
-void kern_console_lock(void)
+static void lock(void)
 {
 	while (atomic_flag_test_and_set_explicit(&console_busy, memory_order_acquire))
 		;
 }
 
-void kern_console_unlock(void)
+static void unlock(void)
 {
 	atomic_flag_clear_explicit(&console_busy, memory_order_release);
 }
@@ -29,9 +30,14 @@ void kern_console_line(const char *prefix, const char *prefix2, const char *text
 	for (size_t i = 0; i < len && n < sizeof(line) - 1; i++)
 		line[n++] = text[i];
 	line[n++] = '\n';
-	kern_console_lock();
-	plat_console_write(line, n);
-	kern_console_unlock();
+	kern_console_write(line, n);
+}
+
+void kern_console_write(const void *buf, size_t n)
+{
+	lock();
+	plat_console_write(buf, n);
+	unlock();
 }
 
 void kern_log(const char *fmt, ...)

@@ -4,7 +4,7 @@
  * connection replaces the old one). Every console byte goes to the client;
  * stdout gets the text only (sim_console_text drops the kernel's reload
  * frames). The port's thread is the one core-like context that feeds
- * reload_rx_byte and kern_reload_poll, as kern/reload.h requires. */
+ * reload_rx_byte and reload_poll, as kern/reload.h requires. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -90,7 +90,7 @@ static void *rx_main(void *arg)
 					reload_rx_byte(buf[i]);
 			}
 		}
-		kern_reload_poll(sim_now());
+		reload_poll(sim_now());
 		sim_reap_retired(false); /* versions a swap replaced */
 	}
 	return NULL;
@@ -100,7 +100,7 @@ int sim_port_start(void)
 {
 	if (listen_fd < 0)
 		return 0;
-	if (kern_reload_init() != 0) {
+	if (reload_init() != 0) {
 		fprintf(stderr, "sim| the plan has no reload staging buffer: hot reload is off\n");
 		return 0;
 	}

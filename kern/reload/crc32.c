@@ -8,7 +8,7 @@ static const uint32_t T[16] = {
 	0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c, 0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
 };
 
-uint32_t rl_crc32(const void *data, size_t len)
+uint32_t reload_crc32(const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	uint32_t c = 0xffffffffu;

@@ -7,7 +7,7 @@
 #define SHA256_BLOCK 64
 #define SHA256_LEN   32
 
-void rl_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t out[32])
+void reload_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t out[32])
 {
 	uint8_t k[SHA256_BLOCK] = {0}, pad[SHA256_BLOCK], inner[SHA256_LEN];
 	struct sha256 c;
@@ -35,7 +35,7 @@ void rl_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t l
 
 /* Time independent of where the first difference is, so a forger cannot
  * learn a valid MAC byte by byte from response timing. */
-bool rl_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
+bool reload_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 {
 	volatile uint8_t acc = 0;
 	for (size_t i = 0; i < n; i++)

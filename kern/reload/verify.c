@@ -12,7 +12,7 @@
 #include "rl.h"
 #include "../image/sha256.h"
 
-const struct tess_shard_cfg *rl_shard_by_name(const struct tess_system_cfg *sys, const char *name)
+const struct tess_shard_cfg *reload_shard_by_name(const struct tess_system_cfg *sys, const char *name)
 {
 	for (unsigned i = 0; i < sys->nshards; i++)
 		if (sys->shards[i].name && rl_streq(sys->shards[i].name, name))
@@ -32,8 +32,8 @@ static int too_large(struct verdict *v, uint64_t n, uint64_t max)
 	return -1;
 }
 
-int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keylen, const uint8_t *pkg,
-	      size_t len, const char *want, struct verdict *v)
+int reload_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keylen, const uint8_t *pkg,
+		  size_t len, const char *want, struct verdict *v)
 {
 	char name[PKG_NAME];
 	uint8_t digest[32];
@@ -49,7 +49,7 @@ int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keyl
 	rl_memcpy(name, pkg + PKG_NAME_AT, PKG_NAME);
 	if (name[PKG_NAME - 1] != 0 || !rl_name_ok(name))
 		return refuse(v, "bad shard name", "", "");
-	const struct tess_shard_cfg *cfg = rl_shard_by_name(sys, name);
+	const struct tess_shard_cfg *cfg = reload_shard_by_name(sys, name);
 	if (!cfg)
 		return refuse(v, "unknown shard '", name, "'");
 	if (want && !rl_streq(want, name))
@@ -67,14 +67,14 @@ int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keyl
 		return refuse(v, "exec pages beyond the shard's memory", "", "");
 	if (rl_le64(pkg + PKG_PA_AT) != cfg->mem_pa || rl_le64(pkg + PKG_VA_AT) != cfg->mem_va)
 		return refuse(v, "load address mismatch", "", "");
-	if (!rl_ct_equal(pkg + PKG_MHASH_AT, sys->manifest_hash, 32))
+	if (!reload_ct_equal(pkg + PKG_MHASH_AT, sys->manifest_hash, 32))
 		return refuse(v, "manifest hash mismatch", "", "");
 
-	rl_hmac_sha256(key, keylen, pkg, PKG_HDR + size, digest);
-	if (!rl_ct_equal(digest, pkg + PKG_HDR + size, PKG_MAC))
+	reload_hmac_sha256(key, keylen, pkg, PKG_HDR + size, digest);
+	if (!reload_ct_equal(digest, pkg + PKG_HDR + size, PKG_MAC))
 		return refuse(v, "bad signature", "", "");
 	sha256(pkg + PKG_HDR, size, digest);
-	if (!rl_ct_equal(digest, pkg + PKG_SHA_AT, 32))
+	if (!reload_ct_equal(digest, pkg + PKG_SHA_AT, 32))
 		return refuse(v, "sha-256 mismatch", "", "");
 
 	v->cfg = cfg;

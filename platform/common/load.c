@@ -65,7 +65,7 @@ int plat_shard_load(const struct tess_shard_cfg *cfg)
 		       (uint64_t)p->exec_pages * TESS_PAGE_SIZE);
 }
 
-/* Hot reload (kern/swap.c): the new image with its own W^X split
+/* Hot reload (kern/reload/swap.c): the new image with its own W^X split
  * (reload_exec_pages, from the verified package). A rollback is
  * plat_shard_load, which restores the previous image and split. */
 int plat_shard_install(const struct tess_shard_cfg *cfg, const void *payload, size_t len)

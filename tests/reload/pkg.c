@@ -22,14 +22,14 @@ size_t t_make_pkg(uint8_t *out, const char *name, const uint8_t hash[32], uint64
 	rl_put_le64(out + PKG_VA_AT, va);
 	rl_put_le64(out + PKG_VERSION_AT, version);
 	memcpy(out + PKG_HDR, payload, n);
-	rl_hmac_sha256(key, RELOAD_KEY_LEN, out, PKG_HDR + n, out + PKG_HDR + n);
+	reload_hmac_sha256(key, RELOAD_KEY_LEN, out, PKG_HDR + n, out + PKG_HDR + n);
 	return PKG_OVERHEAD + n;
 }
 
 void t_send(uint8_t type, uint32_t seq, const void *payload, size_t len)
 {
 	uint8_t w[FRAME_MAX_WIRE];
-	size_t n = rl_frame_encode(w, sizeof w, type, seq, payload, len);
+	size_t n = reload_frame_encode(w, sizeof w, type, seq, payload, len);
 	reload_rx_byte(0);
 	for (size_t i = 0; i < n; i++)
 		reload_rx_byte(w[i]);

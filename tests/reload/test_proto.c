@@ -77,6 +77,7 @@ static void clean_transfer(void)
 	chunks(n, 1, nchunks(n) + 1);
 	t_send(FT_END, nchunks(n) + 1, NULL, 0);
 	expect(FT_ACK, nchunks(n) + 1, "");
+	reload_poll(now); /* the swap's outcome */
 	expect(FT_RESULT, nchunks(n) + 1, "");
 	none();
 	CHECK(t_apply_calls == 1 && t_apply_version == 42 && t_apply_len == 1000);
@@ -104,7 +105,7 @@ static void resends(void)
 	uint8_t p[FRAME_MAX_PAYLOAD];
 	rl_put_le32(p, 2 * FRAME_CHUNK);
 	memcpy(p + 4, pkg + 2 * FRAME_CHUNK, FRAME_CHUNK);
-	size_t wn = rl_frame_encode(w, sizeof w, FT_DATA, 3, p, 4 + FRAME_CHUNK);
+	size_t wn = reload_frame_encode(w, sizeof w, FT_DATA, 3, p, 4 + FRAME_CHUNK);
 	w[100] = w[100] == 0x55 ? 0x56 : 0x55; /* never 0x00: one bad frame */
 	for (size_t i = 0; i < wn; i++)
 		reload_rx_byte(w[i]);
@@ -128,6 +129,7 @@ static void resends(void)
 	chunks(n, 4, nchunks(n) + 1);
 	t_send(FT_END, nchunks(n) + 1, NULL, 0);
 	expect(FT_ACK, nchunks(n) + 1, "");
+	reload_poll(now);
 	expect(FT_RESULT, nchunks(n) + 1, "");
 	CHECK(t_apply_calls == 1 && t_apply_version == 5);
 }
@@ -163,7 +165,8 @@ static void stall(void)
 	CHECK(strstr(t_log, "kern| reload: abandoned 'filter' (host gave up)\n") != NULL);
 }
 
-/* A whole transfer of pkg[0, n) as `name`; returns after END. */
+/* A whole transfer of pkg[0, n) as `name`; returns after END and the
+ * poll that takes the swap's outcome, if there is one yet. */
 static void transfer(const char *name, size_t n)
 {
 	begin(name, (uint32_t)n);
@@ -171,6 +174,7 @@ static void transfer(const char *name, size_t n)
 	chunks(n, 1, nchunks(n) + 1);
 	t_send(FT_END, nchunks(n) + 1, NULL, 0);
 	expect(FT_ACK, nchunks(n) + 1, "");
+	reload_poll(now);
 }
 
 static void refusals(void)
@@ -201,7 +205,7 @@ static void refusals(void)
 	expect(FT_RESULT, nchunks(n) + 1, "manifest hash mismatch");
 	n = t_make_pkg(pkg, "filter", t_hash, T_SHARD_PA, T_SHARD_VA, payload, 600, 1, tess_reload_key);
 	pkg[PKG_SHA_AT + 6] ^= 4;
-	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
+	reload_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	transfer("filter", n);
 	expect(FT_RESULT, nchunks(n) + 1, "sha-256 mismatch");
 	/* END before all announced bytes arrived. */
@@ -223,7 +227,7 @@ static void refusals(void)
 static void pending(void)
 {
 	t_reset();
-	t_apply_rc = RELOAD_APPLY_PENDING;
+	t_apply_rc = T_PENDING;
 	size_t n =
 		t_make_pkg(pkg, "sink", t_hash, 0x80200000, 0x600000100000, payload, 100, 3, tess_reload_key);
 	transfer("sink", n);
@@ -232,10 +236,12 @@ static void pending(void)
 	expect(FT_ACK, nchunks(n) + 1, "");
 	begin("filter", 1000);
 	expect(FT_NAK, 0, "busy: a swap is in progress");
-	reload_finish(0, 0, "rolled back (fault in init)");
+	t_finish(0, 0, "rolled back (fault in init)");
+	reload_poll(now);
 	expect(FT_RESULT, nchunks(n) + 1, "rolled back (fault in init)");
 	CHECK(strstr(t_log, "kern| reload: refused 'sink': rolled back (fault in init)\n") != NULL);
-	reload_finish(1, 3, NULL); /* nothing pending: ignored */
+	t_finish(1, 3, ""); /* nothing pending: ignored */
+	reload_poll(now);
 	none();
 }
 
@@ -243,18 +249,18 @@ static void pending(void)
 static void small_staging(void)
 {
 	t_reset();
-	reload_init(stage, 1000, tess_reload_key, RELOAD_KEY_LEN);
+	reload_proto_init(stage, 1000, tess_reload_key, RELOAD_KEY_LEN);
 	begin("filter", 2000);
 	expect(FT_RESULT, 0, "image too large (1808 > 808 bytes)");
 	begin("filter", 1000);
 	expect(FT_ACK, 0, "");
-	reload_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
+	reload_proto_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
 }
 
 int main(void)
 {
 	reload_rx_byte(FRAME_SOH); /* before init: ignored */
-	reload_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
+	reload_proto_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
 	for (size_t i = 0; i < sizeof payload; i++)
 		payload[i] = (uint8_t)(i ^ 0x5a);
 	clean_transfer();
