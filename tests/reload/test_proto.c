@@ -67,17 +67,24 @@ static uint32_t nchunks(size_t n)
 	return (uint32_t)((n + FRAME_CHUNK - 1) / FRAME_CHUNK);
 }
 
+/* A whole transfer of pkg[0, n) as `name`; returns after END and the
+ * poll that takes the swap's outcome, if there is one yet. */
+static void transfer(const char *name, size_t n)
+{
+	begin(name, (uint32_t)n);
+	expect(FT_ACK, 0, "");
+	chunks(n, 1, nchunks(n) + 1);
+	t_send(FT_END, nchunks(n) + 1, NULL, 0);
+	expect(FT_ACK, nchunks(n) + 1, "");
+	reload_poll(now);
+}
+
 static void clean_transfer(void)
 {
 	t_reset();
 	size_t n =
 		t_make_pkg(pkg, "filter", t_hash, T_SHARD_PA, T_SHARD_VA, payload, 1000, 42, tess_reload_key);
-	begin("filter", (uint32_t)n);
-	expect(FT_ACK, 0, "");
-	chunks(n, 1, nchunks(n) + 1);
-	t_send(FT_END, nchunks(n) + 1, NULL, 0);
-	expect(FT_ACK, nchunks(n) + 1, "");
-	reload_poll(now); /* the swap's outcome */
+	transfer("filter", n);
 	expect(FT_RESULT, nchunks(n) + 1, "");
 	none();
 	CHECK(t_apply_calls == 1 && t_apply_version == 42 && t_apply_len == 1000);
@@ -163,18 +170,6 @@ static void stall(void)
 	t_send(FT_ABORT, 1, NULL, 0);
 	expect(FT_ACK, 1, "");
 	CHECK(strstr(t_log, "kern| reload: abandoned 'filter' (host gave up)\n") != NULL);
-}
-
-/* A whole transfer of pkg[0, n) as `name`; returns after END and the
- * poll that takes the swap's outcome, if there is one yet. */
-static void transfer(const char *name, size_t n)
-{
-	begin(name, (uint32_t)n);
-	expect(FT_ACK, 0, "");
-	chunks(n, 1, nchunks(n) + 1);
-	t_send(FT_END, nchunks(n) + 1, NULL, 0);
-	expect(FT_ACK, nchunks(n) + 1, "");
-	reload_poll(now);
 }
 
 static void refusals(void)
