@@ -20,8 +20,8 @@ int kern_reload_apply(const struct tess_shard_cfg *cfg, const void *payload, siz
 		return -1;
 	}
 	if (version <= s->version) {
-		ksnprintf(why, sizeof(why), "version %llu is not newer than the running version %llu",
-			  (unsigned long long)version, (unsigned long long)s->version);
+		tess_snprintf(why, sizeof(why), "version %llu is not newer than the running version %llu",
+			      (unsigned long long)version, (unsigned long long)s->version);
 		reload_finish(0, 0, why);
 		return -1;
 	}

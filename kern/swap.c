@@ -104,7 +104,7 @@ static void roll_back(unsigned core, const char *why)
 	plat_shard_stop(c);
 	s->version = sw.old_version;
 	s->reload_stopped_at = 0;
-	ksnprintf(sw.reason, sizeof(sw.reason), "rolled back (%s)", why);
+	tess_snprintf(sw.reason, sizeof(sw.reason), "rolled back (%s)", why);
 	kern_trace(core, c->id, KT_ROLLBACK, s->version);
 	if (kern_shard_start(s, TESS_START_RESTART) != 0) {
 		kern_set_state(s, KS_HALTED);
@@ -200,8 +200,8 @@ bool kern_swap_failed(unsigned core, struct kern_shard *s)
 	if (atomic_load_explicit(&sw.state, memory_order_acquire) != SW_TRIAL || sw.s != s)
 		return false;
 	r = atomic_load_explicit(&s->last.reason, memory_order_relaxed);
-	ksnprintf(why, sizeof(why), "%s %s", r == KR_HANG ? "hang" : "fault",
-		  sw.yields ? "after init" : "in init");
+	tess_snprintf(why, sizeof(why), "%s %s", r == KR_HANG ? "hang" : "fault",
+		      sw.yields ? "after init" : "in init");
 	roll_back(core, why);
 	return true;
 }

@@ -54,7 +54,8 @@ size_t rl_frame_encode(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, con
 		return 0;
 	body[0] = type;
 	rl_put_le32(body + 1, seq);
-	rl_memcpy(body + FRAME_HDR, payload, len);
+	if (len) /* an empty frame may come with payload == NULL (C11 7.24.1p2) */
+		memcpy(body + FRAME_HDR, payload, len);
 	rl_put_le32(body + FRAME_HDR + len, rl_crc32(body, FRAME_HDR + len));
 	size_t n = rl_cobs_encode(out + 1, cap - 2, body, FRAME_HDR + len + 4);
 	if (n == 0)

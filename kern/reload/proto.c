@@ -34,10 +34,10 @@ static void on_begin(const struct frame *f)
 		return;
 	}
 	size_t n = f->len - 4;
-	rl_memcpy(rl_s.name, f->payload + 4, n);
+	memcpy(rl_s.name, f->payload + 4, n);
 	rl_s.name[n] = 0;
 	if (!rl_name_ok(rl_s.name)) {
-		rl_memcpy(rl_s.name, "?", 2);
+		memcpy(rl_s.name, "?", 2);
 		rl_result(0, false, 0, "bad shard name");
 		return;
 	}

@@ -23,18 +23,18 @@ void rl_send(uint8_t type, uint32_t seq, const void *p, size_t n)
 
 void rl_nak(const char *why)
 {
-	rl_send(FT_NAK, rl_s.next, why, rl_strlen(why));
+	rl_send(FT_NAK, rl_s.next, why, strlen(why));
 }
 
 void rl_result(uint32_t seq, bool ok, uint64_t version, const char *reason)
 {
 	uint8_t p[9 + REASON_MAX];
-	size_t n = rl_strlen(reason);
+	size_t n = strlen(reason);
 	if (n > REASON_MAX)
 		n = REASON_MAX;
 	p[0] = ok ? 0 : 1;
 	rl_put_le64(p + 1, version);
-	rl_memcpy(p + 9, reason, n);
+	memcpy(p + 9, reason, n);
 	/* The log line first, so the host shows it before its verdict. */
 	if (ok)
 		kern_log("reload: '%s' now runs version %llu", rl_s.name, (unsigned long long)version);

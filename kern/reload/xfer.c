@@ -28,7 +28,7 @@ void rl_on_data(const struct frame *f)
 	} else if ((why = data_refusal(f))) {
 		rl_nak(why);
 	} else {
-		rl_memcpy(rl_s.stage + rl_s.got, f->payload + 4, f->len - 4);
+		memcpy(rl_s.stage + rl_s.got, f->payload + 4, f->len - 4);
 		rl_s.got += (uint32_t)(f->len - 4);
 		rl_s.next++;
 		rl_send(FT_ACK, f->seq, 0, 0);
