@@ -25,7 +25,7 @@ static void unlock(void)
 void kern_console_line(const char *prefix, const char *prefix2, const char *text, size_t len)
 {
 	char line[LOG_LINE];
-	size_t n = ksnprintf(line, sizeof(line), "%s%s", prefix, prefix2 ? prefix2 : "");
+	size_t n = tess_snprintf(line, sizeof(line), "%s%s", prefix, prefix2 ? prefix2 : "");
 
 	for (size_t i = 0; i < len && n < sizeof(line) - 1; i++)
 		line[n++] = text[i];
@@ -47,7 +47,18 @@ void kern_log(const char *fmt, ...)
 	size_t n;
 
 	va_start(ap, fmt);
-	n = kvsnprintf(text, sizeof(text), fmt, ap);
+	n = tess_vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	kern_console_line("kern| ", 0, text, n);
+}
+
+size_t kfmt_duration(char *buf, size_t n, uint64_t ns)
+{
+	if (ns && ns % 1000000000u == 0)
+		return tess_snprintf(buf, n, "%llu s", (unsigned long long)(ns / 1000000000u));
+	if (ns && ns % 1000000u == 0)
+		return tess_snprintf(buf, n, "%llu ms", (unsigned long long)(ns / 1000000u));
+	if (ns && ns % 1000u == 0)
+		return tess_snprintf(buf, n, "%llu us", (unsigned long long)(ns / 1000u));
+	return tess_snprintf(buf, n, "%llu ns", (unsigned long long)ns);
 }

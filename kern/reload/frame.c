@@ -55,7 +55,8 @@ size_t reload_frame_encode(uint8_t *out, size_t cap, uint8_t type, uint32_t seq,
 		return 0;
 	body[0] = type;
 	rl_put_le32(body + 1, seq);
-	rl_memcpy(body + FRAME_HDR, payload, len);
+	if (len) /* an empty frame may come with payload == NULL (C11 7.24.1p2) */
+		memcpy(body + FRAME_HDR, payload, len);
 	rl_put_le32(body + FRAME_HDR + len, reload_crc32(body, FRAME_HDR + len));
 	size_t n = reload_cobs_encode(out + 1, cap - 2, body, FRAME_HDR + len + 4);
 	if (n == 0)

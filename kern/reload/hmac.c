@@ -16,7 +16,7 @@ void reload_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size
 	if (keylen > SHA256_BLOCK)
 		sha256(key, keylen, k);
 	else
-		rl_memcpy(k, key, keylen);
+		memcpy(k, key, keylen);
 
 	for (int i = 0; i < SHA256_BLOCK; i++)
 		pad[i] = k[i] ^ 0x36; /* ipad */

@@ -66,7 +66,7 @@ static void send(uint8_t type, uint32_t seq, const void *p, size_t n)
 /* NAK(next expected seq, why). */
 static void nak(const char *why)
 {
-	send(FT_NAK, xfer.next, why, rl_strlen(why));
+	send(FT_NAK, xfer.next, why, strlen(why));
 }
 
 /* RESULT for END (or BEGIN) `seq`, logged; kept for a duplicate END. The
@@ -74,12 +74,12 @@ static void nak(const char *why)
 static void result(uint32_t seq, bool ok, uint64_t version, const char *reason)
 {
 	uint8_t p[9 + REASON_MAX];
-	size_t n = rl_strlen(reason);
+	size_t n = strlen(reason);
 	if (n > REASON_MAX)
 		n = REASON_MAX;
 	p[0] = ok ? 0 : 1;
 	rl_put_le64(p + 1, version);
-	rl_memcpy(p + 9, reason, n);
+	memcpy(p + 9, reason, n);
 	/* The log line first, so the host shows it before its verdict. */
 	if (ok)
 		kern_log("reload: '%s' now runs version %llu", xfer.name, (unsigned long long)version);
@@ -111,10 +111,10 @@ static void on_begin(const struct frame *f)
 		return;
 	}
 	size_t n = f->len - 4;
-	rl_memcpy(xfer.name, f->payload + 4, n);
+	memcpy(xfer.name, f->payload + 4, n);
 	xfer.name[n] = 0;
 	if (!rl_name_ok(xfer.name)) {
-		rl_memcpy(xfer.name, "?", 2);
+		memcpy(xfer.name, "?", 2);
 		result(0, false, 0, "bad shard name");
 		return;
 	}
@@ -166,7 +166,7 @@ static void on_data(const struct frame *f)
 	} else if ((why = data_refusal(f))) {
 		nak(why);
 	} else {
-		rl_memcpy(xfer.stage + xfer.got, f->payload + 4, f->len - 4);
+		memcpy(xfer.stage + xfer.got, f->payload + 4, f->len - 4);
 		xfer.got += (uint32_t)(f->len - 4);
 		xfer.next++;
 		send(FT_ACK, f->seq, 0, 0);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* memcpy, strlen: libc on the host, kern/libc on targets */
 #include <tessera/tables.h>
 
 /* A transfer with no frame for this long is abandoned, staging dropped. */
@@ -75,11 +76,9 @@ void rl_text_u64(struct text *t, uint64_t v);
 /* reason = a + b + c, or "image too large (n > max bytes)". */
 void rl_reason(char *buf, size_t cap, const char *a, const char *b, const char *c);
 void rl_reason_too_large(char *buf, size_t cap, uint64_t n, uint64_t max);
-size_t rl_strlen(const char *s);
 /* A shard name as it may appear in a log line: 1..31 bytes of 0x21..0x7e. */
 bool rl_name_ok(const char *s);
 bool rl_streq(const char *a, const char *b);
-void rl_memcpy(void *dst, const void *src, size_t n);
 uint32_t rl_le32(const uint8_t *p);
 uint64_t rl_le64(const uint8_t *p);
 void rl_put_le32(uint8_t *p, uint32_t v);

@@ -79,21 +79,22 @@ int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, s
 	sw.version = version;
 	sw.reason[0] = 0;
 	if (!s) {
-		ksnprintf(sw.reason, sizeof(sw.reason), "swap failed: no such shard in the running system");
+		tess_snprintf(sw.reason, sizeof(sw.reason),
+			      "swap failed: no such shard in the running system");
 		finish(0);
 		return 0;
 	}
 	if (version <= s->version) {
-		ksnprintf(sw.reason, sizeof(sw.reason),
-			  "version %llu is not newer than the running version %llu",
-			  (unsigned long long)version, (unsigned long long)s->version);
+		tess_snprintf(sw.reason, sizeof(sw.reason),
+			      "version %llu is not newer than the running version %llu",
+			      (unsigned long long)version, (unsigned long long)s->version);
 		finish(0);
 		return 0;
 	}
 	if (plat_shard_prepare(cfg, payload, len) != 0) {
 		kern_log("reload: shard %s: version %llu: prepare failed, version %llu keeps running",
 			 cfg->name, (unsigned long long)version, (unsigned long long)s->version);
-		ksnprintf(sw.reason, sizeof(sw.reason), "prepare failed");
+		tess_snprintf(sw.reason, sizeof(sw.reason), "prepare failed");
 		finish(0);
 		return 0;
 	}
@@ -123,7 +124,7 @@ static void roll_back(unsigned core, const char *why)
 	plat_shard_stop(c);
 	s->version = sw.old_version;
 	s->reload_stopped_at = 0;
-	ksnprintf(sw.reason, sizeof(sw.reason), "rolled back (%s)", why);
+	tess_snprintf(sw.reason, sizeof(sw.reason), "rolled back (%s)", why);
 	kern_trace(core, c->id, KT_ROLLBACK, s->version);
 	if (kern_shard_start(s, TESS_START_RESTART) != 0) {
 		kern_set_state(s, KS_HALTED);
@@ -219,8 +220,8 @@ bool reload_swap_failed(unsigned core, struct kern_shard *s)
 	if (atomic_load_explicit(&sw.state, memory_order_acquire) != SW_TRIAL || sw.s != s)
 		return false;
 	r = atomic_load_explicit(&s->last.reason, memory_order_relaxed);
-	ksnprintf(why, sizeof(why), "%s %s", r == KR_HANG ? "hang" : "fault",
-		  sw.yields ? "after init" : "in init");
+	tess_snprintf(why, sizeof(why), "%s %s", r == KR_HANG ? "hang" : "fault",
+		      sw.yields ? "after init" : "in init");
 	roll_back(core, why);
 	return true;
 }

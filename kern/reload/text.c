@@ -1,4 +1,4 @@
-/* Small freestanding string helpers (kern/ has no libc) and little-endian
+/* Text helpers for replies and reasons, and little-endian
  * field access: package and frame fields are not aligned, so they are read
  * byte by byte rather than through casts. */
 #include "rl.h"
@@ -30,27 +30,11 @@ void rl_text_u64(struct text *t, uint64_t v)
 	rl_text_str(t, &d[i]);
 }
 
-size_t rl_strlen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
 bool rl_streq(const char *a, const char *b)
 {
 	while (*a && *a == *b)
 		a++, b++;
 	return *a == *b;
-}
-
-void rl_memcpy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-	while (n--)
-		*d++ = *s++;
 }
 
 uint32_t rl_le32(const uint8_t *p)

@@ -46,7 +46,7 @@ int reload_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t 
 	if ((pkg[4] | pkg[5] << 8) != PKG_FORMAT || (pkg[6] | pkg[7] << 8) != PKG_HDR ||
 	    rl_le32(pkg + PKG_KIND_AT) != PKG_KIND_SHARD || rl_le64(pkg + PKG_OFF_AT) != PKG_HDR)
 		return refuse(v, "unsupported package format", "", "");
-	rl_memcpy(name, pkg + PKG_NAME_AT, PKG_NAME);
+	memcpy(name, pkg + PKG_NAME_AT, PKG_NAME);
 	if (name[PKG_NAME - 1] != 0 || !rl_name_ok(name))
 		return refuse(v, "bad shard name", "", "");
 	const struct tess_shard_cfg *cfg = reload_shard_by_name(sys, name);
