@@ -3,7 +3,7 @@
  * (group length + 1) and its non-zero bytes. A code of 0xFF means 254 bytes
  * with no zero after them. The result never contains 0x00, so 0x00 can
  * delimit frames on the wire. */
-#include "rl.h"
+#include "internal.h"
 
 size_t reload_cobs_encode(uint8_t *out, size_t cap, const uint8_t *in, size_t n)
 {

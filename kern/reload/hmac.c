@@ -1,7 +1,7 @@
 /* HMAC-SHA-256 written from RFC 2104 (section 2) on the image loader's
  * SHA-256 (kern/image/sha256.c, FIPS 180-4); tested against RFC 4231's
  * vectors in tests/reload. */
-#include "rl.h"
+#include "internal.h"
 #include "../image/sha256.h"
 
 #define SHA256_BLOCK 64

@@ -3,7 +3,7 @@
  * that the protocol builds, and is tested, without a running kernel. */
 #include <kern/priv.h>
 #include <kern/reload.h>
-#include "rl.h"
+#include "internal.h"
 
 int reload_init(void)
 {

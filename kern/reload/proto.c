@@ -15,7 +15,7 @@
  * One transfer at a time, on one core (kern/reload.h). */
 #include <kern/kern.h>
 #include <kern/reload.h>
-#include "rl.h"
+#include "internal.h"
 
 enum { ST_OFF = 0, ST_IDLE, ST_RECV, ST_PENDING, ST_DONE };
 
@@ -78,7 +78,7 @@ static void result(uint32_t seq, bool ok, uint64_t version, const char *reason)
 	if (n > REASON_MAX)
 		n = REASON_MAX;
 	p[0] = ok ? 0 : 1;
-	rl_put_le64(p + 1, version);
+	reload_put_le64(p + 1, version);
 	memcpy(p + 9, reason, n);
 	/* The log line first, so the host shows it before its verdict. */
 	if (ok)
@@ -113,24 +113,27 @@ static void on_begin(const struct frame *f)
 	size_t n = f->len - 4;
 	memcpy(xfer.name, f->payload + 4, n);
 	xfer.name[n] = 0;
-	if (!rl_name_ok(xfer.name)) {
+	if (!reload_name_ok(xfer.name)) {
 		memcpy(xfer.name, "?", 2);
 		result(0, false, 0, "bad shard name");
 		return;
 	}
-	xfer.total = rl_le32(f->payload);
+	xfer.total = reload_le32(f->payload);
 	xfer.got = 0;
 	xfer.next = 1;
 	const struct tess_shard_cfg *cfg = reload_shard_by_name(&tess_system, xfer.name);
 	uint64_t cap = xfer.cap > PKG_OVERHEAD ? xfer.cap - PKG_OVERHEAD : 0;
 	if (!cfg)
-		rl_reason(why, sizeof why, "unknown shard '", xfer.name, "'");
+		tess_snprintf(why, sizeof why, "unknown shard '%s'", xfer.name);
 	else if (xfer.total < PKG_OVERHEAD)
-		rl_reason(why, sizeof why, "truncated", "", "");
+		tess_snprintf(why, sizeof why, "truncated");
 	else if (xfer.total - PKG_OVERHEAD > cfg->mem_size)
-		rl_reason_too_large(why, sizeof why, xfer.total - PKG_OVERHEAD, cfg->mem_size);
+		tess_snprintf(why, sizeof why, REASON_TOO_LARGE,
+			      (unsigned long long)(xfer.total - PKG_OVERHEAD),
+			      (unsigned long long)cfg->mem_size);
 	else if (xfer.total - PKG_OVERHEAD > cap)
-		rl_reason_too_large(why, sizeof why, xfer.total - PKG_OVERHEAD, cap);
+		tess_snprintf(why, sizeof why, REASON_TOO_LARGE,
+			      (unsigned long long)(xfer.total - PKG_OVERHEAD), (unsigned long long)cap);
 	else
 		why[0] = 0;
 	if (why[0]) {
@@ -151,7 +154,7 @@ static const char *data_refusal(const struct frame *f)
 		return "out of order";
 	if (f->len < 5 || f->len - 4 > FRAME_CHUNK)
 		return "bad chunk";
-	if (rl_le32(f->payload) != xfer.got)
+	if (reload_le32(f->payload) != xfer.got)
 		return "bad offset";
 	if (f->len - 4 > xfer.total - xfer.got)
 		return "beyond the announced size";

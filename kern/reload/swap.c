@@ -29,7 +29,7 @@
 #include <kern/lib.h>
 #include <kern/priv.h>
 #include <kern/reload.h>
-#include "rl.h"
+#include "internal.h"
 
 enum { SW_IDLE = 0, SW_CLAIMED, SW_REQUESTED, SW_TRIAL, SW_DONE };
 

@@ -11,7 +11,7 @@
 #include <kern/reload.h>
 #include "check.h"
 #include "fake.h"
-#include "rl.h"
+#include "internal.h"
 #include "sys4.h"
 
 #define MS 1000000ull

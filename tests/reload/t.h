@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kern/reload.h>
-#include "rl.h"
+#include "internal.h"
 #include "sha256.h" /* kern/image/ */
 
 extern int t_failures;

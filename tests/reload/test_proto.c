@@ -39,7 +39,7 @@ static void none(void)
 static void begin(const char *name, uint32_t total)
 {
 	uint8_t p[64];
-	rl_put_le32(p, total);
+	reload_put_le32(p, total);
 	memcpy(p + 4, name, strlen(name));
 	t_send(FT_BEGIN, 0, p, 4 + strlen(name));
 }
@@ -47,7 +47,7 @@ static void begin(const char *name, uint32_t total)
 static void data(uint32_t seq, uint32_t off, const uint8_t *d, size_t n)
 {
 	uint8_t p[FRAME_MAX_PAYLOAD];
-	rl_put_le32(p, off);
+	reload_put_le32(p, off);
 	memcpy(p + 4, d, n);
 	t_send(FT_DATA, seq, p, 4 + n);
 }
@@ -110,7 +110,7 @@ static void resends(void)
 	chunks(n, 1, 3);
 	/* Chunk 3 arrives corrupted: NAK asking for 3 again. */
 	uint8_t p[FRAME_MAX_PAYLOAD];
-	rl_put_le32(p, 2 * FRAME_CHUNK);
+	reload_put_le32(p, 2 * FRAME_CHUNK);
 	memcpy(p + 4, pkg + 2 * FRAME_CHUNK, FRAME_CHUNK);
 	size_t wn = reload_frame_encode(w, sizeof w, FT_DATA, 3, p, 4 + FRAME_CHUNK);
 	w[100] = w[100] == 0x55 ? 0x56 : 0x55; /* never 0x00: one bad frame */

@@ -60,11 +60,11 @@ int main(void)
 
 	/* The code pages must lie in the region (16 pages of 4 KiB). */
 	n = good(1000);
-	rl_put_le32(pkg + PKG_XP_AT, 16);
+	reload_put_le32(pkg + PKG_XP_AT, 16);
 	reload_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	CHECK(reload_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, pkg, n, NULL, &v) == 0 &&
 	      v.exec_pages == 16);
-	rl_put_le32(pkg + PKG_XP_AT, 17);
+	reload_put_le32(pkg + PKG_XP_AT, 17);
 	reload_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	CHECK_STR(verdict(pkg, n, NULL), "exec pages beyond the shard's memory");
 

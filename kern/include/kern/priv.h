@@ -96,7 +96,7 @@ void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy);
  * reload_swap_step at the top of every scheduling step, reload_swap_yield
  * on each YIELD, reload_swap_failed before a fault or hang policy (true:
  * the failed new version was rolled back instead); reload_swap_reset at
- * boot. The console core's side is kern/reload/rl.h. */
+ * boot. The console core's side is kern/reload/internal.h. */
 void reload_swap_reset(void);
 void reload_swap_step(unsigned core);
 void reload_swap_yield(unsigned core, struct kern_shard *s);

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	n--;
 	memcpy(pkg, data + 1, n);
 	if (n >= PKG_OVERHEAD) {
-		uint64_t size = rl_le64(pkg + PKG_SIZE_AT);
+		uint64_t size = reload_le64(pkg + PKG_SIZE_AT);
 		if ((mode & 1) && size <= n - PKG_OVERHEAD)
 			sha256(pkg + PKG_HDR, size, pkg + PKG_SHA_AT);
 		if (mode & 2)

@@ -2,13 +2,14 @@
  * host tests; kern/include/kern/reload.h is what platforms call, and
  * kern/include/kern/priv.h holds the swap's hooks in the scheduler. Wire
  * formats are specified in docs/reload.md; all integers little-endian. */
-#ifndef RELOAD_RL_H
-#define RELOAD_RL_H
+#ifndef RELOAD_INTERNAL_H
+#define RELOAD_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h> /* memcpy, strlen: libc on the host, kern/libc on targets */
+#include <tessera/fmt.h>
 #include <tessera/tables.h>
 
 /* A transfer with no frame for this long is abandoned, staging dropped. */
@@ -65,24 +66,13 @@ int reload_frame_rx(struct frame_rx *rx, uint8_t b, struct frame *f);
 size_t reload_frame_encode(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, const void *payload,
 			   size_t len);
 
-/* ---- text.c: bounded string building for reason texts ---- */
-struct text {
-	char *buf;
-	size_t cap, n; /* buf is always NUL-terminated */
-};
-void rl_text_init(struct text *t, char *buf, size_t cap);
-void rl_text_str(struct text *t, const char *s);
-void rl_text_u64(struct text *t, uint64_t v);
-/* reason = a + b + c, or "image too large (n > max bytes)". */
-void rl_reason(char *buf, size_t cap, const char *a, const char *b, const char *c);
-void rl_reason_too_large(char *buf, size_t cap, uint64_t n, uint64_t max);
+/* ---- field.c: little-endian fields, names ---- */
+uint32_t reload_le32(const uint8_t *p);
+uint64_t reload_le64(const uint8_t *p);
+void reload_put_le32(uint8_t *p, uint32_t v);
+void reload_put_le64(uint8_t *p, uint64_t v);
 /* A shard name as it may appear in a log line: 1..31 bytes of 0x21..0x7e. */
-bool rl_name_ok(const char *s);
-bool rl_streq(const char *a, const char *b);
-uint32_t rl_le32(const uint8_t *p);
-uint64_t rl_le64(const uint8_t *p);
-void rl_put_le32(uint8_t *p, uint32_t v);
-void rl_put_le64(uint8_t *p, uint64_t v);
+bool reload_name_ok(const char *s);
 
 /* ---- hmac.c: HMAC-SHA-256 (RFC 2104) and constant-time compare ---- */
 void reload_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t out[32]);
@@ -111,6 +101,9 @@ bool reload_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 #define PKG_OVERHEAD   (PKG_HDR + PKG_MAC)
 #define PKG_NAME       32 /* NUL-padded, so at most 31 characters */
 #define REASON_MAX     96
+/* The refusal of a package too large for the shard or the staging buffer
+ * (tess_snprintf with payload size and limit, unsigned long long). */
+#define REASON_TOO_LARGE "image too large (%llu > %llu bytes)"
 
 struct verdict {
 	const struct tess_shard_cfg *cfg;
