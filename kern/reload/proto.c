@@ -55,7 +55,7 @@ static size_t frame(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, const 
 	return w ? w + 1 : 0;
 }
 
-static void send(uint8_t type, uint32_t seq, const void *p, size_t n)
+static void reply(uint8_t type, uint32_t seq, const void *p, size_t n)
 {
 	uint8_t out[FRAME_MAX_WIRE + 1];
 	size_t w = frame(out, sizeof out, type, seq, p, n);
@@ -66,7 +66,7 @@ static void send(uint8_t type, uint32_t seq, const void *p, size_t n)
 /* NAK(next expected seq, why). */
 static void nak(const char *why)
 {
-	send(FT_NAK, xfer.next, why, strlen(why));
+	reply(FT_NAK, xfer.next, why, strlen(why));
 }
 
 /* RESULT for END (or BEGIN) `seq`, logged; kept for a duplicate END. The
@@ -99,7 +99,7 @@ static void on_begin(const struct frame *f)
 {
 	char why[REASON_MAX];
 	if (xfer.st == ST_PENDING) {
-		send(FT_NAK, 0, "busy: a swap is in progress", 27);
+		reply(FT_NAK, 0, "busy: a swap is in progress", 27);
 		return;
 	}
 	if (xfer.st == ST_RECV)
@@ -141,7 +141,7 @@ static void on_begin(const struct frame *f)
 		return;
 	}
 	xfer.st = ST_RECV;
-	send(FT_ACK, 0, 0, 0);
+	reply(FT_ACK, 0, 0, 0);
 	kern_log("reload: receiving '%s' (%u bytes)", xfer.name, (unsigned)xfer.total);
 }
 
@@ -165,14 +165,14 @@ static void on_data(const struct frame *f)
 {
 	const char *why;
 	if (xfer.st == ST_RECV && f->seq != 0 && f->seq + 1 == xfer.next) {
-		send(FT_ACK, f->seq, 0, 0); /* duplicate: our ACK was lost */
+		reply(FT_ACK, f->seq, 0, 0); /* duplicate: our ACK was lost */
 	} else if ((why = data_refusal(f))) {
 		nak(why);
 	} else {
 		memcpy(xfer.stage + xfer.got, f->payload + 4, f->len - 4);
 		xfer.got += (uint32_t)(f->len - 4);
 		xfer.next++;
-		send(FT_ACK, f->seq, 0, 0);
+		reply(FT_ACK, f->seq, 0, 0);
 	}
 }
 
@@ -202,13 +202,13 @@ static void on_end(const struct frame *f)
 	if (xfer.st == ST_DONE && f->seq == xfer.end_seq && f->seq != 0) {
 		kern_console_write(xfer.result, xfer.result_len); /* our RESULT was lost */
 	} else if (xfer.st == ST_PENDING && f->seq == xfer.end_seq) {
-		send(FT_ACK, f->seq, 0, 0);
+		reply(FT_ACK, f->seq, 0, 0);
 	} else if (xfer.st != ST_RECV) {
 		nak("no transfer");
 	} else if (f->seq != xfer.next) {
 		nak("out of order");
 	} else {
-		send(FT_ACK, f->seq, 0, 0);
+		reply(FT_ACK, f->seq, 0, 0);
 		hand_over(f->seq);
 	}
 }
@@ -228,7 +228,7 @@ static void on_frame(const struct frame *f)
 			xfer.st = ST_IDLE;
 			xfer.next = 0;
 		}
-		send(FT_ACK, f->seq, 0, 0);
+		reply(FT_ACK, f->seq, 0, 0);
 	}
 	/* Anything else (our own frame types echoed back, noise): ignored. */
 }

@@ -81,20 +81,16 @@ int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, s
 	if (!s) {
 		tess_snprintf(sw.reason, sizeof(sw.reason),
 			      "swap failed: no such shard in the running system");
-		finish(0);
-		return 0;
-	}
-	if (version <= s->version) {
+	} else if (version <= s->version) {
 		tess_snprintf(sw.reason, sizeof(sw.reason),
 			      "version %llu is not newer than the running version %llu",
 			      (unsigned long long)version, (unsigned long long)s->version);
-		finish(0);
-		return 0;
-	}
-	if (plat_shard_prepare(cfg, payload, len) != 0) {
+	} else if (plat_shard_prepare(cfg, payload, len) != 0) {
 		kern_log("reload: shard %s: version %llu: prepare failed, version %llu keeps running",
 			 cfg->name, (unsigned long long)version, (unsigned long long)s->version);
 		tess_snprintf(sw.reason, sizeof(sw.reason), "prepare failed");
+	}
+	if (sw.reason[0]) { /* refused, nothing changed: the outcome is ready */
 		finish(0);
 		return 0;
 	}
