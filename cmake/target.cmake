@@ -18,15 +18,22 @@ foreach(_v TESS_KERNEL_PA TESS_CONSOLE_PA TESS_TEXT_OFFSET TESS_KERNEL_LOAD_PA T
   endif()
 endforeach()
 
+# A target image has no libc but kern/libc: every target of this build
+# (kernel, platform code, libfdt, shards) gets its <string.h>. kern/libc is
+# compiled for size: its speed comes from moving words (string.c unrolls
+# its word loops itself), and -O2 would triple its code for no gain.
+include_directories(${TESS_LIBC_INCLUDE_DIR})
+set_source_files_properties(${TESS_LIBC_SOURCES} ${TESS_FMT_SOURCES} PROPERTIES COMPILE_OPTIONS -Os)
+
 set(TESS_COMMON_DIR ${PROJECT_SOURCE_DIR}/platform/common)
 include(${TESS_COMMON_DIR}/libfdt.cmake)
 
 # Kernel-side target code shared by every arch: device-tree check, string
 # functions, image verification (kern/image, freestanding).
 add_library(tess_plat_common STATIC
-  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/libc.c ${TESS_COMMON_DIR}/rings.c
+  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/rings.c
   ${PROJECT_SOURCE_DIR}/kern/image/sha256.c ${PROJECT_SOURCE_DIR}/kern/image/image.c
-  ${TESS_RUNTIME_FREESTANDING_SOURCES})
+  ${TESS_LIBC_SOURCES})
 target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${PROJECT_SOURCE_DIR}/kern/include
   ${PROJECT_SOURCE_DIR}/shards/include)
 target_link_libraries(tess_plat_common PUBLIC tess_libfdt)
@@ -63,8 +70,7 @@ function(tess_add_shard name srcdir)
   # Code and rodata end on a page boundary apart from data (__tess_exec_end,
   # W^X), see codegen/templates/shard.ld.j2.
   set(_ld ${_gen}/shard.ld)
-  add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES}
-    ${TESS_RUNTIME_FREESTANDING_SOURCES})
+  add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES} ${TESS_LIBC_SOURCES})
   target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS})
   target_link_libraries(shard_${name} PRIVATE ${TESS_SHARD_BACKEND})
   target_link_options(shard_${name} PRIVATE -T${_ld} -Wl,-z,max-page-size=4096)

@@ -10,10 +10,10 @@ struct kern_core kern_cores[TESS_MAX_CORES];
 
 static void reset_state(const struct tess_system_cfg *sys)
 {
-	kmemset(kern_shards, 0, sizeof(kern_shards));
-	kmemset(kern_cores, 0, sizeof(kern_cores));
+	memset(kern_shards, 0, sizeof(kern_shards));
+	memset(kern_cores, 0, sizeof(kern_cores));
 	kern_trace_reset();
-	kern_swap_reset();
+	reload_swap_reset();
 	kern_sys = sys;
 }
 

@@ -11,12 +11,12 @@ static void last_fault_text(const struct kern_shard *s, char *buf, size_t n)
 	switch (LOAD(s->last.reason)) {
 	case KR_FAULT:
 		kern_fault_what(what, sizeof(what), LOAD(s->last.kind), LOAD(s->last.code));
-		ksnprintf(buf, n, "%s at 0x%llx pc 0x%llx", what, (unsigned long long)LOAD(s->last.addr),
-			  (unsigned long long)LOAD(s->last.pc));
+		tess_snprintf(buf, n, "%s at 0x%llx pc 0x%llx", what, (unsigned long long)LOAD(s->last.addr),
+			      (unsigned long long)LOAD(s->last.pc));
 		break;
 	case KR_HANG:
-		ksnprintf(buf, n, "watchdog: no yield for %llu ms",
-			  (unsigned long long)(LOAD(s->last.ns) / 1000000u));
+		tess_snprintf(buf, n, "watchdog: no yield for %llu ms",
+			      (unsigned long long)(LOAD(s->last.ns) / 1000000u));
 		break;
 	default:
 		buf[0] = '\0';

@@ -65,23 +65,11 @@ int sim_ram_init(void)
 		perror("sim| mmap");
 		return -1;
 	}
-	for (unsigned i = 0; i < tess_system.nshards; i++) {
-		const struct tess_shard_cfg *cfg = &tess_system.shards[i];
-		struct sim_shard *sh = &sim_shards[cfg->id];
-
-		sh->cfg = cfg;
-		sh->slot = 0;
-		sh->mb = sim_mailbox(cfg->id, 0);
-		sh->prep.fd = -1;
-		for (unsigned slot = 0; slot < SIM_MBOX_SLOTS; slot++)
-			snprintf(sh->mbox_arg[slot], sizeof sh->mbox_arg[slot], "%u",
-				 sim_mailbox_page(cfg->id, slot));
-	}
 	return 0;
 }
 
 /* Two slots per shard: a hot reload's new process is started ahead of the
- * swap on the slot the running one does not use (prepare.c). */
+ * swap on the slot the running one does not use (reload.c). */
 unsigned sim_mailbox_page(unsigned id, unsigned slot)
 {
 	return slot * TESS_MAX_SHARDS + id;

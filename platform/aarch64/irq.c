@@ -27,7 +27,7 @@ enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
 			a64_timer_rearm();
 			a64_gic_eoi(id);
 			if (core == 0 && a64_console_irq)
-				kern_reload_poll(plat_time_ns());
+				reload_poll(plat_time_ns());
 			if (res == A64_IRQ_NONE)
 				res = A64_IRQ_TICK;
 			continue;

@@ -112,7 +112,7 @@ uint32_t a64_console_irq;
  * to kern/reload and polls it on every tick (irq.c). */
 static void start_reload(void)
 {
-	if (!tess_board.console_irq || kern_reload_init() != 0) {
+	if (!tess_board.console_irq || reload_init() != 0) {
 		kern_log("reload: off (no staging buffer planned or no console IRQ)");
 		return;
 	}

@@ -3,6 +3,7 @@
  * (shards/runtime/channel.c). RAM is not guaranteed zero on hardware, so the
  * whole ring is cleared first. */
 #include <stdint.h>
+#include <string.h>
 #include <kern/arch.h>
 #include <plat/board.h>
 #include <tessera/ring.h>
@@ -12,9 +13,8 @@ void tess_channels_format(void)
 {
 	for (unsigned i = 0; i < tess_system.nchannels; i++) {
 		const struct tess_chan_cfg *ch = &tess_system.channels[i];
-		uint8_t *p = plat_pa_to_kva(ch->pa);
-		for (uint64_t k = 0; k < ch->size; k++)
-			p[k] = 0;
+		void *p = plat_pa_to_kva(ch->pa);
+		memset(p, 0, ch->size);
 		ring_init(p, ch->slots, ch->slot_size);
 	}
 }

@@ -51,7 +51,7 @@ static int sbi_check(unsigned ncores)
  * frames to kern/reload (plic.c) and polls it on every tick (timer.c). */
 static void start_reload(void)
 {
-	if (!tess_board.console_irq || kern_reload_init() != 0) {
+	if (!tess_board.console_irq || reload_init() != 0) {
 		kern_log("reload: off (no staging buffer planned or no console IRQ)");
 		return;
 	}

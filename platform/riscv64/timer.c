@@ -63,5 +63,5 @@ void rv_tick(unsigned core)
 {
 	rv_timer_arm_next();
 	if (core == 0 && rv_reload_on)
-		kern_reload_poll(plat_time_ns());
+		reload_poll(plat_time_ns());
 }

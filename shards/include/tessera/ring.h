@@ -1,7 +1,8 @@
 /* The SPSC ring under every channel: fixed slots in shared memory, free
  * running uint32 indices, zero-copy (reserve/commit, peek/release).
  * Header-only so the runtime, the kernel (formatting, stats) and the
- * benchmark all inline the same code. Freestanding: stdint/stdatomic only.
+ * benchmark all inline the same code. Freestanding: stdint/stdatomic and
+ * memset (kern/libc on targets).
  *
  * Shared layout (docs/design.md "Channel memory"):
  *   [0,64)    header: magic, slots, slot_size     (written once by ring_init)
@@ -45,6 +46,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <tessera/limits.h>
 
 #define TESS_RING_MAGIC 0x52494e47u /* "RING" */
@@ -93,13 +95,11 @@ static inline size_t ring_bytes(uint32_t slots, uint32_t slot_size)
 static inline bool ring_init(void *mem, uint32_t slots, uint32_t slot_size)
 {
 	struct tess_ring_shm *r = (struct tess_ring_shm *)mem;
-	uint8_t *p = (uint8_t *)mem;
 
 	if (slots == 0 || (slots & (slots - 1)) != 0 || slots > TESS_MAX_SLOTS || slot_size == 0 ||
 	    slot_size > TESS_MAX_SLOT_SIZE)
 		return false;
-	for (size_t i = 0; i < TESS_CHAN_HDR_SIZE; i++)
-		p[i] = 0;
+	memset(r, 0, TESS_CHAN_HDR_SIZE);
 	r->slots = slots;
 	r->slot_size = slot_size;
 	atomic_store_explicit(&r->head, 0, memory_order_relaxed);

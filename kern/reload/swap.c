@@ -1,29 +1,35 @@
-/* Hot reload, the swap (docs/reload.md, "Swap"). kern_reload_apply, on the
- * console core, posts one request; the shard's own core carries it out at
- * the top of a scheduling step, i.e. between two entries of its shards:
- * the old version has yielded (or faulted, or never ran) and is never
- * stopped mid-entry, and the core's other shards wait at most for the
- * entry in progress plus the install.
+/* Hot reload, the swap (docs/reload.md, "Swap"). On the console core,
+ * reload_swap_request takes a verified package: it refuses a version that
+ * is not newer than the running one (replayed old packages, docs/reload.md
+ * "Authentication"), lets the platform prepare the new image
+ * (plat_shard_prepare: the expensive part of the install, while the
+ * shard's core keeps running its shards; a failure leaves the running
+ * version alone) and posts the request. The shard's own core carries it
+ * out at the top of a scheduling step, i.e. between two entries of its
+ * shards: the old version has yielded (or faulted, or never ran) and is
+ * never stopped mid-entry, and the core's other shards wait at most for
+ * the entry in progress plus the install.
  *
  * Install: stop the old version, put the new image in place (the staging
- * buffer stays valid until the verdict), start it with TESS_START_RELOAD
- * and the new version id. Channels, persistent memory and the control page
- * are not touched, so queued messages wait in their rings for the new
- * version. Trial: if the new version faults or hangs before it has yielded
- * once and one watchdog period (one tick if the watchdog is off) has
- * passed, the previous image (plat_shard_load still loads it) is started
- * again; otherwise the new image is committed. The verdict waits in
- * `sw` for the console core (kern_swap_outcome, reload_apply.c).
+ * buffer stays valid until the outcome is taken), start it with
+ * TESS_START_RELOAD and the new version id. Channels, persistent memory and
+ * the control page are not touched, so queued messages wait in their rings
+ * for the new version. Trial: if the new version faults or hangs before it
+ * has yielded once and one watchdog period (one tick if the watchdog is
+ * off) has passed, the previous image (plat_shard_load still loads it) is
+ * started again; otherwise the new image is committed.
  *
- * Before the request, the console core claims the machinery (a second
- * swap is refused before anything is prepared for it) and lets the
- * platform prepare the new image (plat_shard_prepare, reload_apply.c), so
- * the install at the yield only has to switch to it.
+ * Every request ends in exactly one outcome (accepted, or refused with a
+ * reason: at the request, or rolled back after the install), which the
+ * console core takes with reload_swap_outcome (the protocol's
+ * reload_poll); the machinery is idle again from then on.
  *
  * Ordering: `state` hands the request to the shard's core (release/acquire)
- * and the verdict back; in between only the shard's core touches `sw`. */
+ * and the outcome back; in between only the shard's core touches `sw`. */
 #include <kern/lib.h>
 #include <kern/priv.h>
+#include <kern/reload.h>
+#include "internal.h"
 
 enum { SW_IDLE = 0, SW_CLAIMED, SW_REQUESTED, SW_TRIAL, SW_DONE };
 
@@ -32,55 +38,65 @@ static struct {
 	struct kern_shard *s;
 	const void *payload;
 	size_t len;
+	uint32_t exec_pages; /* reload_exec_pages */
 	uint64_t version, old_version, installed_at;
 	uint32_t yields; /* of the new version since it was installed */
 	int accepted;
-	char reason[64];
+	char reason[REASON_MAX];
 } sw;
 
-void kern_swap_reset(void)
+void reload_swap_reset(void)
 {
 	atomic_store(&sw.state, SW_IDLE);
 	sw.s = 0;
 }
 
-int kern_swap_claim(void)
+uint32_t reload_exec_pages(void)
 {
-	int idle = SW_IDLE;
-
-	return atomic_compare_exchange_strong_explicit(&sw.state, &idle, SW_CLAIMED, memory_order_acquire,
-						       memory_order_acquire)
-		       ? 0
-		       : -1;
+	return sw.exec_pages;
 }
 
-void kern_swap_unclaim(void)
-{
-	int claimed = SW_CLAIMED;
-
-	atomic_compare_exchange_strong_explicit(&sw.state, &claimed, SW_IDLE, memory_order_release,
-						memory_order_relaxed);
-}
-
-int kern_swap_request(struct kern_shard *s, const void *payload, size_t len, uint64_t version)
-{
-	if (atomic_load_explicit(&sw.state, memory_order_acquire) != SW_CLAIMED)
-		return -1;
-	sw.s = s;
-	sw.payload = payload;
-	sw.len = len;
-	sw.version = version;
-	sw.accepted = 0;
-	sw.reason[0] = 0;
-	atomic_store_explicit(&sw.state, SW_REQUESTED, memory_order_release);
-	plat_ipi(s->cfg->core); /* an idle core looks again */
-	return 0;
-}
-
+/* The outcome is ready for the console core. */
 static void finish(int accepted)
 {
 	sw.accepted = accepted;
 	atomic_store_explicit(&sw.state, SW_DONE, memory_order_release);
+}
+
+int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, size_t len, uint64_t version,
+			uint32_t exec_pages)
+{
+	struct kern_shard *s = kern_shard_by_id(cfg->id);
+	int idle = SW_IDLE;
+
+	if (!atomic_compare_exchange_strong_explicit(&sw.state, &idle, SW_CLAIMED, memory_order_acquire,
+						     memory_order_acquire))
+		return -1;
+	sw.s = s;
+	sw.payload = payload;
+	sw.len = len;
+	sw.exec_pages = exec_pages;
+	sw.version = version;
+	sw.reason[0] = 0;
+	if (!s) {
+		tess_snprintf(sw.reason, sizeof(sw.reason),
+			      "swap failed: no such shard in the running system");
+	} else if (version <= s->version) {
+		tess_snprintf(sw.reason, sizeof(sw.reason),
+			      "version %llu is not newer than the running version %llu",
+			      (unsigned long long)version, (unsigned long long)s->version);
+	} else if (plat_shard_prepare(cfg, payload, len) != 0) {
+		kern_log("reload: shard %s: version %llu: prepare failed, version %llu keeps running",
+			 cfg->name, (unsigned long long)version, (unsigned long long)s->version);
+		tess_snprintf(sw.reason, sizeof(sw.reason), "prepare failed");
+	}
+	if (sw.reason[0]) { /* refused, nothing changed: the outcome is ready */
+		finish(0);
+		return 0;
+	}
+	atomic_store_explicit(&sw.state, SW_REQUESTED, memory_order_release);
+	plat_ipi(cfg->core); /* an idle core looks again */
+	return 0;
 }
 
 /* The rings kept their messages, but the notification that announced them
@@ -104,7 +120,7 @@ static void roll_back(unsigned core, const char *why)
 	plat_shard_stop(c);
 	s->version = sw.old_version;
 	s->reload_stopped_at = 0;
-	ksnprintf(sw.reason, sizeof(sw.reason), "rolled back (%s)", why);
+	tess_snprintf(sw.reason, sizeof(sw.reason), "rolled back (%s)", why);
 	kern_trace(core, c->id, KT_ROLLBACK, s->version);
 	if (kern_shard_start(s, TESS_START_RESTART) != 0) {
 		kern_set_state(s, KS_HALTED);
@@ -155,7 +171,7 @@ static void accept(unsigned core)
 	finish(1);
 }
 
-void kern_swap_step(unsigned core)
+void reload_swap_step(unsigned core)
 {
 	int st = atomic_load_explicit(&sw.state, memory_order_acquire);
 	const struct tess_shard_cfg *c;
@@ -175,7 +191,7 @@ void kern_swap_step(unsigned core)
 
 /* Downtime, logged once: from the stop of the old version to the end of
  * the new version's first entry after init (its second yield). */
-void kern_swap_yield(unsigned core, struct kern_shard *s)
+void reload_swap_yield(unsigned core, struct kern_shard *s)
 {
 	(void)core;
 	if (s->reload_stopped_at && ++s->reload_yields == 2) {
@@ -192,7 +208,7 @@ void kern_swap_yield(unsigned core, struct kern_shard *s)
 		sw.yields++;
 }
 
-bool kern_swap_failed(unsigned core, struct kern_shard *s)
+bool reload_swap_failed(unsigned core, struct kern_shard *s)
 {
 	char why[32];
 	unsigned r;
@@ -200,13 +216,13 @@ bool kern_swap_failed(unsigned core, struct kern_shard *s)
 	if (atomic_load_explicit(&sw.state, memory_order_acquire) != SW_TRIAL || sw.s != s)
 		return false;
 	r = atomic_load_explicit(&s->last.reason, memory_order_relaxed);
-	ksnprintf(why, sizeof(why), "%s %s", r == KR_HANG ? "hang" : "fault",
-		  sw.yields ? "after init" : "in init");
+	tess_snprintf(why, sizeof(why), "%s %s", r == KR_HANG ? "hang" : "fault",
+		      sw.yields ? "after init" : "in init");
 	roll_back(core, why);
 	return true;
 }
 
-bool kern_swap_outcome(int *accepted, uint64_t *version, const char **reason)
+bool reload_swap_outcome(int *accepted, uint64_t *version, const char **reason)
 {
 	if (atomic_load_explicit(&sw.state, memory_order_acquire) != SW_DONE)
 		return false;

@@ -1,11 +1,8 @@
-/* Shard processes: plat_shard_load spawns `shard_<name>` (built next to
- * tessera-sim) and waits until it has mapped its memory; plat_shard_stop
- * kills and reaps it. Persistent memory and channels live in the RAM memfd,
- * so they survive a restart; everything private starts from scratch, like a
- * reloaded image. */
+/* Shard processes: spawn one from an executable in a memfd (image.c) on a
+ * mailbox slot and wait until it has mapped its memory; pin, kill and reap
+ * them. What is spawned when is load.c's and reload.c's business. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,13 +11,11 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <kern/arch.h>
 #include <sim/futex.h>
 #include "sim.h"
 
 extern char **environ;
 
-struct sim_shard sim_shards[TESS_MAX_SHARDS];
 static char **child_env;
 static pid_t sim_pid;
 
@@ -50,29 +45,10 @@ static int build_env(void)
 	return 0;
 }
 
-int sim_spawn_init(void)
+/* Once, before any thread exists. */
+int sim_proc_init(void)
 {
-	char exe[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	const char *dir = getenv("TESS_SIM_SHARD_DIR");
-
-	if (len <= 0)
-		return -1;
-	exe[len] = 0;
-	*strrchr(exe, '/') = 0;
 	sim_pid = getpid();
-	for (unsigned i = 0; i < tess_system.nshards; i++) {
-		struct sim_shard *sh = &sim_shards[tess_system.shards[i].id];
-
-		int n = snprintf(sh->path, sizeof sh->path, "%s/shard_%s", dir ? dir : exe, sh->cfg->name);
-
-		if (n < 0 || (size_t)n >= sizeof sh->path || access(sh->path, X_OK) != 0) {
-			fprintf(stderr, "sim| shard %s: no executable %s\n", sh->cfg->name, sh->path);
-			return -1;
-		}
-		if (sim_image_from_file(sh) != 0)
-			return -1;
-	}
 	return build_env();
 }
 
@@ -169,18 +145,8 @@ pid_t sim_spawn_process(struct sim_shard *sh, int exe, unsigned slot, bool pin)
 	return wait_ready(sh, pid, mb) == 0 ? pid : -1;
 }
 
-int plat_shard_load(const struct tess_shard_cfg *cfg)
+int sim_respawn(struct sim_shard *sh, int exe)
 {
-	struct sim_shard *sh = &sim_shards[cfg->id];
-
-	sim_image_drop_trial(sh); /* a rollback, or any start after one */
-	return sim_shard_spawn(cfg, sh->exe_fd);
-}
-
-/* On the shard's current mailbox slot, after the old process is gone. */
-int sim_shard_spawn(const struct tess_shard_cfg *cfg, int exe)
-{
-	struct sim_shard *sh = &sim_shards[cfg->id];
 	pid_t pid;
 
 	sim_reap(sh->pid);
@@ -191,37 +157,4 @@ int sim_shard_spawn(const struct tess_shard_cfg *cfg, int exe)
 		return -1;
 	sh->pid = pid;
 	return 0;
-}
-
-/* A process that gave the turn back while a hot reload's new process
- * waits on the other mailbox slot is the swap's old version: it can only
- * wait on its own mailbox, which nobody writes any more, so it is left to
- * the install (prepare.c), which has the console thread kill and reap it
- * off the core. Any other
- * stop, or a start that follows this one instead of the install (the
- * restart of an old version that faulted meanwhile), kills and reaps at
- * once (sim_shard_spawn). */
-void plat_shard_stop(const struct tess_shard_cfg *cfg)
-{
-	struct sim_shard *sh = &sim_shards[cfg->id];
-
-	if (sh->pid <= 0)
-		return;
-	if (atomic_load(&sh->prep.pid) > 0 &&
-	    atomic_load_explicit(&sh->mb->turn, memory_order_acquire) == SIM_TURN_KERNEL)
-		return;
-	sim_reap(sh->pid);
-	sh->pid = 0;
-}
-
-void sim_kill_all(void)
-{
-	for (unsigned i = 0; i < tess_system.nshards; i++) {
-		struct sim_shard *sh = &sim_shards[tess_system.shards[i].id];
-
-		sim_reap(sh->pid);
-		sh->pid = 0;
-		sim_prepared_drop(sh);
-	}
-	sim_reap_retired(true);
 }

@@ -1,23 +1,30 @@
-/* Internals of kern/reload/, shared by its files and by the host tests.
- * Wire formats are specified in docs/reload.md; all integers little-endian. */
-#ifndef RELOAD_RL_H
-#define RELOAD_RL_H
+/* Internals of hot reload (kern/reload/), shared by its files and by the
+ * host tests; kern/include/kern/reload.h is what platforms call, and
+ * kern/include/kern/priv.h holds the swap's hooks in the scheduler. Wire
+ * formats are specified in docs/reload.md; all integers little-endian. */
+#ifndef RELOAD_INTERNAL_H
+#define RELOAD_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* memcpy, strlen: libc on the host, kern/libc on targets */
+#include <tessera/fmt.h>
 #include <tessera/tables.h>
 
+/* A transfer with no frame for this long is abandoned, staging dropped. */
+#define RELOAD_STALL_NS 3000000000ull
+
 /* ---- crc32.c: CRC-32 (IEEE 802.3, reflected, as zlib.crc32) ---- */
-uint32_t rl_crc32(const void *data, size_t len);
+uint32_t reload_crc32(const void *data, size_t len);
 
 /* ---- cobs.c: Consistent Overhead Byte Stuffing ---- */
 /* Encode n bytes; returns the encoded length (at most n + n/254 + 1), or 0
  * if it does not fit in cap. The output contains no 0x00. */
-size_t rl_cobs_encode(uint8_t *out, size_t cap, const uint8_t *in, size_t n);
+size_t reload_cobs_encode(uint8_t *out, size_t cap, const uint8_t *in, size_t n);
 /* Decode in place-safe (out may equal in); returns the decoded length or
  * -1 for an invalid encoding (a 0x00, or a group running past the end). */
-long rl_cobs_decode(uint8_t *out, const uint8_t *in, size_t n);
+long reload_cobs_decode(uint8_t *out, const uint8_t *in, size_t n);
 
 /* ---- frame.c: frames on the console byte stream ---- */
 #define FRAME_SOH	  0x01u /* starts a frame; never in console text */
@@ -54,34 +61,22 @@ struct frame_rx {
 enum { FRAME_NONE = 0, FRAME_OK = 1, FRAME_BAD = 2 };
 /* Feed one byte. FRAME_OK: *f is valid until the next call. FRAME_BAD: a
  * delimited frame failed its COBS, length or CRC check. */
-int rl_frame_rx(struct frame_rx *rx, uint8_t b, struct frame *f);
+int reload_frame_rx(struct frame_rx *rx, uint8_t b, struct frame *f);
 /* Build SOH + COBS(type, seq, payload, crc) + EOF; returns bytes or 0. */
-size_t rl_frame_encode(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, const void *payload, size_t len);
+size_t reload_frame_encode(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, const void *payload,
+			   size_t len);
 
-/* ---- text.c: bounded string building for reason texts ---- */
-struct text {
-	char *buf;
-	size_t cap, n; /* buf is always NUL-terminated */
-};
-void rl_text_init(struct text *t, char *buf, size_t cap);
-void rl_text_str(struct text *t, const char *s);
-void rl_text_u64(struct text *t, uint64_t v);
-/* reason = a + b + c, or "image too large (n > max bytes)". */
-void rl_reason(char *buf, size_t cap, const char *a, const char *b, const char *c);
-void rl_reason_too_large(char *buf, size_t cap, uint64_t n, uint64_t max);
-size_t rl_strlen(const char *s);
+/* ---- field.c: little-endian fields, names ---- */
+uint32_t reload_le32(const uint8_t *p);
+uint64_t reload_le64(const uint8_t *p);
+void reload_put_le32(uint8_t *p, uint32_t v);
+void reload_put_le64(uint8_t *p, uint64_t v);
 /* A shard name as it may appear in a log line: 1..31 bytes of 0x21..0x7e. */
-bool rl_name_ok(const char *s);
-bool rl_streq(const char *a, const char *b);
-void rl_memcpy(void *dst, const void *src, size_t n);
-uint32_t rl_le32(const uint8_t *p);
-uint64_t rl_le64(const uint8_t *p);
-void rl_put_le32(uint8_t *p, uint32_t v);
-void rl_put_le64(uint8_t *p, uint64_t v);
+bool reload_name_ok(const char *s);
 
 /* ---- hmac.c: HMAC-SHA-256 (RFC 2104) and constant-time compare ---- */
-void rl_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t out[32]);
-bool rl_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
+void reload_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t out[32]);
+bool reload_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
 /* ---- verify.c: the package (the image's per-shard part, signed) ---- */
 /* Byte offsets. PKG_PART.. is laid out exactly as struct tess_img_part of
@@ -106,6 +101,9 @@ bool rl_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 #define PKG_OVERHEAD   (PKG_HDR + PKG_MAC)
 #define PKG_NAME       32 /* NUL-padded, so at most 31 characters */
 #define REASON_MAX     96
+/* The refusal of a package too large for the shard or the staging buffer
+ * (tess_snprintf with payload size and limit, unsigned long long). */
+#define REASON_TOO_LARGE "image too large (%llu > %llu bytes)"
 
 struct verdict {
 	const struct tess_shard_cfg *cfg;
@@ -117,10 +115,29 @@ struct verdict {
 };
 
 /* The shard named `name` in sys, or NULL. */
-const struct tess_shard_cfg *rl_shard_by_name(const struct tess_system_cfg *sys, const char *name);
+const struct tess_shard_cfg *reload_shard_by_name(const struct tess_system_cfg *sys, const char *name);
 /* Checks a whole package; `want` (may be NULL) is the name announced in
  * BEGIN. 0: accepted, *v describes it; -1: refused, v->reason says why. */
-int rl_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keylen, const uint8_t *pkg,
-	      size_t len, const char *want, struct verdict *v);
+int reload_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keylen, const uint8_t *pkg,
+		  size_t len, const char *want, struct verdict *v);
+
+/* ---- proto.c: the exchange; reload_rx_byte and reload_poll ---- */
+/* reload_init without the plan: `staging` holds one incoming package
+ * (`cap` bytes), `key` is the HMAC key. Before it, frames are ignored. */
+void reload_proto_init(void *staging, size_t cap, const uint8_t *key, size_t keylen);
+
+/* ---- swap.c, console core side ---- */
+/* A verified package for shard `cfg`: `payload` (in staging, valid until
+ * the outcome is taken), its version id and exec_pages (reload_exec_pages
+ * until then). Exactly one outcome follows, for reload_swap_outcome: at
+ * once if the swap refuses (not newer, prepare failed), else once the
+ * shard's core has installed and tried the new version. Returns -1, doing
+ * nothing, while the previous request's outcome has not been taken. */
+int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, size_t len, uint64_t version,
+			uint32_t exec_pages);
+/* The outcome, once: true and *accepted, *version (0 if refused) and
+ * *reason ("" if accepted; valid until the next request) filled; the swap
+ * is idle again. False while there is none. */
+bool reload_swap_outcome(int *accepted, uint64_t *version, const char **reason);
 
 #endif

@@ -1,18 +1,19 @@
-/* A printf subset for tess_log, with no libc: %s %c %d %i %u %x %X %p %%,
- * the l / ll / z length modifiers, a field width, and the '0' and '-'
- * flags. Unknown conversions are copied verbatim so a bad format is visible
- * in the log instead of reading a wrong va_arg. */
+/* The one printf engine (tessera/fmt.h): kernel log lines and the stats
+ * table, and the shard runtime's tess_log. No floating point, no
+ * positional arguments, no libc. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "rt.h"
+#include <tessera/fmt.h>
 
 struct out {
 	char *buf;
 	size_t cap, len; /* len < cap always: one byte is kept for the NUL */
 };
 
-static void put(struct out *o, char c)
+/* Not inlined: it is called from a dozen places, and inline copies of it
+ * would double the engine's size. */
+__attribute__((noinline)) static void put(struct out *o, char c)
 {
 	if (o->len + 1 < o->cap)
 		o->buf[o->len++] = c;
@@ -23,7 +24,9 @@ struct spec {
 	bool zero, left;
 };
 
-/* Emit `s` (n chars) padded to the field width. */
+/* Emit s[0..n), after a '-' if neg, padded to the field width: on the left
+ * with spaces, or with zeros after the sign ('0', numbers only); on the
+ * right with spaces ('-'). */
 static void field(struct out *o, const struct spec *sp, const char *s, size_t n, bool neg)
 {
 	size_t body = n + (neg ? 1 : 0);
@@ -37,8 +40,8 @@ static void field(struct out *o, const struct spec *sp, const char *s, size_t n,
 	if (!sp->left)
 		for (; pad; pad--)
 			put(o, '0');
-	for (size_t i = 0; i < n; i++)
-		put(o, s[i]);
+	while (n--)
+		put(o, *s++);
 	for (; pad; pad--)
 		put(o, ' ');
 }
@@ -46,7 +49,7 @@ static void field(struct out *o, const struct spec *sp, const char *s, size_t n,
 static void number(struct out *o, const struct spec *sp, uint64_t v, unsigned base, bool upper, bool neg)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[24];
+	char tmp[20]; /* UINT64_MAX has 20 decimal digits */
 	size_t n = 0;
 
 	do {
@@ -56,40 +59,27 @@ static void number(struct out *o, const struct spec *sp, uint64_t v, unsigned ba
 	field(o, sp, tmp + sizeof(tmp) - n, n, neg);
 }
 
-/* Read the integer argument of the given length (0: int, 1: long, 2: long long, 3: size_t). */
-static uint64_t arg_unsigned(va_list *ap, int len)
+/* The integer argument of the given length: 0 int, 1 long, 2 long long,
+ * 3 size_t. Signed conversions sign-extend from that width. */
+static uint64_t arg(va_list *ap, int len, bool is_signed)
 {
 	switch (len) {
 	case 1:
-		return va_arg(*ap, unsigned long);
+		return is_signed ? (uint64_t)va_arg(*ap, long) : va_arg(*ap, unsigned long);
 	case 2:
-		return va_arg(*ap, unsigned long long);
+		return is_signed ? (uint64_t)va_arg(*ap, long long) : va_arg(*ap, unsigned long long);
 	case 3:
 		return va_arg(*ap, size_t);
 	default:
-		return va_arg(*ap, unsigned int);
+		return is_signed ? (uint64_t)va_arg(*ap, int) : va_arg(*ap, unsigned int);
 	}
 }
 
-static int64_t arg_signed(va_list *ap, int len)
-{
-	switch (len) {
-	case 1:
-		return va_arg(*ap, long);
-	case 2:
-		return va_arg(*ap, long long);
-	case 3:
-		return (int64_t)va_arg(*ap, size_t);
-	default:
-		return va_arg(*ap, int);
-	}
-}
-
-/* One conversion starting after '%'; returns the position after it. */
+/* One conversion; f points after the '%'. Returns where the format goes on. */
 static const char *convert(struct out *o, const char *f, va_list *ap)
 {
 	const char *start = f - 1;
-	struct spec sp = {0};
+	struct spec sp = {0, false, false};
 	int len = 0;
 
 	for (; *f == '0' || *f == '-'; f++) {
@@ -109,16 +99,16 @@ static const char *convert(struct out *o, const char *f, va_list *ap)
 	switch (*f) {
 	case 'd':
 	case 'i': {
-		int64_t v = arg_signed(ap, len);
+		int64_t v = (int64_t)arg(ap, len, true);
 		number(o, &sp, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, 10, false, v < 0);
 		break;
 	}
 	case 'u':
-		number(o, &sp, arg_unsigned(ap, len), 10, false, false);
+		number(o, &sp, arg(ap, len, false), 10, false, false);
 		break;
 	case 'x':
 	case 'X':
-		number(o, &sp, arg_unsigned(ap, len), 16, *f == 'X', false);
+		number(o, &sp, arg(ap, len, false), 16, *f == 'X', false);
 		break;
 	case 'p':
 		put(o, '0');
@@ -127,6 +117,7 @@ static const char *convert(struct out *o, const char *f, va_list *ap)
 		break;
 	case 'c': {
 		char c = (char)va_arg(*ap, int);
+		sp.zero = false;
 		field(o, &sp, &c, 1, false);
 		break;
 	}
@@ -137,23 +128,24 @@ static const char *convert(struct out *o, const char *f, va_list *ap)
 			s = "(null)";
 		while (s[n])
 			n++;
+		sp.zero = false;
 		field(o, &sp, s, n, false);
 		break;
 	}
 	case '%':
 		put(o, '%');
 		break;
-	default: /* unknown or truncated: show it as written */
-		for (; start < f; start++)
+	case '\0': /* the format ends inside a conversion: drop it */
+		return f;
+	default: /* unknown: copied as written, so a bad format shows in the log */
+		for (; start <= f; start++)
 			put(o, *start);
-		if (!*f)
-			return f;
-		put(o, *f);
+		break;
 	}
 	return f + 1;
 }
 
-size_t rt_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
+size_t tess_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 {
 	struct out o = {buf, cap, 0};
 	va_list aq;
@@ -170,4 +162,15 @@ size_t rt_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 	va_end(aq);
 	buf[o.len] = '\0';
 	return o.len;
+}
+
+size_t tess_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = tess_vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	return n;
 }

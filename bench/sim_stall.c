@@ -5,16 +5,22 @@
  * longest gap until the new version has finished its first entry after
  * init (its second yield, where kern/ logs the downtime), next to the
  * neighbour's entries and gaps just before the swap. Printed at the end
- * of the run (sim_stall_report). Measuring costs the cores two clock reads
+ * of the run (sim_probe_report). Measuring costs the cores two clock reads
  * per entry, a few stores at the install, and copying the neighbour's
  * baseline once the measurement ends (at its next turn, counted in that
  * entry, not in a gap). Each core thread writes its own shards' logs and
- * its swaps' records (one swap at a time: kern/swap.c); the report runs
- * once every core is parked. */
+ * its swaps' records (one swap at a time: kern/reload/swap.c); the report
+ * runs once every core is parked.
+ *
+ * The simulator's probe (sim/include/sim/probe.h), compiled into every
+ * tessera-sim (sim/CMakeLists.txt): tests/reload/test_sim_reload.py checks
+ * its lines too. */
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sim.h"
+#include <sim/probe.h>
 
 #define RING	 256u  /* entries of the baseline before a swap */
 #define LOG	 1024u /* entries a shard's log keeps */
@@ -74,10 +80,10 @@ static void baseline(struct stall_rec *r, const struct entry_log *l)
 	}
 }
 
-void sim_stall_entry_start(struct sim_shard *sh, uint64_t now)
+void sim_probe_entry(const struct tess_shard_cfg *cfg, uint64_t now)
 {
-	struct entry_log *l = &logs[sh->cfg->id];
-	unsigned core = sh->cfg->core;
+	struct entry_log *l = &logs[cfg->id];
+	unsigned core = cfg->core;
 
 	if (l->in_entry)
 		return;
@@ -92,7 +98,7 @@ void sim_stall_entry_start(struct sim_shard *sh, uint64_t now)
 	for (unsigned i = watch[core].first; i < watch[core].first + watch[core].count; i++) {
 		struct stall_rec *r = &recs[i];
 
-		if (r->neighbour != sh->cfg->id || !r->open)
+		if (r->neighbour != cfg->id || !r->open)
 			continue;
 		if (!r->gaps++) {
 			r->across_ns = now - l->last_end;
@@ -107,10 +113,10 @@ void sim_stall_entry_start(struct sim_shard *sh, uint64_t now)
 	}
 }
 
-void sim_stall_yield(struct sim_shard *sh, uint64_t now)
+void sim_probe_yield(const struct tess_shard_cfg *cfg, uint64_t now)
 {
-	struct entry_log *l = &logs[sh->cfg->id];
-	unsigned core = sh->cfg->core;
+	struct entry_log *l = &logs[cfg->id];
+	unsigned core = cfg->core;
 
 	if (!l->in_entry)
 		return;
@@ -120,17 +126,17 @@ void sim_stall_yield(struct sim_shard *sh, uint64_t now)
 	l->last_end = now;
 	busy_ns[core] += now - l->start;
 	l->busy_at_end = busy_ns[core];
-	if (watch[core].active && watch[core].shard == sh->cfg->id && ++watch[core].yields == 2)
+	if (watch[core].active && watch[core].shard == cfg->id && ++watch[core].yields == 2)
 		watch[core].closing = true;
 }
 
 /* On the core, between two entries: a few stores, or it would add to what
- * it measures (the records' pages were touched at start, sim_stall_init). */
-void sim_stall_install(struct sim_shard *sh, uint64_t install_ns)
+ * it measures (the records' pages were touched at start, sim_probe_init). */
+void sim_probe_install(const struct tess_shard_cfg *cfg, uint64_t install_ns)
 {
-	const struct tess_core_cfg *cc = &tess_system.cores[sh->cfg->core];
-	unsigned core = sh->cfg->core, first = atomic_load(&nrecs), count = 0;
-	struct entry_log *own = &logs[sh->cfg->id];
+	const struct tess_core_cfg *cc = &tess_system.cores[cfg->core];
+	unsigned core = cfg->core, first = atomic_load(&nrecs), count = 0;
+	struct entry_log *own = &logs[cfg->id];
 
 	own->in_entry = false; /* a new process */
 	own->last_end = 0;
@@ -138,10 +144,10 @@ void sim_stall_install(struct sim_shard *sh, uint64_t install_ns)
 		unsigned id = cc->order[i], k = atomic_load(&nrecs);
 		struct stall_rec *r = &recs[k < MAX_RECS ? k : 0];
 
-		if (id == sh->cfg->id || k >= MAX_RECS)
+		if (id == cfg->id || k >= MAX_RECS)
 			continue;
 		atomic_store(&nrecs, k + 1);
-		r->shard = sh->cfg->id;
+		r->shard = cfg->id;
 		r->neighbour = id;
 		r->core = core;
 		r->open = true;
@@ -153,13 +159,13 @@ void sim_stall_install(struct sim_shard *sh, uint64_t install_ns)
 	}
 	watch[core].active = count > 0;
 	watch[core].closing = false;
-	watch[core].shard = sh->cfg->id;
+	watch[core].shard = cfg->id;
 	watch[core].yields = 0;
 	watch[core].first = first;
 	watch[core].count = count;
 }
 
-void sim_stall_init(void)
+void sim_probe_init(void)
 {
 	memset(recs, 0, sizeof recs); /* fault the pages in now */
 }
@@ -190,7 +196,7 @@ static const char *name(unsigned id)
 	return "?";
 }
 
-void sim_stall_report(void)
+void sim_probe_report(void)
 {
 	unsigned n = atomic_load(&nrecs);
 
