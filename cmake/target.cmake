@@ -22,11 +22,11 @@ include(${TESS_COMMON_DIR}/libfdt.cmake)
 # Kernel-side target code shared by every arch: device-tree check, string
 # functions, image verification (kern/image, freestanding).
 add_library(tess_plat_common STATIC
-  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/rings.c
+  ${TESS_COMMON_DIR}/dtb.c
   ${PROJECT_SOURCE_DIR}/kern/image/sha256.c ${PROJECT_SOURCE_DIR}/kern/image/image.c
   ${TESS_LIBC_SOURCES})
-target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${PROJECT_SOURCE_DIR}/kern/include
-  ${PROJECT_SOURCE_DIR}/shards/include)
+target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${TESS_KERN_DIR}/include
+  ${TESS_PUBLIC_INCLUDE_DIR})
 target_link_libraries(tess_plat_common PUBLIC tess_libfdt)
 
 function(tess_target_kernel arch)
