@@ -5,6 +5,8 @@
 #       ELF per shard, linked at its planned VA by gen/shards/<name>/shard.ld
 # A platform sets TESS_SHARD_BACKEND (a static library with _tess_start and
 # tess_syscall) before include(${TESS_GEN_DIR}/build.cmake).
+# Option TESS_CONSOLE_STAMPS (`tessera build --stamps`): boot-time stamps on
+# every console line, by compiling platform/common/stamps_on.c, not _off.c.
 if(NOT TESS_GEN_DIR)
   message(FATAL_ERROR "TESS_GEN_DIR is required for a target build (run `./tessera build`)")
 endif()
@@ -19,8 +21,8 @@ set_source_files_properties(${TESS_LIBC_SOURCES} ${TESS_FMT_SOURCES} PROPERTIES 
 set(TESS_COMMON_DIR ${PROJECT_SOURCE_DIR}/platform/common)
 include(${TESS_COMMON_DIR}/libfdt.cmake)
 
-# Kernel-side target code shared by every arch: device-tree check, string
-# functions, image verification (kern/image, freestanding).
+# Kernel-side target code shared by every arch: device-tree check,
+# page-table pool, string functions, image verification (kern/image).
 add_library(tess_plat_common STATIC
   ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/pt.c
   ${PROJECT_SOURCE_DIR}/kern/image/sha256.c ${PROJECT_SOURCE_DIR}/kern/image/image.c
