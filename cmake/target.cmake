@@ -5,6 +5,8 @@
 #       ELF per shard, linked at its planned VA by gen/shards/<name>/shard.ld
 # A platform sets TESS_SHARD_BACKEND (a static library with _tess_start and
 # tess_syscall) before include(${TESS_GEN_DIR}/build.cmake).
+# Option TESS_CONSOLE_STAMPS (`tessera build --stamps`): boot-time stamps on
+# every console line, by compiling platform/common/stamps_on.c, not _off.c.
 if(NOT TESS_GEN_DIR)
   message(FATAL_ERROR "TESS_GEN_DIR is required for a target build (run `./tessera build`)")
 endif()
@@ -28,15 +30,22 @@ set_source_files_properties(${TESS_LIBC_SOURCES} ${TESS_FMT_SOURCES} PROPERTIES 
 set(TESS_COMMON_DIR ${PROJECT_SOURCE_DIR}/platform/common)
 include(${TESS_COMMON_DIR}/libfdt.cmake)
 
-# Kernel-side target code shared by every arch: device-tree check, string
-# functions, image verification (kern/image, freestanding).
+# Kernel-side target code shared by every arch: device-tree check,
+# page-table pool, string functions, image verification (kern/image).
 add_library(tess_plat_common STATIC
-  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/rings.c
+  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/pt.c
   ${PROJECT_SOURCE_DIR}/kern/image/sha256.c ${PROJECT_SOURCE_DIR}/kern/image/image.c
   ${TESS_LIBC_SOURCES})
-target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${PROJECT_SOURCE_DIR}/kern/include
-  ${PROJECT_SOURCE_DIR}/shards/include)
+target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${TESS_KERN_DIR}/include
+  ${TESS_PUBLIC_INCLUDE_DIR})
 target_link_libraries(tess_plat_common PUBLIC tess_libfdt)
+
+option(TESS_CONSOLE_STAMPS "prefix console lines with the boot time (bench/qemu_figures.py)" OFF)
+if(TESS_CONSOLE_STAMPS)
+  set(_tess_stamps ${TESS_COMMON_DIR}/stamps_on.c)
+else()
+  set(_tess_stamps ${TESS_COMMON_DIR}/stamps_off.c)
+endif()
 
 function(tess_target_kernel arch)
   set(_pdir ${PROJECT_SOURCE_DIR}/platform/${arch})
@@ -51,7 +60,7 @@ function(tess_target_kernel arch)
   endforeach()
   # Hot reload (docs/reload.md): kern/reload/ and the device key.
   include(${TESS_KERN_DIR}/reload/sources.cmake)
-  add_executable(kernel ${ARGN} ${TESS_COMMON_DIR}/load.c ${TESS_COMMON_DIR}/console.c
+  add_executable(kernel ${ARGN} ${TESS_COMMON_DIR}/load.c ${TESS_COMMON_DIR}/console.c ${_tess_stamps}
     ${TESS_GEN_DIR}/kern/tables.c ${_board} ${_key}
     ${TESS_RELOAD_SOURCES})
   target_include_directories(kernel PRIVATE ${_pdir}/include)

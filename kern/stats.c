@@ -1,6 +1,7 @@
 /* Read-only access to the per-shard counters, and the end-of-run table. */
 #include <kern/lib.h>
 #include <kern/priv.h>
+#include <tessera/ring.h>
 
 #define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
 
@@ -46,17 +47,17 @@ int kern_stats_get(unsigned id, struct kern_shard_stats *out)
 	return 0;
 }
 
-/* Channel fill from the ring's shared lines (docs/design.md "Channel
- * memory": head at offset 64, tail at 128, free-running uint32). */
+/* Channel fill from the ring's shared lines: head and tail are free-running
+ * counts of slots committed and released. */
 static void channel_line(const struct tess_chan_cfg *ch)
 {
-	uint8_t *base = plat_pa_to_kva(ch->pa);
+	struct tess_ring_shm *r = plat_pa_to_kva(ch->pa);
 	uint32_t head, tail;
 
-	if (!base)
+	if (!r)
 		return;
-	head = atomic_load_explicit((_Atomic uint32_t *)(base + 64), memory_order_relaxed);
-	tail = atomic_load_explicit((_Atomic uint32_t *)(base + 128), memory_order_relaxed);
+	head = LOAD(r->head);
+	tail = LOAD(r->tail);
 	kern_log("channel %s (%s -> %s): %u sent, %u received, %u in flight of %u slots", ch->name,
 		 kern_sys->shards[ch->from].name, kern_sys->shards[ch->to].name, head, tail, head - tail,
 		 ch->slots);

@@ -160,8 +160,6 @@ int main(int argc, char **argv)
 	printf("sim| %s: %u cores, %u shards, %u channels, tick %llu us\n", tess_system.name,
 	       tess_system.ncores, tess_system.nshards, tess_system.nchannels,
 	       (unsigned long long)(tess_system.tick_ns / 1000));
-	if (sim_channels_format() != 0)
-		return 1;
 	if (with_port && sim_port_open((unsigned)port) != 0)
 		return 2;
 	sim_probe_init();

@@ -6,7 +6,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <kern/arch.h>
-#include <tessera/ring.h>
 #include "sim.h"
 
 int sim_ram_fd = -1, sim_mbox_fd = -1;
@@ -85,22 +84,4 @@ void *plat_pa_to_kva(uint64_t pa)
 	if (pa >= ram_size)
 		return NULL;
 	return ram + pa;
-}
-
-/* The memfd starts zeroed, so only the ring headers need writing. */
-int sim_channels_format(void)
-{
-	for (unsigned i = 0; i < tess_system.nchannels; i++) {
-		const struct tess_chan_cfg *ch = &tess_system.channels[i];
-		void *mem = plat_pa_to_kva(ch->pa);
-
-		if (!mem || ch->size < ring_bytes(ch->slots, ch->slot_size) ||
-		    !ring_init(mem, ch->slots, ch->slot_size)) {
-			fprintf(stderr,
-				"sim| channel %s: bad geometry (%u slots of %u bytes in %llu bytes)\n",
-				ch->name, ch->slots, ch->slot_size, (unsigned long long)ch->size);
-			return -1;
-		}
-	}
-	return 0;
 }

@@ -113,7 +113,6 @@ int sim_ram_init(void);
 /* Shard `id`'s mailbox page on `slot`: page slot * TESS_MAX_SHARDS + id. */
 struct sim_mailbox *sim_mailbox(unsigned id, unsigned slot);
 unsigned sim_mailbox_page(unsigned id, unsigned slot);
-int sim_channels_format(void);
 
 /* clock.c */
 void sim_clock_init(void);

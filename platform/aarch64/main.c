@@ -140,7 +140,6 @@ void a64_boot_main(uint64_t dtb_pa)
 	}
 	a64_gic_init_dist();
 	a64_gic_init_cpu(0);
-	tess_channels_format();
 	if (kern_boot() < 0)
 		plat_halt_all();
 	route_irqs();

@@ -11,6 +11,7 @@
 #include <kern/arch.h>
 #include <kern/kern.h>
 #include <plat/load.h>
+#include <plat/pt.h>
 
 /* Level 3 page descriptor bits (D8.3.2 and D8.4 attributes). */
 #define D_VALID	  (1ull << 0)
@@ -36,27 +37,12 @@ static struct {
 	uint64_t rx;
 } spaces[TESS_MAX_SHARDS];
 
-struct pool {
-	uint64_t next, end; /* PAs */
-};
-
-static uint64_t *table_alloc(struct pool *p)
-{
-	if (p->next + TESS_PAGE_SIZE > p->end)
-		return 0;
-	uint64_t *t = a64_kva(p->next);
-	p->next += TESS_PAGE_SIZE;
-	for (unsigned i = 0; i < 512; i++)
-		t[i] = 0;
-	return t;
-}
-
 /* Descend one level: the table entry `e` points to, created on demand. */
-static uint64_t *next_level(struct pool *p, uint64_t *e)
+static uint64_t *next_level(struct pt_pool *p, uint64_t *e)
 {
 	if (*e & D_VALID)
 		return a64_kva(*e & ADDR_MASK);
-	uint64_t *t = table_alloc(p);
+	uint64_t *t = pt_pool_alloc(p);
 	if (!t)
 		return 0;
 	*e = ((uint64_t)(uintptr_t)t - A64_KVA_OFFSET) | D_TABLE | D_VALID;
@@ -75,7 +61,7 @@ static uint64_t leaf_bits(uint32_t attr)
 	return d;
 }
 
-static int map_one(struct pool *p, uint64_t *l1, const struct tess_map *m)
+static int map_one(struct pt_pool *p, uint64_t *l1, const struct tess_map *m)
 {
 	for (uint64_t off = 0; off < m->size; off += TESS_PAGE_SIZE) {
 		uint64_t va = m->va + off;
@@ -88,18 +74,13 @@ static int map_one(struct pool *p, uint64_t *l1, const struct tess_map *m)
 	return 0;
 }
 
-/* W^X for the shard image: the planner maps [mem_va, stack) as one
- * image map; its first exec_pages (code, rodata; from the image part, see
- * kern/image/image.h) become read+execute, the rest (data, bss) read+write
- * and never executable. */
-static int map_image(struct pool *p, uint64_t *l1, const struct tess_shard_cfg *cfg, const struct tess_map *m)
+/* The image map split W^X (pt_image_rx); the data half is never executable. */
+static int map_image(struct pt_pool *p, uint64_t *l1, const struct tess_shard_cfg *cfg,
+		     const struct tess_map *m)
 {
-	uint64_t rx = plat_image_exec_size(cfg->name);
-	if (rx > m->size) {
-		kern_log("mmu: shard %s: %lu bytes of code exceed its image map", cfg->name,
-			 (unsigned long)rx);
+	uint64_t rx;
+	if (pt_image_rx(cfg, m, &rx) < 0)
 		return -1;
-	}
 	spaces[cfg->id].l1 = l1;
 	spaces[cfg->id].image = *m;
 	spaces[cfg->id].rx = rx;
@@ -108,37 +89,22 @@ static int map_image(struct pool *p, uint64_t *l1, const struct tess_shard_cfg *
 	return map_one(p, l1, &code) < 0 || map_one(p, l1, &data) < 0 ? -2 : 0;
 }
 
-static int pool_short(const struct tess_shard_cfg *cfg)
-{
-	kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
-		 (unsigned long)cfg->pt_size);
-	return -1;
-}
-
 int arch_aspace_build(const struct tess_shard_cfg *cfg)
 {
-	struct pool p = {cfg->pt_pa, cfg->pt_pa + cfg->pt_size};
-	uint64_t *l1 = table_alloc(&p);
+	struct pt_pool p = pt_pool_of(cfg);
+	uint64_t *l1 = pt_pool_alloc(&p);
 	if (!l1 || cfg->id >= TESS_MAX_SHARDS)
-		return pool_short(cfg);
+		return pt_pool_short(cfg);
 	for (unsigned i = 0; i < cfg->nmaps; i++) {
 		const struct tess_map *m = &cfg->maps[i];
 		bool wx = (m->attr & TESS_MAP_W) && (m->attr & TESS_MAP_X);
-		if (wx && m->kind != TESS_MAP_KIND_IMAGE) {
-			kern_log("mmu: shard %s: map %u at 0x%lx is writable and executable: refused",
-				 cfg->name, i, (unsigned long)m->va);
+		if (pt_map_check(cfg, i, VA_LIMIT) < 0)
 			return -1;
-		}
-		if ((m->va | m->pa | m->size) & (TESS_PAGE_SIZE - 1) || m->va + m->size > VA_LIMIT) {
-			kern_log("mmu: shard %s: map %u at 0x%lx is unaligned or above the 39-bit VA space",
-				 cfg->name, i, (unsigned long)m->va);
-			return -1;
-		}
 		int r = wx ? map_image(&p, l1, cfg, m) : map_one(&p, l1, m);
 		if (r == -1 && wx)
 			return -1;
 		if (r < 0)
-			return pool_short(cfg);
+			return pt_pool_short(cfg);
 	}
 	DSB(ishst); /* tables visible to the walkers of every core */
 	ttbr0[cfg->id] = cfg->pt_pa | ((uint64_t)(cfg->id + 1) << 48);

@@ -91,7 +91,6 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 		 rv_board.nharts, (unsigned long)rv_board.plic_pa);
 	if (plat_image_check() < 0 || rv_plic_init() < 0)
 		goto refuse;
-	tess_channels_format(); /* platform/common/rings.c */
 	if (kern_boot() < 0)
 		plat_halt_all();
 	start_reload();

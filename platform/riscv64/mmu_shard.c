@@ -9,23 +9,9 @@
 #include <rv/plat.h>
 #include <rv/pte.h>
 #include <plat/load.h>
+#include <plat/pt.h>
 
 static uint64_t shard_satp[TESS_MAX_SHARDS];
-
-struct pool {
-	uint64_t next, end; /* physical */
-};
-
-static uint64_t *pool_alloc(struct pool *p)
-{
-	if (p->next + TESS_PAGE_SIZE > p->end)
-		return 0;
-	uint64_t *t = rv_kva(p->next);
-	p->next += TESS_PAGE_SIZE;
-	for (unsigned i = 0; i < 512; i++)
-		t[i] = 0;
-	return t;
-}
 
 uint64_t rv_pte_user_bits(uint32_t attr)
 {
@@ -43,13 +29,13 @@ uint64_t rv_pte_user_bits(uint32_t attr)
 }
 
 /* 0; -1: pool exhausted; -2: the page is mapped already. */
-static int map_page(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, uint64_t bits)
+static int map_page(struct pt_pool *p, uint64_t *root, uint64_t va, uint64_t pa, uint64_t bits)
 {
 	uint64_t *t = root;
 	for (unsigned level = 2; level > 0; level--) {
 		uint64_t *e = &t[sv39_index(va, level)];
 		if (!(*e & PTE_V)) {
-			uint64_t *n = pool_alloc(p);
+			uint64_t *n = pt_pool_alloc(p);
 			if (!n)
 				return -1;
 			*e = pte_make(rv_kpa(n), PTE_V);
@@ -66,7 +52,8 @@ static int map_page(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, ui
 }
 
 /* Map [va, va + size) page by page; 0, or map_page's -1 / -2. */
-static int map_range(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size, uint32_t attr)
+static int map_range(struct pt_pool *p, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size,
+		     uint32_t attr)
 {
 	for (uint64_t off = 0; off < size; off += TESS_PAGE_SIZE) {
 		int r = map_page(p, root, va + off, pa + off, rv_pte_user_bits(attr));
@@ -76,52 +63,34 @@ static int map_range(struct pool *p, uint64_t *root, uint64_t va, uint64_t pa, u
 	return 0;
 }
 
-/* W^X for the shard image: the planner gives [mem_va, stack) as one RWX
- * image map; its first exec_pages (code and rodata, recorded in the image
- * part by the packer, see load.c) become R+X, the rest (data, bss) R+W. */
-static int map_image(struct pool *p, uint64_t *root, const struct tess_shard_cfg *cfg,
+/* The image map split W^X (pt_image_rx): code R+X, the rest R+W. */
+static int map_image(struct pt_pool *p, uint64_t *root, const struct tess_shard_cfg *cfg,
 		     const struct tess_map *m)
 {
-	uint64_t rx = plat_image_exec_size(cfg->name);
-	if (rx > m->size) {
-		kern_log("mmu: shard %s: %lu bytes of code exceed its image map", cfg->name,
-			 (unsigned long)rx);
+	uint64_t rx;
+	if (pt_image_rx(cfg, m, &rx) < 0)
 		return -3;
-	}
 	int r = map_range(p, root, m->va, m->pa, rx, TESS_MAP_R | TESS_MAP_X);
 	return r ? r : map_range(p, root, m->va + rx, m->pa + rx, m->size - rx, TESS_MAP_R | TESS_MAP_W);
 }
 
 int arch_aspace_build(const struct tess_shard_cfg *cfg)
 {
-	struct pool p = {cfg->pt_pa, cfg->pt_pa + cfg->pt_size};
-	uint64_t *root = cfg->id < TESS_MAX_SHARDS ? pool_alloc(&p) : 0;
-	if (!root) {
-		kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
-			 (unsigned long)cfg->pt_size);
-		return -1;
-	}
+	struct pt_pool p = pt_pool_of(cfg);
+	uint64_t *root = cfg->id < TESS_MAX_SHARDS ? pt_pool_alloc(&p) : 0;
+	if (!root)
+		return pt_pool_short(cfg);
 	for (unsigned i = 256; i < 512; i++)
 		root[i] = rv_kernel_root[i];
 	for (unsigned i = 0; i < cfg->nmaps; i++) {
 		const struct tess_map *m = &cfg->maps[i];
 		bool wx = (m->attr & TESS_MAP_W) && (m->attr & TESS_MAP_X);
-		if (wx && m->kind != TESS_MAP_KIND_IMAGE) {
-			kern_log("mmu: shard %s: map %u at 0x%lx is writable and executable: refused",
-				 cfg->name, i, (unsigned long)m->va);
+		if (pt_map_check(cfg, i, SV39_USER_TOP) < 0)
 			return -1;
-		}
-		if ((m->va | m->pa | m->size) & (TESS_PAGE_SIZE - 1) || m->va + m->size > SV39_USER_TOP ||
-		    m->va + m->size < m->va) {
-			kern_log("mmu: shard %s: map %u at 0x%lx is unaligned or outside Sv39's lower half",
-				 cfg->name, i, (unsigned long)m->va);
-			return -1;
-		}
 		int r = wx ? map_image(&p, root, cfg, m)
 			   : map_range(&p, root, m->va, m->pa, m->size, m->attr);
 		if (r == -1)
-			kern_log("mmu: shard %s: page-table pool of %lu bytes is too small", cfg->name,
-				 (unsigned long)cfg->pt_size);
+			pt_pool_short(cfg);
 		if (r == -2)
 			kern_log("mmu: shard %s: map %u at 0x%lx overlaps another map", cfg->name, i,
 				 (unsigned long)m->va);

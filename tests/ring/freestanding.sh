@@ -13,7 +13,7 @@ files=$(ls "$root"/shards/runtime/*.c "$root"/kern/libc/*.c "$root"/shards/examp
 n=0
 for t in aarch64-none-elf riscv64-unknown-elf x86_64-unknown-elf; do
 	(cd "$out" && clang --target=$t -std=c11 -ffreestanding -fno-builtin -nostdinc -isystem "$res/include" \
-		-Wall -Wextra -Werror -O2 -I"$root/shards/include" -I"$root/kern/include" -I"$root/kern/libc/include" \
+		-Wall -Wextra -Werror -O2 -I"$root/shards/include" -I"$root/kern/public" -I"$root/kern/libc/include" \
 		-I"$root/tests/ring/standin" -c $files)
 	n=$((n + $(echo "$files" | wc -w)))
 done

@@ -1,4 +1,4 @@
-"""The kernel's fixed limits, parsed from kern/include/tessera/limits.h.
+"""The kernel's fixed limits, parsed from kern/public/tessera/limits.h.
 
 That header is the single source of truth; we evaluate each simple
 `#define NAME <integer expression>` (numbers, + - * << and parentheses).
@@ -10,7 +10,7 @@ import re
 from tessera.errors import TesseraError
 from tessera.paths import REPO
 
-LIMITS_H = REPO / "kern" / "include" / "tessera" / "limits.h"
+LIMITS_H = REPO / "kern" / "public" / "tessera" / "limits.h"
 _DEFINE = re.compile(r"^\s*#\s*define\s+(TESS_[A-Z0-9_]+)\s+(.+?)\s*$")
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.LShift: operator.lshift}
 

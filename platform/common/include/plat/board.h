@@ -36,8 +36,4 @@ int tess_dtb_check(const void *fdt);
  * cannot be started. */
 const char *plat_dtb_core_start(const void *fdt, unsigned ncores);
 
-/* Clear and format every channel ring of tess_system (rings.c); call
- * before kern_boot. */
-void tess_channels_format(void);
-
 #endif

@@ -1,7 +1,7 @@
 /* The SPSC ring under every channel: fixed slots in shared memory, free
  * running uint32 indices, zero-copy (reserve/commit, peek/release).
- * Header-only so the runtime, the kernel (formatting, stats) and the
- * benchmark all inline the same code. Freestanding: stdint/stdatomic and
+ * Header-only so the runtime, the kernel (formatting, stats), the simulator
+ * and the benchmark all inline the same code. Freestanding: stdint/stdatomic and
  * memset (kern/libc on targets).
  *
  * Shared layout (docs/design.md "Channel memory"):
@@ -90,14 +90,21 @@ static inline size_t ring_bytes(uint32_t slots, uint32_t slot_size)
 	return TESS_CHAN_HDR_SIZE + (size_t)slots * slot_size;
 }
 
-/* Format a channel once, before either end attaches. `slots` must be a power
- * of two; both ends see indices 0. Returns false on bad geometry. */
+/* A power-of-two slot count and sizes within the kernel's limits. */
+static inline bool ring_geometry_ok(uint32_t slots, uint32_t slot_size)
+{
+	return slots != 0 && (slots & (slots - 1)) == 0 && slots <= TESS_MAX_SLOTS && slot_size != 0 &&
+	       slot_size <= TESS_MAX_SLOT_SIZE;
+}
+
+/* Format a channel once, before either end attaches (the kernel does, at
+ * boot: kern/boot.c); both ends see indices 0. Returns false on bad
+ * geometry. */
 static inline bool ring_init(void *mem, uint32_t slots, uint32_t slot_size)
 {
 	struct tess_ring_shm *r = (struct tess_ring_shm *)mem;
 
-	if (slots == 0 || (slots & (slots - 1)) != 0 || slots > TESS_MAX_SLOTS || slot_size == 0 ||
-	    slot_size > TESS_MAX_SLOT_SIZE)
+	if (!ring_geometry_ok(slots, slot_size))
 		return false;
 	memset(r, 0, TESS_CHAN_HDR_SIZE);
 	r->slots = slots;
