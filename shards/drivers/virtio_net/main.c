@@ -12,22 +12,25 @@ _Static_assert((TESS_CFG_QUEUE_SIZE & (TESS_CFG_QUEUE_SIZE - 1)) == 0 && TESS_CF
 _Static_assert(2ull * VQ_BYTES(TESS_CFG_QUEUE_SIZE) <= TESS_DMA_0_SIZE,
 	       "the first DMA region holds both virtqueues of queue_size entries");
 
-#define BUDGET 64u /* descriptors per direction per pass: then yield */
+#define BUDGET	64u /* descriptors per direction per pass: then yield */
 #define IRQ_BIT (1ull << TESS_DEV_0_IRQ)
 
 struct net net;
 
 void net_log_stats(const char *why)
 {
-	tess_log("stats(%s) rx=%llu tx=%llu tx_done=%llu freed=%llu irqs=%llu kicks=%llu nobuf=%llu txfull=%llu", why,
-		 (unsigned long long)ST.rx, (unsigned long long)ST.tx, (unsigned long long)ST.tx_done,
+	tess_log("stats(%s) rx=%llu tx=%llu tx_done=%llu freed=%llu irqs=%llu kicks=%llu nobuf=%llu "
+		 "txfull=%llu",
+		 why, (unsigned long long)ST.rx, (unsigned long long)ST.tx, (unsigned long long)ST.tx_done,
 		 (unsigned long long)ST.freed, (unsigned long long)ST.irqs, (unsigned long long)ST.kicks,
 		 (unsigned long long)ST.rx_nobuf, (unsigned long long)ST.tx_full);
 	tess_log("stats(%s) bad_id=%llu dup_id=%llu bad_len=%llu bad_idx=%llu bad_desc=%llu bad_owner=%llu "
 		 "resets=%llu lost=%llu reclaimed=%llu",
-		 why, (unsigned long long)ST.bad_id, (unsigned long long)ST.dup_id, (unsigned long long)ST.bad_len,
-		 (unsigned long long)ST.bad_idx, (unsigned long long)ST.bad_desc, (unsigned long long)ST.bad_owner,
-		 (unsigned long long)ST.resets, (unsigned long long)ST.lost, (unsigned long long)ST.reclaimed);
+		 why, (unsigned long long)ST.bad_id, (unsigned long long)ST.dup_id,
+		 (unsigned long long)ST.bad_len, (unsigned long long)ST.bad_idx,
+		 (unsigned long long)ST.bad_desc, (unsigned long long)ST.bad_owner,
+		 (unsigned long long)ST.resets, (unsigned long long)ST.lost,
+		 (unsigned long long)ST.reclaimed);
 }
 
 /* Our memory from our own tables: registers, the rings' region, the
@@ -46,7 +49,8 @@ static bool setup_memory(void)
 	}
 	net.pkt_bus = tess_dma_bus(net.pkt.base, net.pkt.size);
 	net.to_pipe = tess_out(0);
-	if (net.pkt_bus == TESS_DMA_BAD || tess_dma_bus(net.ring_mem, 2 * VQ_BYTES(TESS_CFG_QUEUE_SIZE)) == TESS_DMA_BAD) {
+	if (net.pkt_bus == TESS_DMA_BAD ||
+	    tess_dma_bus(net.ring_mem, 2 * VQ_BYTES(TESS_CFG_QUEUE_SIZE)) == TESS_DMA_BAD) {
 		tess_log("DMA maps 0 and 1 are not DMA regions of this shard");
 		return false;
 	}
@@ -102,8 +106,8 @@ void shard_init(enum tess_start_reason why)
 		tess_log("virtio-net: not started; the shard idles");
 		return;
 	}
-	tess_log("virtio-net %02x:%02x:%02x:%02x:%02x:%02x up (%s), %u-entry queues, %u buffers, %s", net.mac[0],
-		 net.mac[1], net.mac[2], net.mac[3], net.mac[4], net.mac[5],
+	tess_log("virtio-net %02x:%02x:%02x:%02x:%02x:%02x up (%s), %u-entry queues, %u buffers, %s",
+		 net.mac[0], net.mac[1], net.mac[2], net.mac[3], net.mac[4], net.mac[5],
 		 why == TESS_START_FIRST ? "first start" : "restart: device reset and renegotiated",
 		 TESS_CFG_QUEUE_SIZE, net.pkt.nbufs, TESS_CFG_POLL ? "polling" : "interrupts");
 	if (why != TESS_START_FIRST)

@@ -69,7 +69,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "virtio_net assumes a 
 #define NO_BUF	 UINT32_MAX
 /* The header in front of every frame, with VIRTIO_F_VERSION_1 always the
  * 12-byte struct virtio_net_hdr_v1 (spec 5.1.6), inside the headroom. */
-#define NET_HDR	 ((uint32_t)sizeof(struct virtio_net_hdr_v1))
+#define NET_HDR ((uint32_t)sizeof(struct virtio_net_hdr_v1))
 _Static_assert(NET_HDR <= TESS_PKT_HEADROOM, "the device header fits the headroom");
 /* What a receive buffer offers the device: header + the rest of the
  * buffer; at least 1526 bytes without MRG_RXBUF or GSO (spec 5.1.6.3.1). */
@@ -91,9 +91,9 @@ struct vq {
 	uint16_t used_seen; /* the next used entry to consume */
 	uint16_t used_idx;  /* the device's used->idx as last read */
 	uint16_t nidle;
-	uint16_t added; /* entries made available since the last kick */
-	uint32_t buf[VQ_MAX];	/* buffer behind descriptor i, or NO_BUF */
-	uint16_t idle[VQ_MAX];	/* descriptors without a buffer (stack) */
+	uint16_t added;	       /* entries made available since the last kick */
+	uint32_t buf[VQ_MAX];  /* buffer behind descriptor i, or NO_BUF */
+	uint16_t idle[VQ_MAX]; /* descriptors without a buffer (stack) */
 };
 
 struct net_stats {
@@ -115,8 +115,8 @@ struct net_stats {
 struct net_saved {
 	uint32_t magic, nbufs;
 	struct net_stats st;
-	uint32_t tag[POOL_MAX];	  /* the tag of the buffer's last hand-out */
-	uint8_t state[POOL_MAX];  /* enum buf_state */
+	uint32_t tag[POOL_MAX];	 /* the tag of the buffer's last hand-out */
+	uint8_t state[POOL_MAX]; /* enum buf_state */
 };
 
 enum buf_state {

@@ -147,7 +147,8 @@ bool vt_queue(struct vq *q)
 	}
 	max = rd(VIRTIO_MMIO_QUEUE_NUM_MAX);
 	if (max < q->size) {
-		tess_log("virtio-net: queue %u: the device takes at most %u entries, not %u (config queue_size)",
+		tess_log("virtio-net: queue %u: the device takes at most %u entries, not %u (config "
+			 "queue_size)",
 			 q->index, max, q->size);
 		return false;
 	}

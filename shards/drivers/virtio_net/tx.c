@@ -48,7 +48,8 @@ static unsigned drain(struct tess_chan *c, unsigned budget)
 	for (i = 0; i < k; i++) {
 		uint32_t b;
 
-		if (!(d[i].flags & TESS_PKT_F_FREE) && net.tx.nidle == 0 && (tx_reclaim(), net.tx.nidle == 0)) {
+		if (!(d[i].flags & TESS_PKT_F_FREE) && net.tx.nidle == 0 &&
+		    (tx_reclaim(), net.tx.nidle == 0)) {
 			ST.tx_full++;
 			break; /* stays in the channel until a descriptor completes */
 		}

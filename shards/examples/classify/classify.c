@@ -56,8 +56,8 @@ enum verdict {
 };
 
 static const char *const names[NVERDICTS] = {
-	"udp",	  "stats", "arp",	"short", "ethertype", "version", "ihl", "iplen", "csum", "not_ours",
-	"fragment", "proto", "udplen", "port",  "arp_other", "desc",
+	"udp",	"stats",    "arp",	"short", "ethertype", "version", "ihl",	      "iplen",
+	"csum", "not_ours", "fragment", "proto", "udplen",    "port",	 "arp_other", "desc",
 };
 
 static struct tess_pkt_region region;
