@@ -10,6 +10,13 @@ for boards that call qemu_fdt_dumpdtb), so we ask its monitor for the flat
 memory map (`info mtree -f`) instead: RAM, MMIO windows and the I/O-port
 serial console; IRQ routing is not visible there and is left empty.
 
+A virtio-mmio transport also gets `qemu_bus`, the name QEMU gives the bus
+a `-device virtio-...-device,bus=NAME` plugs into (`tessera qemu --net`,
+codegen/tessera/backend/net.py): read from the monitor's `info qtree`,
+which lists each transport's MMIO base beside its bus. (QEMU 7.2 numbers
+virtio-mmio-bus.N in creation order, which on virt is ascending address
+order; the file states the pairing QEMU reports, not that rule.)
+
 Only policy numbers (user_va_base, kernel_reserve) are written here; every
 hardware number comes from QEMU. Usage: scripts/gen-boards.py [OUTDIR]
 (default manifest/boards). The same QEMU gives byte-identical files.
@@ -258,6 +265,34 @@ def dtb_board(name, spec, blob):
             "console": console, "source": "QEMU DTB (dumpdtb), read with libfdt"}
 
 
+# ------------------------------------------------------------ qemu buses
+_QTREE_MMIO = re.compile(r"^\s*mmio ([0-9a-f]+)/[0-9a-f]+$")
+_QTREE_BUS = re.compile(r"^\s*bus: (virtio-mmio-bus\.\d+)$")
+
+
+def qemu_buses(argv):
+    """{MMIO base: bus name} of every virtio-mmio transport in `info qtree`:
+    a transport's `mmio BASE/SIZE` line comes right before its child bus."""
+    buses, base = {}, None
+    for line in hmp(argv, "info qtree").splitlines():
+        m = _QTREE_MMIO.match(line)
+        if m:
+            base = int(m.group(1), 16)
+            continue
+        m = _QTREE_BUS.match(line)
+        if m and base is not None:
+            buses[base] = m.group(1)
+        base = None if line.strip().startswith("dev:") else base
+    return buses
+
+
+def add_buses(b, argv):
+    buses = qemu_buses(argv)
+    for d in b["devices"].values():
+        if d["reg"] and d["reg"][0]["base"] in buses:
+            d["qemu_bus"] = buses[d["reg"][0]["base"]]
+
+
 # --------------------------------------------------------------- microvm
 _MTREE = re.compile(r"^\s*([0-9a-f]+)-([0-9a-f]+) \(prio -?\d+, ([\w/]+)\): (\S+)")
 
@@ -331,6 +366,8 @@ def emit(name, spec, b):
         L.append("    compatible: [%s]" % ", ".join('"%s"' % c for c in d["compatible"]))
         L.append("    reg: [%s]" % ", ".join("{base: %s, size: %s}" % (hx(r["base"]), hx(r["size"])) for r in d["reg"]))
         L.append("    irqs: [%s]" % ", ".join(str(i) for i in d["irqs"]))
+        if d.get("qemu_bus"):
+            L.append("    qemu_bus: %s" % d["qemu_bus"])
         for flag in ("interrupt_controller", "port_io"):
             if d.get(flag):
                 L.append("    %s: true" % flag)
@@ -345,6 +382,7 @@ def main():
     for name, spec in BOARDS.items():
         if spec["arch"] == "x86_64":
             b = mtree_board(name, spec)
+            add_buses(b, qemu_cmd("x86_64", spec["qemu"]) + ["-serial", "null"])
         else:
             with tempfile.TemporaryDirectory() as tmp:
                 f = os.path.join(tmp, "board.dtb")
@@ -354,6 +392,7 @@ def main():
                     die("%s: QEMU wrote no DTB: %s" % (name, out.strip()))
                 with open(f, "rb") as fh:
                     b = dtb_board(name, spec, fh.read())
+            add_buses(b, qemu_cmd(spec["arch"], spec["qemu"]))
         with open(os.path.join(outdir, name + ".yaml"), "w") as fh:
             fh.write(emit(name, spec, b))
         print("gen-boards: %s: %d cores, %d devices, console %s" % (name, b["cores"], len(b["devices"]), b["console"]))

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <kern/arch.h>
+#include "dev/dev.h"
 #include "sim.h"
 
 int sim_ram_fd = -1, sim_mbox_fd = -1;
@@ -77,6 +78,14 @@ unsigned sim_mailbox_page(unsigned id, unsigned slot)
 struct sim_mailbox *sim_mailbox(unsigned id, unsigned slot)
 {
 	return (struct sim_mailbox *)(mboxes + (size_t)sim_mailbox_page(id, slot) * SIM_MBOX_SIZE);
+}
+
+/* Device models' view of guest memory (dev/dev.h). */
+void *sim_ram_span(uint64_t pa, uint64_t len)
+{
+	if (pa > ram_size || len > ram_size - pa)
+		return NULL;
+	return ram + pa;
 }
 
 void *plat_pa_to_kva(uint64_t pa)

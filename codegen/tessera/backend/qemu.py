@@ -13,12 +13,14 @@ from the board file's `qemu:` section:
 import shutil
 
 from tessera.arch import ARCHES
+from tessera.backend import net as netdev
 from tessera.errors import TesseraError
 
 
-def qemu_argv(built, icount=False, image=None, gdb=False):
+def qemu_argv(built, icount=False, image=None, gdb=False, net=()):
     """The QEMU command line for a build (backend/target.py's Built).
-    `image` replaces the built image (tests boot corrupted copies)."""
+    `image` replaces the built image (tests boot corrupted copies); `net`
+    holds --net values (backend/net.py's NetSpec)."""
     q = built["qemu"]
     if not isinstance(q, dict) or "machine" not in q:
         raise TesseraError("board %s has no usable `qemu:` section (needs at least `machine:`)" % built["board"])
@@ -35,6 +37,7 @@ def qemu_argv(built, icount=False, image=None, gdb=False):
     if q.get("bios"):
         argv += ["-bios", str(q["bios"])]
     argv += [str(a) for a in q.get("args") or []]
+    argv += netdev.qemu_args(built["plan"], net)
     argv += ["-nographic", "-no-reboot", "-kernel", image or built["image"]]
     if icount:
         argv += ["-icount", "shift=0"]

@@ -65,6 +65,7 @@ def load(name, diags):
                 "reg": [{"base": _int(r["base"]), "size": _int(r["size"])} for r in dv.get("reg", [])],
                 "irqs": [_int(i) for i in dv.get("irqs", [])],
                 "interrupt_controller": bool(dv.get("interrupt_controller", False)),
+                "qemu_bus": str(dv["qemu_bus"]) if dv.get("qemu_bus") else None,
             }
         b["devices"] = devs
     except (ValueError, TypeError, KeyError, AttributeError):

@@ -21,6 +21,9 @@ class Device(TypedDict):
     reg: List[Range]
     irqs: List[int]
     interrupt_controller: bool
+    # QEMU's bus for -device ...,bus= (virtio-mmio transports of the
+    # generated boards, scripts/gen-boards.py), else None.
+    qemu_bus: Optional[str]
 
 
 class Board(TypedDict):
