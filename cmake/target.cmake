@@ -4,7 +4,9 @@
 #   tess_add_shard(<name> <src dir> <core>)    called by gen/build.cmake: one
 #       ELF per shard, linked at its planned VA by gen/shards/<name>/shard.ld
 # A platform sets TESS_SHARD_BACKEND (a static library with _tess_start and
-# tess_syscall) before include(${TESS_GEN_DIR}/build.cmake).
+# tess_syscall) and TESS_SHARD_BACKEND_INCLUDE (its shard/include: the
+# <tessera/dev_arch.h> of <tessera/dev.h>) before
+# include(${TESS_GEN_DIR}/build.cmake).
 # Option TESS_CONSOLE_STAMPS (`tessera build --stamps`): boot-time stamps on
 # every console line, by compiling platform/common/stamps_on.c, not _off.c.
 if(NOT TESS_GEN_DIR)
@@ -70,6 +72,18 @@ function(tess_target_kernel arch)
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endfunction()
 
+# The Linux UAPI headers a target shard may include (shards/CMakeLists.txt):
+# linked one by one from linux-libc-dev, so nothing else of /usr/include is
+# visible to a freestanding shard.
+set(TESS_UAPI_DIR ${CMAKE_BINARY_DIR}/uapi)
+file(MAKE_DIRECTORY ${TESS_UAPI_DIR}/linux)
+foreach(_h ${TESS_UAPI_HEADERS})
+  if(NOT EXISTS /usr/include/linux/${_h})
+    message(FATAL_ERROR "/usr/include/linux/${_h} is missing: install linux-libc-dev (scripts/bootstrap.sh)")
+  endif()
+  file(CREATE_LINK /usr/include/linux/${_h} ${TESS_UAPI_DIR}/linux/${_h} SYMBOLIC)
+endforeach()
+
 function(tess_add_shard name srcdir)
   file(GLOB _srcs CONFIGURE_DEPENDS ${srcdir}/*.c ${srcdir}/*.S)
   if(NOT _srcs)
@@ -80,7 +94,8 @@ function(tess_add_shard name srcdir)
   # W^X), see codegen/templates/shard.ld.j2.
   set(_ld ${_gen}/shard.ld)
   add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES} ${TESS_LIBC_SOURCES})
-  target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS})
+  target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS} ${TESS_SHARD_BACKEND_INCLUDE}
+    ${TESS_UAPI_DIR} ${TESS_UAPI_SHIM_DIR})
   target_link_libraries(shard_${name} PRIVATE ${TESS_SHARD_BACKEND})
   target_link_options(shard_${name} PRIVATE -T${_ld} -Wl,-z,max-page-size=4096)
   set_target_properties(shard_${name} PROPERTIES OUTPUT_NAME ${name} SUFFIX .elf

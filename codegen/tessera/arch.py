@@ -61,6 +61,10 @@ class Arch:
     # plat_halt_all.
     qemu_pc_pattern: Optional[str] = None
     park_function: Optional[str] = None
+    # A DMA region may be mapped uncached (`cached: false`, TESS_MAP_NC):
+    # the port has a page attribute for it. The simulator's device models
+    # share the host's coherent memory, so it accepts and ignores it.
+    uncached_dma: bool = False
 
 
 ARCHES = {
@@ -68,18 +72,22 @@ ARCHES = {
     for a in (
         # The simulator uses host mmap: no page tables of its own; user VAs
         # are x86-64/arm64 Linux user addresses (manifest/boards/host.yaml).
-        Arch("host", supported=True, hosted=True, pt_levels=0, user_va_limit=1 << 47, default_board="host"),
+        Arch("host", supported=True, hosted=True, pt_levels=0, user_va_limit=1 << 47, default_board="host",
+             uncached_dma=True),
         # 4K granule, 39-bit VA: translation starts at level 1, three levels
         # (Arm ARM D8.2); TTBR0 covers [0, 2^39) for shards, the kernel runs
-        # in the TTBR1 half from 0xffffff8000000000 (T1SZ = 25).
+        # in the TTBR1 half from 0xffffff8000000000 (T1SZ = 25). Uncached DMA:
+        # Normal Non-cacheable, MAIR attr2 (platform/aarch64/boot.S).
         Arch("aarch64", supported=True, hosted=False, pt_levels=3, user_va_limit=1 << 39,
              default_board="qemu-virt-aarch64", text_offset=0x200000, kva_offset=0xffffff8000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-aarch64.cmake", qemu="qemu-system-aarch64",
-             gdb_arch="aarch64", qemu_pc_pattern=r"\bPC=([0-9a-f]+)", park_function="a64_park"),
+             gdb_arch="aarch64", qemu_pc_pattern=r"\bPC=([0-9a-f]+)", park_function="a64_park",
+             uncached_dma=True),
         # Sv39: three levels (RISC-V privileged spec 10.6); the user half is
         # [0, 2^38), the kernel's the sign-extended upper half from
         # 0xffffffc000000000. OpenSBI (fw_dynamic) loads the next stage
-        # 2 MiB into RAM.
+        # 2 MiB into RAM. No uncached DMA: without Svpbmt a page has no
+        # cacheability of its own (the PMAs decide, privileged spec 3.6).
         Arch("riscv64", supported=True, hosted=False, pt_levels=3, user_va_limit=1 << 38,
              default_board="qemu-virt-riscv64", text_offset=0x200000, kva_offset=0xffffffc000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-riscv64.cmake", qemu="qemu-system-riscv64",

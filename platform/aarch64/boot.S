@@ -8,8 +8,10 @@
  * and in the high half (TTBR1, for good). TTBR0 then belongs to shards. */
 
 /* MAIR_EL1 (Arm ARM DDI0487 D17.2 MAIR_EL1, D8.5.3 memory attributes):
- * attr0 = 0x04 Device-nGnRE, attr1 = 0xff Normal Inner/Outer WB RW-allocate. */
-#define MAIR_VAL 0xff04
+ * attr0 = 0x04 Device-nGnRE, attr1 = 0xff Normal Inner/Outer WB RW-allocate,
+ * attr2 = 0x44 Normal Inner/Outer Non-cacheable (DMA regions with
+ * cached: false, TESS_MAP_NC). */
+#define MAIR_VAL 0x44ff04
 /* TCR_EL1 (D17.2 TCR_EL1): T0SZ=T1SZ=25 (39-bit VA, walks start at level 1,
  * D8.2.7), IRGN/ORGN=01 WB-WA walks, SH=11 inner shareable, TG0=00 and
  * TG1=10 select 4 KiB granules, IPS=010 40-bit PA, AS=0 8-bit ASIDs from

@@ -172,7 +172,8 @@ def test_schema_command_prints_the_schema():
     s = json.loads(out)
     assert s["properties"]["tessera"] == {"description": "format version", "const": 1}
     assert set(s["$defs"]["shard"]["properties"]) == {"source", "cores", "memory", "stack", "devices", "watchdog",
-                                                      "on_fault", "persistent", "restart"}
+                                                      "on_fault", "persistent", "restart", "config"}
+    assert set(s["properties"]) == {"tessera", "name", "board", "kernel", "shards", "channels", "regions", "dma"}
 
 
 def test_prebuilt_elf_source(tmp_path):

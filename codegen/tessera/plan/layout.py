@@ -2,10 +2,11 @@
 
 Physical: kernel reserve at the start of the board's first RAM range; then
 per shard in manifest order its private memory, control page, persistent
-memory and page-table pool; then channels; then regions. Virtual: from the
-board's user_va_base upward in the same order, a guard page between
-objects; channels and regions have one VA shared by every shard that maps
-them; device windows come last. Everything is page aligned and depends only
+memory and page-table pool; then channels; then regions; then DMA regions,
+each contiguous at its alignment. Virtual: from the board's user_va_base
+upward in the same order, a guard page between objects; channels, regions
+and DMA regions have one VA shared by every shard that maps them; device
+windows come last. Everything is page aligned and depends only
 on the manifest and board, so the same input gives the same plan.
 """
 import hashlib
@@ -15,8 +16,8 @@ from tessera.arch import ARCHES
 from tessera.manifest import limits
 from tessera.plan.model import BoardDevice, Plan
 
-MAP_R, MAP_W, MAP_X, MAP_DEVICE = 0x1, 0x2, 0x4, 0x8
-KIND = {"image": 0, "stack": 1, "ctrl": 2, "channel": 3, "region": 4, "persist": 5, "mmio": 6}
+MAP_R, MAP_W, MAP_X, MAP_DEVICE, MAP_NC = 0x1, 0x2, 0x4, 0x8, 0x10
+KIND = {"image": 0, "stack": 1, "ctrl": 2, "channel": 3, "region": 4, "persist": 5, "mmio": 6, "dma": 7}
 POLICY = {"restart": 0, "halt": 1, "panic": 2}
 # A reload package is header + payload + MAC (docs/reload.md, "Package").
 RELOAD_PKG_OVERHEAD = 160 + 32
@@ -86,7 +87,7 @@ def plan(model):
     page = L["TESS_PAGE_SIZE"]
     b = model["board"]
     spec = ARCHES[b["arch"]]
-    shards, channels, regions = model["shards"], model["channels"], model["regions"]
+    shards, channels, regions, dma = model["shards"], model["channels"], model["regions"], model["dma"]
     ram = b["ram"][0]
     kernel_pa, kernel_size = ram["base"], rup(b["kernel_reserve"], page)
     cursor = [kernel_pa + kernel_size]
@@ -124,6 +125,9 @@ def plan(model):
     for r in regions:
         r["size"] = rup(r["size"], page)
         r["va"] = va(r["size"])
+    for d in dma:
+        d["size"] = rup(d["size"], page)
+        d["va"] = va(d["size"])
     for s in shards:
         s["dev_windows"] = []
         for dv in s["devices"]:
@@ -134,10 +138,12 @@ def plan(model):
                 s["dev_windows"].append({"device": dv, "index": i, "pa": base, "size": size, "va": v,
                                          "reg_va": v + (reg["base"] - base), "reg_size": reg["size"]})
     # Physical memory in the design's order: per shard private memory,
-    # control page, persistent memory, page-table pool; then channels, regions.
+    # control page, persistent memory, page-table pool; then channels,
+    # regions, DMA regions (one contiguous range each: a device sees bus
+    # addresses, here physical ones, so a region must not be scattered).
     for s in shards:
         s["mem_pa"], s["ctrl_pa"], s["persist_pa"] = 0, 0, 0
-        npt = pt_pages(b["arch"], [(m["va"], m["size"]) for m in _maps(s, channels, regions, page)], page)
+        npt = pt_pages(b["arch"], [(m["va"], m["size"]) for m in _maps(s, channels, regions, dma, page)], page)
         s["pt_size"] = npt * page
         s["mem_pa"] = pa(s["mem_size"])
         s["ctrl_pa"] = pa(page)
@@ -147,6 +153,9 @@ def plan(model):
         c["pa"] = pa(c["size"])
     for r in regions:
         r["pa"] = pa(r["size"])
+    for d in dma:
+        cursor[0] = rup(cursor[0], d["align"])
+        d["pa"] = pa(d["size"])
     # Hot reload (docs/reload.md): staging for one package of the largest
     # shard, then on targets per shard a slot for its last accepted reloaded
     # image (restarts and rollbacks load that one instead of the boot part).
@@ -157,7 +166,7 @@ def plan(model):
     for s in shards:
         s["reload_pa"] = 0 if spec.hosted else pa(s["mem_size"])
     for s in shards:
-        s["maps"] = _maps(s, channels, regions, page)  # now with final PAs
+        s["maps"] = _maps(s, channels, regions, dma, page)  # now with final PAs
         s["regions_va"] = {regions[rid]["name"]: regions[rid]["va"] for rid, _ in s["regions"]}
         nbits = len(s["ends"])
         s["irqs"] = []
@@ -167,7 +176,7 @@ def plan(model):
     ram_used = cursor[0] - ram["base"]
     if ram_used > ram["size"]:
         raise PlanProblem(("shards",), "the memory plan needs %d bytes (kernel reserve %d + shards, channels, "
-                          "regions and reload staging %d) but board '%s' has %d bytes of RAM"
+                          "regions, DMA regions and reload staging %d) but board '%s' has %d bytes of RAM"
                           % (ram_used, kernel_size, ram_used - kernel_size, b["name"], ram["size"]))
     if vcur[0] > spec.user_va_limit:
         raise PlanProblem(("shards",), "the plan's user addresses end at 0x%x, beyond the %s user address space "
@@ -176,7 +185,7 @@ def plan(model):
     return Plan(
         model=model, name=model["name"], manifest_file=model["manifest_file"],
         manifest_hash=canonical_hash(model["raw"], hashed_board), board=b, hashed_board=hashed_board,
-        tick_ns=model["tick_ns"], shards=shards, channels=channels, regions=regions,
+        tick_ns=model["tick_ns"], shards=shards, channels=channels, regions=regions, dma=dma,
         console=console, console_pa=creg[0]["base"] if creg else 0, console_irq=cirqs[0] if cirqs else 0,
         kernel_pa=kernel_pa, kernel_size=kernel_size, ram_base=ram["base"], ram_size=ram["size"], ram_used=ram_used,
         reload_staging_pa=staging_pa, reload_staging_size=staging_size,
@@ -185,7 +194,7 @@ def plan(model):
     )
 
 
-def _maps(s, channels, regions, page):
+def _maps(s, channels, regions, dma, page):
     """The shard's address space, in a fixed order (tables.h struct tess_map)."""
     img = s["mem_size"] - s["stack_size"]
     m = [
@@ -204,6 +213,10 @@ def _maps(s, channels, regions, page):
         r = regions[rid]
         m.append({"va": r["va"], "pa": r.get("pa", 0), "size": r["size"],
                   "attr": MAP_R | (MAP_W if mode == "rw" else 0), "kind": "region"})
+    for did, mode in s["dma"]:
+        d = dma[did]
+        m.append({"va": d["va"], "pa": d.get("pa", 0), "size": d["size"], "kind": "dma",
+                  "attr": MAP_R | (MAP_W if mode == "rw" else 0) | (0 if d["cached"] else MAP_NC)})
     for w in s["dev_windows"]:
         m.append({"va": w["va"], "pa": w["pa"], "size": w["size"], "attr": MAP_DEVICE | MAP_R | MAP_W, "kind": "mmio"})
     for x in m:

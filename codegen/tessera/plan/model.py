@@ -67,6 +67,14 @@ class DevWindow(TypedDict):
     reg_size: int
 
 
+class ConfigItem(TypedDict):
+    """One `config:` entry of a shard: TESS_CFG_<KEY> in its header."""
+
+    key: str
+    kind: str  # "int", "str", "mac" (6 bytes), "list" (of ints)
+    value: Any  # int, str, or a list of ints (the MAC's bytes for "mac")
+
+
 class IrqGrant(TypedDict):
     device: str
     irq: int
@@ -89,6 +97,8 @@ class Shard(TypedDict):
     devices: List[str]
     ends: List[End]
     regions: List[Tuple[int, str]]  # (region id, "r" | "rw")
+    dma: List[Tuple[int, str]]  # (DMA region id, "r" | "rw")
+    config: List[ConfigItem]
     source: Optional[str]  # directory of C sources, or a prebuilt ELF
     prebuilt: bool
     # plan/layout.py
@@ -131,6 +141,19 @@ class Region(TypedDict):
     va: int
 
 
+class Dma(TypedDict):
+    """A DMA region: memory devices reach by bus address (= PA: no IOMMU)."""
+
+    name: str
+    id: int
+    size: int  # validated, then rounded up to pages by the planner
+    align: int  # of the physical (bus) address
+    cached: bool
+    access: Dict[str, str]  # shard name -> "r" | "rw"
+    pa: int
+    va: int
+
+
 class BoardDevice(TypedDict):
     """A device the boot-time DTB check looks for (plat/board.h)."""
 
@@ -151,6 +174,7 @@ class Model(TypedDict):
     shards: List[Shard]
     channels: List[Channel]
     regions: List[Region]
+    dma: List[Dma]
     raw: Any  # the manifest as parsed (hashed)
     doc: Any  # yamlpos.Doc: positions for plan problems
 
@@ -169,6 +193,7 @@ class Plan:
     shards: List[Shard]
     channels: List[Channel]
     regions: List[Region]
+    dma: List[Dma]
     console: str
     console_pa: int
     console_irq: int  # the console's interrupt (hot reload RX), 0: none
@@ -222,10 +247,11 @@ class Plan:
             "shards": [{k: s[k] for k in SHARD_JSON} for s in self.shards],
             "channels": [dict(c) for c in self.channels],
             "regions": [dict(r, access=dict(r["access"])) for r in self.regions],
+            "dma": [dict(d, access=dict(d["access"])) for d in self.dma],
         }
 
 
 SHARD_JSON = ("name", "id", "core", "source", "prebuilt", "mem_pa", "mem_va", "mem_size", "entry", "stack_top",
               "stack_size", "ctrl_pa", "ctrl_va", "persist_pa", "persist_va", "persist_size", "pt_pa", "pt_size",
               "watchdog_ns", "on_hang", "on_fault", "restart_max", "restart_window_ns", "maps", "ends", "irqs",
-              "devices", "dev_windows", "regions_va", "reload_pa")
+              "devices", "dev_windows", "regions_va", "dma", "config", "reload_pa")

@@ -19,6 +19,9 @@ def render(plan):
     for r in plan.regions:
         rows.append(("region %s" % r["name"], r["pa"], r["va"], r["size"],
                      ", ".join("%s:%s" % kv for kv in r["access"].items())))
+    for d in plan.dma:
+        rows.append(("dma %s%s" % (d["name"], "" if d["cached"] else " (uncached)"), d["pa"], d["va"], d["size"],
+                     ", ".join("%s:%s" % kv for kv in d["access"].items())))
     for s in plan.shards:
         for w in s["dev_windows"]:
             rows.append(("device %s" % w["device"], w["pa"], w["va"], w["size"], s["name"] + " (MMIO)"))

@@ -17,7 +17,8 @@ enum tess_policy {
 #define TESS_MAP_R	0x1u
 #define TESS_MAP_W	0x2u
 #define TESS_MAP_X	0x4u
-#define TESS_MAP_DEVICE 0x8u /* device memory attributes, no speculation */
+#define TESS_MAP_DEVICE 0x8u  /* device memory attributes, no speculation */
+#define TESS_MAP_NC	0x10u /* normal memory, not cached (a DMA region with cached: false) */
 
 enum tess_map_kind {
 	TESS_MAP_KIND_IMAGE = 0,   /* code + data loaded from the shard's part */
@@ -27,6 +28,7 @@ enum tess_map_kind {
 	TESS_MAP_KIND_REGION = 4,  /* named shared region */
 	TESS_MAP_KIND_PERSIST = 5, /* kept across restart and reload */
 	TESS_MAP_KIND_MMIO = 6,	   /* granted device window */
+	TESS_MAP_KIND_DMA = 7,	   /* DMA region: pa is the bus address devices use */
 };
 
 /* One contiguous mapping in a shard's address space. */
