@@ -76,7 +76,7 @@ def test_build_refuses_an_arch_whose_port_has_not_landed():
 # The rooms in pipeline order: a module imports only from its own room or
 # an earlier one, so there is no import loop between rooms.
 ORDER = ["arch", "errors", "paths", "image", "manifest", "validate", "plan", "pipeline", "render", "reload",
-         "backend", "commands", "cli", "__main__"]
+         "backend", "traffic", "commands", "cli", "__main__"]
 
 
 def test_rooms_import_only_earlier_rooms():
