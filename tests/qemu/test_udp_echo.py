@@ -7,11 +7,13 @@ One boot per arch (module fixture, console on a socket for `tessera
 reload`) serves, in file order: 100 000 frames of 60..1514 bytes that all
 come back once, in order, with valid checksums; malformed frames, each
 counted by classify under its reason and never echoed; a hot reload of
-classify while frames flow, losing and duplicating nothing. Two more boots:
-a legacy (virtio 0.9) device, refused with a log line; and a driver that
-crashes mid-stream (config fault_after, a test build), is restarted,
-resets and renegotiates the device and carries on, its losses bounded by
-the frames in flight.
+classify while frames flow, losing and duplicating nothing. More boots: a
+legacy (virtio 0.9) device, refused with a log line; a hostile stage
+(tests/qemu/shards/evil_peer) forging descriptors on their way back to the
+driver, each counted and none transmitted; and a driver that crashes
+mid-stream (config fault_after, a test build), is restarted, resets and
+renegotiates the device and carries on, its losses bounded by the frames
+in flight.
 
 The host side is `tessera traffic`'s engine (tessera/traffic): frames with
 sequence numbers, at most WINDOW in flight, so the rate adapts to however
@@ -36,6 +38,7 @@ from tessera.traffic import frames
 from tessera.traffic import run as engine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EVIL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "shards", "evil_peer")
 TESSERA = os.path.join(ROOT, "tessera")
 GUEST_MAC = "52:54:00:12:34:56"  # QEMU's first NIC; classify's config mac
 GUEST_IP, HOST_IP, UDP_PORT, STATS_PORT = "10.0.0.2", "10.0.0.1", 7, 9  # the examples' classify config
@@ -64,6 +67,22 @@ def echo_copy(arch, tmp, name, net0_config=""):
     with open(manifest, "w") as f:
         f.write(text)
     return manifest
+
+
+def with_evil_peer(manifest):
+    """Put tests/qemu/shards/evil_peer between echo and net0."""
+    with open(manifest) as f:
+        text = f.read()
+    edits = (("  - {from: echo, to: net0, slots: 512, slot_size: 64}\n",
+              "  - {from: echo, to: evil, slots: 512, slot_size: 64}\n"
+              "  - {from: evil, to: net0, slots: 512, slot_size: 64}\n"),
+             ("channels:\n", "  evil:\n    source: %s\n    cores: [3]\n    memory: 64K\nchannels:\n" % EVIL),
+             ("access: {net0: rw, classify: rw, echo: rw}", "access: {net0: rw, classify: rw, echo: rw, evil: r}"))
+    for a, b in edits:
+        assert text.count(a) == 1, a
+        text = text.replace(a, b)
+    with open(manifest, "w") as f:
+        f.write(text)
 
 
 def udp_port():
@@ -249,6 +268,36 @@ def test_legacy_device_is_refused(tmp_path):
             q.wait_line(r"shard:net0\| virtio-net: not started; the shard idles$")
             q.wait_line(r"shard:echo\| up ")
             assert not q.matching(r"kern\| shard net0: (fault|restarted|halted)")
+    finally:
+        traffic.close()
+        shutil.rmtree(built["build_dir"], ignore_errors=True)
+
+
+def test_hostile_peer_cannot_make_the_driver_misuse_a_buffer(tmp_path):
+    """A stage between echo and net0 forges every tenth descriptor (outside
+    the packet region, a wrong tag, sent twice, inside a buffer's
+    headroom): net0 counts each, transmits none of them (the duplicate
+    once), and echoes every other frame."""
+    arch = ARCHES[0]
+    manifest = echo_copy(arch, str(tmp_path), "udp-echo-evil-%d" % os.getpid())
+    with_evil_peer(manifest)
+    built = build(manifest, arch, str(tmp_path / "out"))
+    traffic = Traffic()
+    try:
+        with Qemu(built, net=traffic.net) as q:
+            q.wait_line(r"shard:evil\| up ")
+            q.wait_line(r"shard:net0\| virtio-net %s up \(first start\)" % GUEST_MAC)
+            res = traffic.run(1000, timeout=1.0)
+            # every tenth forged, in turn: outside, tag, twice, headroom
+            assert figures(res) == dict(clean(1000), received=1000 - 75, lost=75)
+            start = len(q.lines)
+            assert figures(traffic.run(1, port=STATS_PORT)) == clean(1)
+            q.wait_line(QUERY_DONE)
+            c = counters(q.lines[start:])
+            assert c["evil"] == {"outside": 25, "tag": 25, "twice": 25, "headroom": 25}
+            assert {k: c["net0"][k] for k in ("bad_desc", "bad_owner", "tx", "bad_id", "dup_id")} == {
+                "bad_desc": 50, "bad_owner": 50, "tx": 1000 - 75, "bad_id": 0, "dup_id": 0}
+            assert not q.matching(r"kern\| shard \w+: (fault|restarted|halted)")
     finally:
         traffic.close()
         shutil.rmtree(built["build_dir"], ignore_errors=True)
