@@ -39,15 +39,18 @@ def add_parser(sub):
     p.add_argument("--guest-mac", metavar="MAC", default="52:54:00:12:34:56",
                    help="destination MAC (default 52:54:00:12:34:56, QEMU's first NIC)")
     p.add_argument("--arp", action="store_true", help="learn the guest's MAC by ARP first (overrides --guest-mac)")
-    p.add_argument("--guest-ip", metavar="IP", default="10.0.0.2", help="the guest's IPv4 address (default 10.0.0.2)")
+    p.add_argument("--guest-ip", metavar="IP", default="10.0.2.15", help="the guest's IPv4 address (default 10.0.2.15)")
     p.add_argument("--port", metavar="N", type=int, default=7, help="the guest's UDP port (default 7)")
     p.add_argument("--mac", metavar="MAC", default="02:00:00:00:00:01", help="our MAC (default 02:00:00:00:00:01)")
-    p.add_argument("--ip", metavar="IP", default="10.0.0.1", help="our IPv4 address (default 10.0.0.1)")
+    p.add_argument("--ip", metavar="IP", default="10.0.2.2", help="our IPv4 address (default 10.0.2.2)")
     p.add_argument("--src-port", metavar="N", type=int, default=40000, help="our UDP port (default 40000)")
     p.add_argument("--answer-arp", action="store_true", help="answer ARP requests for our IPv4 address")
     p.add_argument("--malformed", metavar="N", type=int, default=0,
                    help="also send N malformed frames of each kind (%s), spread among the data frames; "
                    "the guest must drop them" % ", ".join(frames.MALFORMED_KINDS))
+    p.add_argument("--query", metavar="PORT", type=int, default=0,
+                   help="after the run, send one frame to UDP port PORT and wait for its echo (udp-echo: "
+                   "classify's stats_port, every stage then logs its counters)")
     p.add_argument("--pcap", metavar="FILE", help="write every frame sent and received to FILE (pcap)")
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     return p
@@ -73,12 +76,12 @@ def _options(args):
         raise TesseraError("--rate must be more than 0")
     if args.timeout <= 0:
         raise TesseraError("--timeout must be more than 0")
-    for name, v in (("--port", args.port), ("--src-port", args.src_port)):
+    for name, v in (("--port", args.port), ("--src-port", args.src_port), ("--query", args.query or 1)):
         if not 1 <= v <= 65535:
             raise TesseraError("%s must be 1..65535" % name)
     return engine.Options(count=args.count, sizes=_sizes(args.size), rate=args.rate, burst=args.burst,
                        window=args.window, timeout=args.timeout, malformed=args.malformed,
-                       answer_arp=args.answer_arp)
+                       answer_arp=args.answer_arp, query_port=args.query)
 
 
 def run(args):
