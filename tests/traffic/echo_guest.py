@@ -1,5 +1,5 @@
 """A stand-in guest for tests of `tessera traffic`: a UDP socket speaking
-the -netdev dgram framing that echoes IPv4/UDP frames to its port the way
+the -netdev dgram framing that echoes IPv4/UDP frames to its ports the way
 the udp-echo pipeline does (MACs, addresses and ports swapped) and answers
 ARP for its address, with optional faults: drop, swap neighbours, corrupt,
 duplicate every n-th frame. Everything else it counts as dropped."""
@@ -17,7 +17,7 @@ class EchoGuest:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.05)
         self.addr = self.sock.getsockname()
-        self.ports, self.drop, self.swap, self.corrupt, self.dup = port, drop, swap, corrupt, dup
+        self.ports, self.drop, self.swap, self.corrupt, self.dup = ports, drop, swap, corrupt, dup
         self.peer = None  # set by the test: the tool's --bind
         self.echoed = self.dropped = self.arp = 0
         self._stop = threading.Event()
