@@ -8,7 +8,7 @@ import struct
 import threading
 
 GUEST_MAC = bytes.fromhex("525400123456")
-GUEST_IP = bytes([10, 0, 2, 15])
+GUEST_IP = bytes([10, 0, 0, 2])
 
 
 class EchoGuest:

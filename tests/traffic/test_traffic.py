@@ -77,7 +77,7 @@ def test_arp_and_malformed(tmp_path):
     with EchoGuest() as g:
         f = figures(g, "--arp", "--guest-mac", "00:00:00:00:00:01", "--count", "200", "--malformed", "2",
                     "--pcap", str(pcap))
-    assert f["arp"]["mac"] == "52:54:00:12:34:56" and f["arp"]["ip"] == "10.0.2.15"
+    assert f["arp"]["mac"] == "52:54:00:12:34:56" and f["arp"]["ip"] == "10.0.0.2"
     assert (f["received"], f["lost"], f["unexpected"]) == (200, 0, 0)
     kinds = ("short", "ethertype", "ihl", "ip-length", "ip-checksum", "not-udp", "port")
     assert f["malformed_sent"] == {k: 2 for k in kinds}
@@ -124,7 +124,7 @@ def test_nothing_answers():
     (["--count", "0"], "--count must be at least 1"),
     (["--rate", "-1"], "--rate must be more than 0"),
     (["--port", "70000"], "--port must be 1..65535"),
-    (["--arp", "--timeout", "0.3"], "no ARP reply from 10.0.2.15 within 0.3s"),
+    (["--arp", "--timeout", "0.3"], "no ARP reply from 10.0.0.2 within 0.3s"),
 ])
 def test_errors(args, msg):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

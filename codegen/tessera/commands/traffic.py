@@ -39,10 +39,10 @@ def add_parser(sub):
     p.add_argument("--guest-mac", metavar="MAC", default="52:54:00:12:34:56",
                    help="destination MAC (default 52:54:00:12:34:56, QEMU's first NIC)")
     p.add_argument("--arp", action="store_true", help="learn the guest's MAC by ARP first (overrides --guest-mac)")
-    p.add_argument("--guest-ip", metavar="IP", default="10.0.2.15", help="the guest's IPv4 address (default 10.0.2.15)")
+    p.add_argument("--guest-ip", metavar="IP", default="10.0.0.2", help="the guest's IPv4 address (default 10.0.0.2)")
     p.add_argument("--port", metavar="N", type=int, default=7, help="the guest's UDP port (default 7)")
     p.add_argument("--mac", metavar="MAC", default="02:00:00:00:00:01", help="our MAC (default 02:00:00:00:00:01)")
-    p.add_argument("--ip", metavar="IP", default="10.0.2.2", help="our IPv4 address (default 10.0.2.2)")
+    p.add_argument("--ip", metavar="IP", default="10.0.0.1", help="our IPv4 address (default 10.0.0.1)")
     p.add_argument("--src-port", metavar="N", type=int, default=40000, help="our UDP port (default 40000)")
     p.add_argument("--answer-arp", action="store_true", help="answer ARP requests for our IPv4 address")
     p.add_argument("--malformed", metavar="N", type=int, default=0,
