@@ -115,22 +115,32 @@ void shard_init(enum tess_start_reason why)
 	tess_poll(TESS_CFG_POLL);
 }
 
+/* Config stats_ms: a counters line at most that often while traffic
+ * flows (0: only on a query). */
+static void periodic_stats(uint64_t now)
+{
+	const uint64_t period = (uint64_t)TESS_CFG_STATS_MS * 1000000u;
+
+	if (period && now - net.stats_at >= period) {
+		net.stats_at = now;
+		net_log_stats("periodic");
+	}
+}
+
 /* One pass over both directions; true if anything moved. */
 static bool service(void)
 {
 	unsigned moved = rx_harvest(BUDGET) + tx_drain(BUDGET);
-	uint64_t now = 0;
 
 	moved += tx_reclaim();
 	if (net.broken)
 		device_restart("the device's used index ran past the queue");
-	if (net.reclaim_at || TESS_CFG_STATS_MS) {
-		now = tess_time_ns();
+	if (net.reclaim_at || (TESS_CFG_STATS_MS && moved)) {
+		uint64_t now = tess_time_ns();
+
 		pool_reclaim(now);
-	}
-	if (TESS_CFG_STATS_MS && moved && now - net.stats_at >= (uint64_t)TESS_CFG_STATS_MS * 1000000u) {
-		net.stats_at = now;
-		net_log_stats("periodic");
+		if (moved)
+			periodic_stats(now);
 	}
 	return moved != 0;
 }
