@@ -1,5 +1,5 @@
 """A stand-in guest for tests of `tessera traffic`: a UDP socket speaking
-the -netdev dgram framing that echoes IPv4/UDP frames to its port the way
+the -netdev dgram framing that echoes IPv4/UDP frames to its ports the way
 the udp-echo pipeline does (MACs, addresses and ports swapped) and answers
 ARP for its address, with optional faults: drop, swap neighbours, corrupt,
 duplicate every n-th frame. Everything else it counts as dropped."""
@@ -12,12 +12,12 @@ GUEST_IP = bytes([10, 0, 0, 2])
 
 
 class EchoGuest:
-    def __init__(self, port=7, drop=0, swap=0, corrupt=0, dup=0):
+    def __init__(self, ports=(7, 9), drop=0, swap=0, corrupt=0, dup=0):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.05)
         self.addr = self.sock.getsockname()
-        self.port, self.drop, self.swap, self.corrupt, self.dup = port, drop, swap, corrupt, dup
+        self.ports, self.drop, self.swap, self.corrupt, self.dup = ports, drop, swap, corrupt, dup
         self.peer = None  # set by the test: the tool's --bind
         self.echoed = self.dropped = self.arp = 0
         self._stop = threading.Event()
@@ -52,7 +52,7 @@ class EchoGuest:
             self._send(reply)
             return
         if (len(f) < 42 or f[12:14] != b"\x08\x00" or f[14] != 0x45 or f[23] != 17
-                or struct.unpack_from("!H", f, 36)[0] != self.port or struct.unpack_from("!H", f, 16)[0] != len(f) - 14
+                or struct.unpack_from("!H", f, 36)[0] not in self.ports or struct.unpack_from("!H", f, 16)[0] != len(f) - 14
                 or int.from_bytes(f[14:34], "big") % 0xffff != 0):
             self.dropped += 1
             return

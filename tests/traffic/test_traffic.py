@@ -89,6 +89,14 @@ def test_arp_and_malformed(tmp_path):
     assert sum(1 for p in pkts if UDP in p and p[UDP].dport == 40000) == 200
 
 
+def test_counters_query():
+    with EchoGuest(ports=(7, 9)) as g:
+        asked = figures(g, "--count", "10", "--query", "9")
+        unanswered = figures(g, "--count", "10", "--query", "8", "--timeout", "0.3")
+    assert asked["query_answered"] is True and unanswered["query_answered"] is False
+    assert (asked["received"], asked["unexpected"]) == (10, 0)
+
+
 def test_text_report():
     with EchoGuest() as g:
         out = traffic(g, "--count", "100").stdout.splitlines()

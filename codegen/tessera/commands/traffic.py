@@ -48,6 +48,9 @@ def add_parser(sub):
     p.add_argument("--malformed", metavar="N", type=int, default=0,
                    help="also send N malformed frames of each kind (%s), spread among the data frames; "
                    "the guest must drop them" % ", ".join(frames.MALFORMED_KINDS))
+    p.add_argument("--query", metavar="PORT", type=int, default=0,
+                   help="after the run, send one frame to UDP port PORT and wait for its echo (udp-echo: "
+                   "classify's stats_port, every stage then logs its counters)")
     p.add_argument("--pcap", metavar="FILE", help="write every frame sent and received to FILE (pcap)")
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     return p
@@ -73,12 +76,12 @@ def _options(args):
         raise TesseraError("--rate must be more than 0")
     if args.timeout <= 0:
         raise TesseraError("--timeout must be more than 0")
-    for name, v in (("--port", args.port), ("--src-port", args.src_port)):
+    for name, v in (("--port", args.port), ("--src-port", args.src_port), ("--query", args.query or 1)):
         if not 1 <= v <= 65535:
             raise TesseraError("%s must be 1..65535" % name)
     return engine.Options(count=args.count, sizes=_sizes(args.size), rate=args.rate, burst=args.burst,
                        window=args.window, timeout=args.timeout, malformed=args.malformed,
-                       answer_arp=args.answer_arp)
+                       answer_arp=args.answer_arp, query_port=args.query)
 
 
 def run(args):

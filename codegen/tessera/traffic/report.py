@@ -25,6 +25,8 @@ def figures(res, extra=None):
                    "max": round((rtt[-1] if rtt else 0) / 1e3, 1)},
         "malformed_sent": dict(res.malformed_sent), "arp_answered": res.arp_answered,
     }
+    if res.query is not None:
+        out["query_answered"] = res.query
     out.update(extra or {})
     return out
 
@@ -41,6 +43,8 @@ def text(f):
         lines.append("arp: %s is at %s (%.1f us)" % (f["arp"]["ip"], f["arp"]["mac"], f["arp"]["rtt_us"]))
     if f["arp_answered"]:
         lines.append("arp: answered %d requests" % f["arp_answered"])
+    if "query_answered" in f:
+        lines.append("counters query %s" % ("answered" if f["query_answered"] else "not answered"))
     return "\n".join("traffic| " + line for line in lines)
 
 

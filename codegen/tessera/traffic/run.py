@@ -34,6 +34,7 @@ class Options:
     timeout: float = 1.0
     malformed: int = 0  # frames of each malformed kind
     answer_arp: bool = False
+    query_port: int = 0  # after the run, one frame to this port (udp-echo: every stage logs its counters)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Result:
     late: int = 0
     unexpected: int = 0  # frames that are neither echoes of ours nor ARP
     arp_answered: int = 0
+    query: Optional[bool] = None  # the counters query came back (None: not asked)
     malformed_sent: dict = field(default_factory=dict)
     first_tx_ns: int = 0
     last_tx_ns: int = 0
@@ -225,4 +227,22 @@ def run(wire, flow, opts, run_id=None):
             waits.append(sent_at[order[0]] + timeout_ns - now)
         if not waits or min(waits) > 0:
             wire.wait(min(waits) / 1e9 if waits else 0.01)
+    if opts.query_port:
+        res.query = query(wire, flow, opts, run_id)
     return res
+
+
+def query(wire, flow, opts, run_id):
+    """One 64-byte frame to opts.query_port (a counters query to udp-echo's
+    classify): True once its echo is back, False after opts.timeout."""
+    tpl = frames.Templates(frames.Flow(**dict(flow.__dict__, dst_port=opts.query_port)), run_id ^ 0x80000000)
+    wire.send(tpl.frame(0, 64))
+    deadline = time.monotonic() + opts.timeout
+    while time.monotonic() < deadline:
+        wire.wait(deadline - time.monotonic())
+        frame = wire.recv()
+        while frame is not None:
+            if frames.check(tpl, frame, lambda seq: 64 if seq == 0 else None) == 0:
+                return True
+            frame = wire.recv()
+    return False
