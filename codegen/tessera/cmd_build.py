@@ -20,10 +20,12 @@ from tessera.errors import TesseraError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Per arch: where the boot loader puts the image inside the kernel reserve
-# (arm64/riscv Image text_offset).
+# (arm64/riscv Image text_offset; x86_64: the PVH ELF's load address, 2 MiB),
+# and the QEMU board used when the manifest's board is for another arch.
 ARCHES = {
     "aarch64": {"text_offset": 0x200000},
     "riscv64": {"text_offset": 0x200000},
+    "x86_64": {"text_offset": 0x100000, "board": "qemu-microvm-x86_64"},
 }
 
 
@@ -53,7 +55,7 @@ def _plan(manifest, arch):
 
     plan = pipeline.load_and_plan(manifest)
     if _board_arch(plan) != arch:
-        plan = pipeline.load_and_plan(manifest, board_override="qemu-virt-" + arch)
+        plan = pipeline.load_and_plan(manifest, board_override=ARCHES[arch].get("board", "qemu-virt-" + arch))
     return plan
 
 

@@ -3,7 +3,8 @@ Tessera header (versioned part table with SHA-256 per part), then the shard
 parts. The kernel checks all of it at boot (kern/image/image.c).
 
 Layout of <name>.img (all integers little endian):
-  0                kernel binary (its first 64 bytes: the arm64 Image header)
+  0                kernel binary (its first bytes: the arm64/RISC-V Image
+                   header, or on x86_64 an ELF header with the PVH note)
   ...              zeros up to the end of the kernel's .bss (__tess_image_hdr)
   hdr_off          struct tess_img_hdr + nparts * struct tess_img_part
   ...              each shard part, 4 KiB aligned: the shard ELF as a flat
@@ -28,6 +29,8 @@ PART_SIZE = struct.calcsize(PART_FMT)
 KIND_KERNEL, KIND_SHARD = 0, 1
 MAX_SHARDS = 16
 ARM64_IMAGE_SIZE_OFF = 16
+ELF_MAGIC = b"\x7fELF"
+PT_LOAD = 1
 PAGE = 4096
 assert HDR_SIZE == 96 and PART_SIZE == 96
 
@@ -96,6 +99,30 @@ def exec_pages(elf, mem_va):
     return (end - mem_va) // PAGE
 
 
+def _set_size(img, total):
+    """Write the whole image's size into its boot header: the arm64/RISC-V
+    Image header's image_size, or -- an image that starts with its own ELF64
+    header (x86_64: platform/x86_64/boot.S, docs/image.md) -- p_filesz and
+    p_memsz of its PT_LOAD, which starts at offset 0."""
+    if img[:4] != ELF_MAGIC:
+        struct.pack_into("<Q", img, ARM64_IMAGE_SIZE_OFF, total)
+        return
+    if img[4] != 2 or img[5] != 1:
+        raise TesseraError("image: the kernel's ELF header is not ELF64 little endian")
+    phoff, = struct.unpack_from("<Q", img, 32)
+    phentsize, phnum = struct.unpack_from("<HH", img, 54)
+    loads = 0
+    for i in range(phnum):
+        off = phoff + i * phentsize
+        p_type, = struct.unpack_from("<I", img, off)
+        p_offset, = struct.unpack_from("<Q", img, off + 8)
+        if p_type == PT_LOAD and p_offset == 0:
+            struct.pack_into("<QQ", img, off + 32, total, total)
+            loads += 1
+    if loads != 1:
+        raise TesseraError("image: the kernel's ELF header has %d PT_LOAD segments at offset 0, not 1" % loads)
+
+
 def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path):
     """Write the image. shards: list of dicts name, elf, mem_pa, mem_va,
     mem_size in manifest order. Returns a summary dict (for layout/figures)."""
@@ -129,7 +156,7 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
                            "(raise the board's kernel reserve)" % (total, text_offset, kernel_size))
     img = bytearray(total)
     img[:len(kbin)] = kbin
-    struct.pack_into("<Q", img, ARM64_IMAGE_SIZE_OFF, total)
+    _set_size(img, total)
     parts = [_part("kernel", KIND_KERNEL, 0, bytes(img[:ro_size]), kernel_pa + text_offset)]
     for s, o, data, xp in blobs:
         img[o:o + len(data)] = data

@@ -194,7 +194,9 @@ def plan(model):
         raise PlanProblem(("shards",), "the memory plan needs %d bytes (kernel reserve %d + shards, channels, "
                           "regions and reload staging %d) but board '%s' has %d bytes of RAM"
                           % (p.ram_used, p.kernel_size, p.ram_used - p.kernel_size, b["name"], p.ram_size))
-    va_limit = {"aarch64": 1 << 39, "riscv64": 1 << 38, "x86_64": 1 << 47, "host": 1 << 47}[p.arch]
+    # x86_64: the last lower-half page stays unmapped (a SYSCALL there would
+    # return to a non-canonical RIP; platform/x86_64/trap.c).
+    va_limit = {"aarch64": 1 << 39, "riscv64": 1 << 38, "x86_64": (1 << 47) - 4096, "host": 1 << 47}[p.arch]
     if vcur[0] > va_limit:
         raise PlanProblem(("shards",), "the plan's user addresses end at 0x%x, beyond the %s user address space "
                           "(0x%x)" % (vcur[0], p.arch, va_limit))

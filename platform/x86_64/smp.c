@@ -1,0 +1,139 @@
+/* Cores: core n of the manifest is the CPU with local APIC ID n (board.c
+ * checks the MADT has it enabled; the boot CPU must be core 0). The others
+ * are started with INIT-SIPI-SIPI (SDM Vol. 3A §8.4.4.1 "Typical BSP
+ * Initialization Sequence") into the real-mode trampoline of boot.S, one at
+ * a time; woken with a fixed IPI; and idle in sti; hlt, the only place the
+ * kernel takes interrupts (irq.c handles them after hlt). Halting: an IPI
+ * to every started core, which parks in x86_park. */
+#include <kern/arch.h>
+#include <kern/kern.h>
+#include <x86/plat.h>
+#include <x86/regs.h>
+
+extern char x86_trampoline[], x86_trampoline_end[];
+extern volatile uint32_t x86_ap_core;
+volatile bool x86_halting;
+static volatile uint32_t alive[TESS_MAX_CORES];
+
+unsigned plat_core_id(void)
+{
+	return x86_this_cpu()->core;
+}
+
+void *plat_pa_to_kva(uint64_t pa)
+{
+	return x86_kva(pa);
+}
+
+void plat_ipi(unsigned core)
+{
+	if (core < TESS_MAX_CORES && x86_cpus[core].started)
+		x86_lapic_ipi(x86_cpus[core].apic_id, X86_VEC_WAKE);
+}
+
+void plat_idle(unsigned core)
+{
+	struct x86_cpu *cpu = x86_this_cpu();
+	enum x86_irq_result r;
+	uint32_t gsi;
+	if (!cpu->events && !cpu->gsi_pending)
+		__asm__ volatile("sti\n hlt\n cli" ::
+					 : "memory"); /* STI's shadow covers HLT: no lost wake-up */
+	while ((r = x86_irq_take(cpu, &gsi)) != X86_IRQ_NONE)
+		if (r == X86_IRQ_DEVICE)
+			kern_irq(core, gsi);
+}
+
+static void delay_us(uint64_t us)
+{
+	uint64_t end = rdtsc() + us * (x86_tsc_hz / 1000000);
+	while (rdtsc() < end)
+		cpu_relax();
+}
+
+static bool wait_alive(unsigned core, uint64_t us)
+{
+	uint64_t end = rdtsc() + us * (x86_tsc_hz / 1000000);
+	while (!__atomic_load_n(&alive[core], __ATOMIC_ACQUIRE))
+		if (rdtsc() > end)
+			return false;
+	return true;
+}
+
+void plat_core_start(unsigned core)
+{
+	if (core >= TESS_MAX_CORES || x86_cpus[core].started)
+		return;
+	uint8_t *t = x86_kva(X86_TRAMPOLINE_PA);
+	for (char *p = x86_trampoline; p < x86_trampoline_end; p++)
+		*t++ = (uint8_t)*p;
+	x86_ap_core = core;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint32_t id = x86_cpus[core].apic_id;
+	x86_lapic_init_ipi(id);
+	/* The SDM's 10 ms after INIT is for discrete APICs of old parts; a
+	 * virtual CPU (CPUID.1:ECX[31], hypervisor present) needs none. */
+	if (!(cpuid(1, 0).c & (1u << 31)))
+		delay_us(10000);
+	x86_lapic_sipi(id, X86_TRAMPOLINE_PA);
+	if (!wait_alive(core, 1000)) {
+		x86_lapic_sipi(id, X86_TRAMPOLINE_PA);
+		if (!wait_alive(core, 100000)) {
+			kern_log("x86: core %u (APIC ID %u) did not start", core, id);
+			return;
+		}
+	}
+}
+
+_Noreturn void x86_cpu_go(unsigned core)
+{
+	struct x86_cpu *cpu = &x86_cpus[core];
+	cpu->started = 1;
+	x86_timer_start(cpu);
+	kern_core_main(core);
+}
+
+/* boot.S, on the new core's stack. */
+_Noreturn void x86_secondary_main(unsigned core);
+_Noreturn void x86_secondary_main(unsigned core)
+{
+	x86_cpu_early(core);
+	x86_mmu_kernel_switch();
+	x86_cpu_init(core);
+	x86_lapic_init();
+	__atomic_store_n(&alive[core], 1, __ATOMIC_RELEASE);
+	x86_cpu_go(core);
+}
+
+/* A real function (never inlined): tests/qemu/test_panic.py checks that
+ * every vCPU's RIP ends up inside it. */
+__attribute__((noinline)) _Noreturn void x86_park(void)
+{
+	__asm__ volatile("cli");
+	__atomic_store_n(&x86_this_cpu()->parked, 1, __ATOMIC_RELEASE);
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+/* Ask every other started core to park; wait (at most ~100 ms: a core
+ * spinning in the kernel with IF = 0 never parks) until they have. */
+void x86_stop_others(void)
+{
+	struct x86_cpu *self = x86_this_cpu();
+	x86_halting = true;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
+		if (x86_cpus[c].started && &x86_cpus[c] != self)
+			x86_lapic_ipi(x86_cpus[c].apic_id, X86_VEC_HALT);
+	uint64_t end = rdtsc() + x86_tsc_hz / 10;
+	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
+		while (x86_cpus[c].started && &x86_cpus[c] != self &&
+		       !__atomic_load_n(&x86_cpus[c].parked, __ATOMIC_ACQUIRE) && rdtsc() < end)
+			cpu_relax();
+}
+
+_Noreturn void plat_halt_all(void)
+{
+	x86_stop_others();
+	x86_park();
+}
