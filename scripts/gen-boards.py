@@ -43,7 +43,13 @@ BOARDS = {
     "qemu-microvm-x86_64": {
         "arch": "x86_64",
         # -cpu max: SMEP, SMAP, UMIP, XSAVE under TCG too (docs/x86_64.md).
-        "qemu": {"machine": "microvm", "cpu": "max", "smp": 4, "memory": "256M"},
+        # An entropy device on virtio-mmio transport 1 (GSI 25): a device a
+        # shard can drive and make interrupt (platform/x86_64/test/virtio_rng).
+        # Not transport 0: QEMU 7.2's IOAPIC model turns pin 0 into pin 2 on
+        # every IOAPIC (the ISA IRQ 0 -> GSI 2 rule of hw/intc/ioapic.c
+        # ioapic_set_irq), so GSI 24 arrives as GSI 26.
+        "qemu": {"machine": "microvm", "cpu": "max", "smp": 4, "memory": "256M",
+                 "args": ["-device", "virtio-rng-device,bus=virtio-mmio-bus.1"]},
         "user_va_base": 0x2000000000,
         "kernel_reserve": 0x800000,
     },
@@ -341,6 +347,8 @@ def emit(name, spec, b):
     for k in ("machine", "cpu", "smp", "memory", "bios"):
         if k in spec["qemu"]:
             L.append("  %s: %s" % (k, spec["qemu"][k]))
+    if spec["qemu"].get("args"):
+        L.append("  args: [%s]" % ", ".join('"%s"' % a for a in spec["qemu"]["args"]))
     L.append("devices:")
     for dn in sorted(b["devices"]):
         d = b["devices"][dn]

@@ -19,11 +19,11 @@ sys.path.insert(0, os.path.join(ROOT, "codegen"))
 from tessera import cmd_build, cmd_qemu  # noqa: E402
 
 # Every architecture the QEMU tests run on.
-ARCHES = ["aarch64", "riscv64"]
+ARCHES = ["aarch64", "riscv64", "x86_64"]
 # Per arch: how `info registers -a` shows a vCPU's PC, and the kernel
 # function every core ends in after plat_halt_all (test_panic.py).
-PC_PATTERN = {"aarch64": r"\bPC=([0-9a-f]+)", "riscv64": r"\bpc\s+([0-9a-f]+)"}
-PARK_FUNCTION = {"aarch64": "a64_park", "riscv64": "rv_park"}
+PC_PATTERN = {"aarch64": r"\bPC=([0-9a-f]+)", "riscv64": r"\bpc\s+([0-9a-f]+)", "x86_64": r"\bRIP=([0-9a-f]+)"}
+PARK_FUNCTION = {"aarch64": "a64_park", "riscv64": "rv_park", "x86_64": "x86_park"}
 DEADLINE = 30.0  # seconds; generous for a loaded 2-core machine
 
 
