@@ -15,6 +15,9 @@ void shard_poll(void)
 {
 	int q;
 	tess_log("dividing by zero");
-	__asm__ volatile("xorl %%ecx, %%ecx\n movl $1, %%eax\n cltd\n idivl %%ecx" : "=a"(q) : : "rcx", "rdx");
+	__asm__ volatile("xorl %%ecx, %%ecx\n movl $1, %%eax\n cltd\n idivl %%ecx"
+			 : "=a"(q)
+			 :
+			 : "rcx", "rdx");
 	tess_log("division by zero did not fault (%d)", q);
 }

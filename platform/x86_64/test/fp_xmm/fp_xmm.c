@@ -47,8 +47,8 @@ void shard_poll(void)
 			   "memory");
 	for (unsigned i = 0; i < 8; i++) {
 		if (out[i] != in) {
-			tess_log("fp state lost: xmm%u = 0x%llx, not 0x%llx", 8 + i, (unsigned long long)out[i],
-				 (unsigned long long)in);
+			tess_log("fp state lost: xmm%u = 0x%llx, not 0x%llx", 8 + i,
+				 (unsigned long long)out[i], (unsigned long long)in);
 			return;
 		}
 	}

@@ -108,7 +108,7 @@ static void post(void)
 void shard_init(enum tess_start_reason why)
 {
 	dev = (volatile uint32_t *)(uintptr_t)TESS_DEV_VIRTIO_MMIO1_VA;
-	if ( reg(MAGIC) != 0x74726976 || reg(VERSION) != 1 || reg(DEVICE_ID) != DEV_ENTROPY) {
+	if (reg(MAGIC) != 0x74726976 || reg(VERSION) != 1 || reg(DEVICE_ID) != DEV_ENTROPY) {
 		tess_log("up (reason %d): no legacy virtio-rng on the granted transport", why);
 		dev = 0;
 		return;
