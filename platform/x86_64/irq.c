@@ -43,6 +43,8 @@ enum x86_irq_result x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi)
 		x86_timer_rearm(cpu);
 		if (cpu->core == 0 && x86_reload_on)
 			kern_reload_poll(plat_time_ns());
+		if (cpu->core == 0)
+			x86_bench_report();
 		res = X86_IRQ_TICK;
 	}
 	if (cpu->gsi_pending) {

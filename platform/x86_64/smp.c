@@ -27,8 +27,10 @@ void *plat_pa_to_kva(uint64_t pa)
 
 void plat_ipi(unsigned core)
 {
-	if (core < TESS_MAX_CORES && x86_cpus[core].started)
+	if (core < TESS_MAX_CORES && x86_cpus[core].started) {
+		x86_bench_ipi(core);
 		x86_lapic_ipi(x86_cpus[core].apic_id, X86_VEC_WAKE);
+	}
 }
 
 void plat_idle(unsigned core)

@@ -180,6 +180,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 		}
 		ctx->rflags = (ctx->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;
 		x86_fpu_enter(cpu, ctx);
+		x86_bench_enter(cpu, ctx);
 		uint64_t v = x86_enter_user(ctx);
 		if (v == VEC_PF && ctx->rip == (uint64_t)(uintptr_t)x86_syscall_entry &&
 		    (cpu->error & (PF_USER | PF_FETCH)) == (PF_USER | PF_FETCH)) {
@@ -195,6 +196,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 			t->arg[1] = ctx->rsi;
 			t->arg[2] = ctx->rdx;
 			t->arg[3] = ctx->r10;
+			x86_bench_trap(cpu, ctx, TRAP_SYSCALL);
 			return;
 		}
 		if (v == VEC_NM) {
@@ -203,6 +205,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 		}
 		if (v < 32) {
 			exception(cfg, ctx, v, cpu->error, t);
+			x86_bench_trap(cpu, ctx, TRAP_FAULT);
 			return;
 		}
 		x86_irq_record(cpu, (unsigned)v);

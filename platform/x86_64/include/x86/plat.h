@@ -173,6 +173,12 @@ _Noreturn void x86_park(void);
 void x86_stop_others(void);
 _Noreturn void x86_cpu_go(unsigned core);
 
+/* bench_on.c / bench_off.c: kernel-path stamps of the benchmark build. */
+void x86_bench_trap(struct x86_cpu *cpu, const struct arch_ctx *ctx, uint64_t kind); /* enum trap_kind */
+void x86_bench_enter(struct x86_cpu *cpu, const struct arch_ctx *ctx);
+void x86_bench_ipi(unsigned core);
+void x86_bench_report(void); /* core 0, on its ticks */
+
 /* panic.c: an exception taken in the kernel. */
 struct x86_kframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
