@@ -13,12 +13,11 @@ int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx)
 	return x86_mmu_set_exec(cfg, rx);
 }
 
-/* x86 keeps instruction fetches coherent with stores by itself; code
+/* x86 keeps instruction fetches coherent with stores on the same core; code
  * written for another core needs a serializing instruction there before
- * it runs (SDM Vol. 3A §8.1.3 "Handling Self- and Cross-Modifying Code"):
- * a shard's code is written on its own core, or at boot before its core
- * starts, and entered by SYSRET/IRETQ after the kernel's CR3 load or
- * INIT-SIPI -- IRETQ and the CR3 load serialize. Nothing to do. */
+ * it runs (SDM Vol. 3A §8.1.3 "Handling Self- and Cross-Modifying Code").
+ * A shard's code is written on its own core (restart, reload) or at boot
+ * before its core starts (INIT-SIPI). Nothing to do. */
 void arch_code_written(uint8_t *dst, uint64_t n)
 {
 	(void)dst;
