@@ -20,6 +20,25 @@
 #include <x86/layout.h>
 #include <x86/regs.h>
 
+	/* The shard registers other than rax and rsp (each entry and exit
+	 * treats those two on its own), into the context at `base`. */
+	.macro	save_regs base
+	movq	%rbx, X86_CTX_RBX(\base)
+	movq	%rcx, X86_CTX_RCX(\base)
+	movq	%rdx, X86_CTX_RDX(\base)
+	movq	%rsi, X86_CTX_RSI(\base)
+	movq	%rdi, X86_CTX_RDI(\base)
+	movq	%rbp, X86_CTX_RBP(\base)
+	movq	%r8, X86_CTX_R8(\base)
+	movq	%r9, X86_CTX_R9(\base)
+	movq	%r10, X86_CTX_R10(\base)
+	movq	%r11, X86_CTX_R11(\base)
+	movq	%r12, X86_CTX_R12(\base)
+	movq	%r13, X86_CTX_R13(\base)
+	movq	%r14, X86_CTX_R14(\base)
+	movq	%r15, X86_CTX_R15(\base)
+	.endm
+
 	.text
 	/* One 16-byte stub per vector: the vectors without a CPU-pushed error
 	 * code push 0 (SDM Vol. 3A §6.15, "Error Code" of each exception),
@@ -46,20 +65,7 @@ x86_trap_common:
 	swapgs
 	pushq	%rax
 	movq	%gs:X86_CPU_CTX, %rax
-	movq	%rbx, X86_CTX_RBX(%rax)
-	movq	%rcx, X86_CTX_RCX(%rax)
-	movq	%rdx, X86_CTX_RDX(%rax)
-	movq	%rsi, X86_CTX_RSI(%rax)
-	movq	%rdi, X86_CTX_RDI(%rax)
-	movq	%rbp, X86_CTX_RBP(%rax)
-	movq	%r8, X86_CTX_R8(%rax)
-	movq	%r9, X86_CTX_R9(%rax)
-	movq	%r10, X86_CTX_R10(%rax)
-	movq	%r11, X86_CTX_R11(%rax)
-	movq	%r12, X86_CTX_R12(%rax)
-	movq	%r13, X86_CTX_R13(%rax)
-	movq	%r14, X86_CTX_R14(%rax)
-	movq	%r15, X86_CTX_R15(%rax)
+	save_regs %rax
 	popq	X86_CTX_RAX(%rax)
 	popq	%gs:X86_CPU_VECTOR
 	popq	%gs:X86_CPU_ERROR
@@ -117,20 +123,7 @@ x86_syscall_entry:
 	movq	%rsp, %gs:X86_CPU_SCRATCH
 	movq	%gs:X86_CPU_CTX, %rsp
 	movq	%rax, X86_CTX_RAX(%rsp)
-	movq	%rbx, X86_CTX_RBX(%rsp)
-	movq	%rcx, X86_CTX_RCX(%rsp)
-	movq	%rdx, X86_CTX_RDX(%rsp)
-	movq	%rsi, X86_CTX_RSI(%rsp)
-	movq	%rdi, X86_CTX_RDI(%rsp)
-	movq	%rbp, X86_CTX_RBP(%rsp)
-	movq	%r8, X86_CTX_R8(%rsp)
-	movq	%r9, X86_CTX_R9(%rsp)
-	movq	%r10, X86_CTX_R10(%rsp)
-	movq	%r11, X86_CTX_R11(%rsp)
-	movq	%r12, X86_CTX_R12(%rsp)
-	movq	%r13, X86_CTX_R13(%rsp)
-	movq	%r14, X86_CTX_R14(%rsp)
-	movq	%r15, X86_CTX_R15(%rsp)
+	save_regs %rsp
 	movq	%rcx, X86_CTX_RIP(%rsp)
 	movq	%r11, X86_CTX_RFLAGS(%rsp)
 	movq	%gs:X86_CPU_SCRATCH, %rax
@@ -162,10 +155,6 @@ x86_enter_user:
 	pushq	%r15
 	movq	%rsp, %gs:X86_CPU_KSP
 	movq	%rdi, %gs:X86_CPU_CTX
-	cmpq	$0, X86_CTX_SYSRET(%rdi)
-	je	1f
-	movq	X86_CTX_RIP(%rdi), %rcx
-	movq	X86_CTX_RFLAGS(%rdi), %r11
 	movq	X86_CTX_RAX(%rdi), %rax
 	movq	X86_CTX_RBX(%rdi), %rbx
 	movq	X86_CTX_RDX(%rdi), %rdx
@@ -178,29 +167,23 @@ x86_enter_user:
 	movq	X86_CTX_R13(%rdi), %r13
 	movq	X86_CTX_R14(%rdi), %r14
 	movq	X86_CTX_R15(%rdi), %r15
+	cmpq	$0, X86_CTX_SYSRET(%rdi)
+	je	1f
+	/* SYSRET: RIP from RCX, RFLAGS from R11. */
+	movq	X86_CTX_RIP(%rdi), %rcx
+	movq	X86_CTX_RFLAGS(%rdi), %r11
 	movq	X86_CTX_RSP(%rdi), %rsp
 	movq	X86_CTX_RDI(%rdi), %rdi
 	swapgs
 	sysretq
-1:	pushq	$X86_UDATA
+1:	/* IRETQ frame: SS, RSP, RFLAGS, CS, RIP (SDM Vol. 3A §6.14.3). */
+	pushq	$X86_UDATA
 	pushq	X86_CTX_RSP(%rdi)
 	pushq	X86_CTX_RFLAGS(%rdi)
 	pushq	$X86_UCODE
 	pushq	X86_CTX_RIP(%rdi)
-	movq	X86_CTX_RAX(%rdi), %rax
-	movq	X86_CTX_RBX(%rdi), %rbx
 	movq	X86_CTX_RCX(%rdi), %rcx
-	movq	X86_CTX_RDX(%rdi), %rdx
-	movq	X86_CTX_RSI(%rdi), %rsi
-	movq	X86_CTX_RBP(%rdi), %rbp
-	movq	X86_CTX_R8(%rdi), %r8
-	movq	X86_CTX_R9(%rdi), %r9
-	movq	X86_CTX_R10(%rdi), %r10
 	movq	X86_CTX_R11(%rdi), %r11
-	movq	X86_CTX_R12(%rdi), %r12
-	movq	X86_CTX_R13(%rdi), %r13
-	movq	X86_CTX_R14(%rdi), %r14
-	movq	X86_CTX_R15(%rdi), %r15
 	movq	X86_CTX_RDI(%rdi), %rdi
 	swapgs
 	iretq
