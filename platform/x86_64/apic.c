@@ -2,6 +2,7 @@
  * offers it (§10.12), else xAPIC through its MMIO page (from the MADT,
  * acpi.c). Register offsets are the xAPIC ones (Table 10-1); x2APIC has
  * register o at MSR 0x800 + o / 16 (§10.12.1.2) and a 64-bit ICR. */
+#include <stdbool.h>
 #include <x86/plat.h>
 #include <x86/regs.h>
 
@@ -29,6 +30,7 @@
 #define ICR_PENDING	 (1u << 12) /* xAPIC delivery status */
 
 static volatile uint32_t *mmio;
+static bool ready; /* this core's x86_lapic_init ran (boot core first) */
 
 static uint32_t rd(uint32_t reg)
 {
@@ -60,10 +62,14 @@ void x86_lapic_init(void)
 	wr(LAPIC_LVT_TIMER, LVT_MASKED);
 	wr(LAPIC_SVR, (1u << 8) | X86_VEC_SPUR);
 	wr(LAPIC_ESR, 0);
+	ready = true;
 }
 
+/* Before x86_lapic_init only the boot core runs: APIC ID 0 (main.c). */
 uint32_t x86_lapic_id(void)
 {
+	if (!ready)
+		return 0;
 	return x86_feat.x2apic ? (uint32_t)rdmsr(MSR_X2APIC_BASE + LAPIC_ID / 16) : rd(LAPIC_ID) >> 24;
 }
 

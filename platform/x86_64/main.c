@@ -36,7 +36,7 @@ static void start_reload(void)
 
 static int cpus_up(void)
 {
-	uint32_t id = x86_lapic_id();
+	uint32_t id = x86_lapic_id(); /* after x86_lapic_init */
 	if (id != 0) {
 		kern_log("x86: the boot CPU has APIC ID %u; core 0 must be APIC ID 0", id);
 		return -1;

@@ -52,7 +52,7 @@ _Noreturn void x86_panic(const struct x86_kframe *f)
 	static const char *const names[15] = {"r15", "r14", "r13", "r12", "r11", "r10", "r9", "r8",
 					      "rbp", "rdi", "rsi", "rdx", "rcx", "rbx", "rax"};
 	uint64_t cr2 = CR_READ(cr2);
-	unsigned core = x86_this_cpu()->core;
+	unsigned core = x86_lapic_id(); /* core n = APIC ID n; GS.base may be the shard's */
 	x86_stop_others();
 	x86_uart_puts("\r\nkern| panic: ");
 	x86_uart_puts(f->vector < 32 ? vec_names[f->vector] : "interrupt");

@@ -107,12 +107,21 @@ _Noreturn void x86_secondary_main(unsigned core)
 	x86_cpu_go(core);
 }
 
+/* The core's own entry found by its APIC ID (core n = APIC ID n), not
+ * GS.base: a panic may come from the few instructions where GS holds the
+ * shard's base. */
+static struct x86_cpu *self(void)
+{
+	uint32_t id = x86_lapic_id();
+	return &x86_cpus[id < TESS_MAX_CORES ? id : 0];
+}
+
 /* A real function (never inlined): tests/qemu/test_panic.py checks that
  * every vCPU's RIP ends up inside it. */
 __attribute__((noinline)) _Noreturn void x86_park(void)
 {
 	__asm__ volatile("cli");
-	__atomic_store_n(&x86_this_cpu()->parked, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&self()->parked, 1, __ATOMIC_RELEASE);
 	for (;;)
 		__asm__ volatile("hlt");
 }
@@ -121,15 +130,15 @@ __attribute__((noinline)) _Noreturn void x86_park(void)
  * spinning in the kernel with IF = 0 never parks) until they have. */
 void x86_stop_others(void)
 {
-	struct x86_cpu *self = x86_this_cpu();
+	struct x86_cpu *me = self();
 	x86_halting = true;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
-		if (x86_cpus[c].started && &x86_cpus[c] != self)
+		if (x86_cpus[c].started && &x86_cpus[c] != me)
 			x86_lapic_ipi(x86_cpus[c].apic_id, X86_VEC_HALT);
 	uint64_t end = rdtsc() + x86_tsc_hz / 10;
 	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
-		while (x86_cpus[c].started && &x86_cpus[c] != self &&
+		while (x86_cpus[c].started && &x86_cpus[c] != me &&
 		       !__atomic_load_n(&x86_cpus[c].parked, __ATOMIC_ACQUIRE) && rdtsc() < end)
 			cpu_relax();
 }
