@@ -51,6 +51,12 @@ def kvm_problem(arch):
     return None
 
 
+def require_kvm(arch):
+    why = kvm_problem(arch)
+    if why:
+        raise TesseraError("--accel kvm: %s; run without it (TCG)" % why)
+
+
 def qemu_argv(built, icount=False, image=None, gdb=False, accel="tcg"):
     """The qemu-system-<arch> command line for a build (cmd_build.build's
     result). `image` replaces the built image (tests boot corrupted copies)."""
@@ -72,9 +78,7 @@ def qemu_argv(built, icount=False, image=None, gdb=False, accel="tcg"):
         argv += ["-bios", str(q["bios"])]
     argv += [str(a) for a in q.get("args") or []]
     if accel == "kvm":
-        why = kvm_problem(built["arch"])
-        if why:
-            raise TesseraError("--accel kvm: %s; run without it (TCG)" % why)
+        require_kvm(built["arch"])
         argv += ["-accel", "kvm"]
     argv += ["-nographic", "-no-reboot", "-kernel", image or built["image"]]
     if icount:
@@ -97,9 +101,8 @@ def gdb_command(built):
 def run(args):
     from tessera import cmd_build
 
-    why = kvm_problem(args.arch) if args.accel == "kvm" else None
-    if why:
-        raise TesseraError("--accel kvm: %s; run without it (TCG)" % why)
+    if args.accel == "kvm":  # before the build, not after it
+        require_kvm(args.arch)
     built = cmd_build.build(args.manifest, args.arch, args.out, stamps=args.stamps)
     argv = qemu_argv(built, icount=args.icount, gdb=args.gdb, accel=args.accel)
     if args.gdb:
