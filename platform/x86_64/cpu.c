@@ -152,6 +152,7 @@ void x86_cpu_init(unsigned core)
 	} idtr = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
 	__asm__ volatile("lidt %0" ::"m"(idtr));
 
+	/* CR0 and CR4 are written whole: every bit not named is 0. */
 	CR_WRITE(cr0, CR0_PE | CR0_MP | CR0_NE | CR0_WP | CR0_AM | CR0_PG);
 	uint64_t cr4 = CR4_PAE | CR4_PGE | CR4_TSD | CR4_DE | CR4_OSFXSR | CR4_OSXMMEXCPT;
 	cr4 |= (x86_feat.umip ? CR4_UMIP : 0) | (x86_feat.smep ? CR4_SMEP : 0) |

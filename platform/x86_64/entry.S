@@ -63,6 +63,10 @@ x86_trap_common:
 	testb	$3, 24(%rsp)
 	jz	from_kernel
 	swapgs
+	/* No GS-relative load may run ahead speculatively on the wrong side
+	 * of that branch (CVE-2019-1125, Intel "SWAPGS speculation"): LFENCE
+	 * on both paths. */
+	lfence
 	pushq	%rax
 	movq	%gs:X86_CPU_CTX, %rax
 	save_regs %rax
@@ -78,6 +82,7 @@ x86_trap_common:
 	jmp	back_to_kernel
 
 from_kernel:
+	lfence
 	pushq	%rax
 	pushq	%rbx
 	pushq	%rcx

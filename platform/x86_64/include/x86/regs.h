@@ -44,6 +44,8 @@
 #define MSR_APIC_BASE	   0x1b /* §10.4.4: bit 11 enable, bit 10 x2APIC */
 #define APIC_BASE_EN	   BIT(11)
 #define APIC_BASE_EXTD	   BIT(10)
+#define MSR_ARCH_CAPS	   0x10a      /* IA32_ARCH_CAPABILITIES, with CPUID.7:EDX[29] */
+#define ARCH_CAPS_RDCL_NO  BIT(0)     /* not affected by rogue data cache load (Meltdown) */
 #define MSR_SYSENTER_CS	   0x174      /* 0: SYSENTER #GP(0) (Vol. 2B SYSENTER) */
 #define MSR_TSC_DEADLINE   0x6e0      /* §10.5.4.1 */
 #define MSR_X2APIC_BASE	   0x800      /* x2APIC register at MMIO offset o: 0x800 + o/16 (§10.12.1.2) */
@@ -87,6 +89,7 @@
 #define CPUID7_EBX_INVPCID     BIT(10)
 #define CPUID7_EBX_SMAP	       BIT(20)
 #define CPUID7_ECX_UMIP	       BIT(2)
+#define CPUID7_EDX_ARCH_CAPS   BIT(29)
 #define CPUID81_EDX_NX	       BIT(20)
 #define CPUID81_EDX_RDTSCP     BIT(27)
 
