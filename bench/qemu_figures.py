@@ -27,7 +27,8 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "codegen"))
 
-from tessera import cmd_build, cmd_qemu  # noqa: E402
+from tessera.arch import targets  # noqa: E402
+from tessera.backend import qemu, target  # noqa: E402
 from tessera.errors import TesseraError  # noqa: E402
 
 STAMP = re.compile(r"^\[(\d+)\.(\d{9})\] (.*)$")
@@ -35,7 +36,7 @@ STAMP = re.compile(r"^\[(\d+)\.(\d{9})\] (.*)$")
 
 def boot_log(built, seconds):
     """Console lines (t_ns, text) of one -icount boot, `seconds` of host time."""
-    argv = cmd_qemu.qemu_argv(built, icount=True)
+    argv = qemu.qemu_argv(built, icount=True)
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         time.sleep(seconds)
@@ -109,14 +110,14 @@ def spread(v):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--arch", default="aarch64")
+    ap.add_argument("--arch", default="aarch64", choices=targets())
     ap.add_argument("--manifest")
     ap.add_argument("--seconds", type=float, default=8.0, help="host seconds to let QEMU run")
     ap.add_argument("-o", "--out", default=os.path.join(ROOT, "build", "figures"))
     a = ap.parse_args(argv)
     manifest = a.manifest or os.path.join(ROOT, "tests", "qemu", "manifests", "faults-%s.yaml" % a.arch)
     try:
-        built = cmd_build.build(manifest, a.arch, a.out, stamps=True)
+        built = target.build(manifest, a.arch, a.out, stamps=True)
     except TesseraError as e:
         print("qemu_figures: %s" % e, file=sys.stderr)
         return 1

@@ -10,7 +10,7 @@ soon as every shard is up (under -icount the pipeline stops being scheduled
 after a while, see "QEMU figures" above), and read the kernel's
 `kern| reload: shard filter: downtime N ns`.
 
-    bench/qemu_reload.py [--arch aarch64|riscv64] [-n 3]
+    bench/qemu_reload.py [--arch ARCH] [-n 3]    (ARCH: a target of codegen/tessera/arch.py)
 """
 import argparse
 import os
@@ -26,7 +26,8 @@ sys.path.insert(0, os.path.join(ROOT, "codegen"))
 
 from console_hub import EXAMPLES, ConsoleHub, free_port, pipeline_copy, socket_console_argv  # noqa: E402
 from harness import build  # noqa: E402
-from tessera import cmd_qemu  # noqa: E402
+from tessera.arch import targets  # noqa: E402
+from tessera.backend.qemu import qemu_argv  # noqa: E402
 
 
 def one(arch):
@@ -36,7 +37,7 @@ def one(arch):
         out = os.path.join(tmp, "out")
         built = build(manifest, arch, out)
         port = free_port()
-        argv = socket_console_argv(cmd_qemu.qemu_argv(built, icount=True), port)
+        argv = socket_console_argv(qemu_argv(built, icount=True), port)
         qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             hub = ConsoleHub(port)
@@ -60,7 +61,7 @@ def one(arch):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--arch", default="aarch64", choices=["aarch64", "riscv64"])
+    ap.add_argument("--arch", default="aarch64", choices=targets())
     ap.add_argument("-n", type=int, default=3, help="boots (default 3)")
     args = ap.parse_args()
     downs = [one(args.arch) for _ in range(args.n)]

@@ -27,7 +27,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "codegen"))
 
-from tessera import cmd_build, cmd_qemu  # noqa: E402
+from tessera.backend import qemu, target  # noqa: E402
 from tessera.errors import TesseraError  # noqa: E402
 
 HERE = os.path.join(ROOT, "bench", "x86_64")
@@ -36,7 +36,7 @@ STAMP = re.compile(r"^\[(\d+)\.(\d{9})\] (.*)$")
 
 def run(built, accel, seconds, stop_at=None):
     """Console lines (host seconds since QEMU started, guest ns or None, text)."""
-    argv = cmd_qemu.qemu_argv(built, accel=accel)
+    argv = qemu.qemu_argv(built, accel=accel)
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines = []
@@ -67,14 +67,15 @@ def spread(v, unit="ns"):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--accel", choices=["tcg", "kvm"], default="tcg")
+    ap.add_argument("--accel", choices=qemu.ACCELS, default="tcg")
     ap.add_argument("--seconds", type=float, default=12.0, help="host seconds per QEMU run")
     ap.add_argument("-o", "--out", default=os.path.join(ROOT, "build", "bench-x86_64"))
     a = ap.parse_args(argv)
     try:
-        paths = cmd_build.build(os.path.join(HERE, "kernel-paths.yaml"), "x86_64", a.out, stamps=True,
-                                cmake_defs=["TESS_X86_BENCH=ON"])
-        pipe = cmd_build.build(os.path.join(HERE, "pipeline.yaml"), "x86_64", a.out, stamps=True)
+        qemu.require_accel("x86_64", a.accel)
+        paths = target.build(os.path.join(HERE, "kernel-paths.yaml"), "x86_64", a.out, stamps=True,
+                             cmake_defs=["TESS_X86_BENCH=ON"])
+        pipe = target.build(os.path.join(HERE, "pipeline.yaml"), "x86_64", a.out, stamps=True)
         lines = run(paths, a.accel, a.seconds)
         plines = run(pipe, a.accel, a.seconds)
     except TesseraError as e:

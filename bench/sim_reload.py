@@ -10,7 +10,7 @@ reload --arch host`, version ids 2..N+1) while traffic flows, and prints
 the kernel's downtime figures: from the stop of the old version to the end
 of the new version's first entry after init (`kern| reload: shard filter:
 downtime N ns`), transfer excluded. For the shared core it also prints what
-gen went through, from the simulator's end-of-run lines (sim/stall.c): the
+gen went through, from the simulator's end-of-run lines (bench/sim_stall.c): the
 gap between its two entries across the install, the longest gap until the
 new filter finished its first entry after init, against gen's own entries
 and gaps just before each swap. --compare adds a shared-core run with

@@ -5,22 +5,47 @@
 #       ELF per shard, linked at its planned VA by gen/shards/<name>/shard.ld
 # A platform sets TESS_SHARD_BACKEND (a static library with _tess_start and
 # tess_syscall) before include(${TESS_GEN_DIR}/build.cmake).
+# Option TESS_CONSOLE_STAMPS (`tessera build --stamps`): boot-time stamps on
+# every console line, by compiling platform/common/stamps_on.c, not _off.c.
 if(NOT TESS_GEN_DIR)
   message(FATAL_ERROR "TESS_GEN_DIR is required for a target build (run `./tessera build`)")
 endif()
+# Addresses `./tessera build` passes from its plan and arch table
+# (codegen/tessera/arch.py): the board's kernel reserve and console, where
+# the boot loader puts the image in the reserve (text_offset) and the
+# kernel's linear map (VA = PA + TESS_KVA_OFFSET).
+foreach(_v TESS_KERNEL_PA TESS_CONSOLE_PA TESS_TEXT_OFFSET TESS_KERNEL_LOAD_PA TESS_KVA_OFFSET TESS_KERNEL_LOAD_VA)
+  if(NOT DEFINED ${_v})
+    message(FATAL_ERROR "${_v} is required for a target build (run `./tessera build`)")
+  endif()
+endforeach()
+
+# A target image has no libc but kern/libc: every target of this build
+# (kernel, platform code, libfdt, shards) gets its <string.h>. kern/libc is
+# compiled for size: its speed comes from moving words (string.c unrolls
+# its word loops itself), and -O2 would triple its code for no gain.
+include_directories(${TESS_LIBC_INCLUDE_DIR})
+set_source_files_properties(${TESS_LIBC_SOURCES} ${TESS_FMT_SOURCES} PROPERTIES COMPILE_OPTIONS -Os)
 
 set(TESS_COMMON_DIR ${PROJECT_SOURCE_DIR}/platform/common)
 include(${TESS_COMMON_DIR}/libfdt.cmake)
 
-# Kernel-side target code shared by every arch: device-tree check, string
-# functions, image verification (kern/image, freestanding).
+# Kernel-side target code shared by every arch: device-tree check,
+# page-table pool, string functions, image verification (kern/image).
 add_library(tess_plat_common STATIC
-  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/libc.c ${TESS_COMMON_DIR}/rings.c
+  ${TESS_COMMON_DIR}/dtb.c ${TESS_COMMON_DIR}/pt.c
   ${PROJECT_SOURCE_DIR}/kern/image/sha256.c ${PROJECT_SOURCE_DIR}/kern/image/image.c
-  ${TESS_RUNTIME_FREESTANDING_SOURCES})
-target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${PROJECT_SOURCE_DIR}/kern/include
-  ${PROJECT_SOURCE_DIR}/shards/include)
+  ${TESS_LIBC_SOURCES})
+target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${TESS_KERN_DIR}/include
+  ${TESS_PUBLIC_INCLUDE_DIR})
 target_link_libraries(tess_plat_common PUBLIC tess_libfdt)
+
+option(TESS_CONSOLE_STAMPS "prefix console lines with the boot time (bench/qemu_figures.py)" OFF)
+if(TESS_CONSOLE_STAMPS)
+  set(_tess_stamps ${TESS_COMMON_DIR}/stamps_on.c)
+else()
+  set(_tess_stamps ${TESS_COMMON_DIR}/stamps_off.c)
+endif()
 
 function(tess_target_kernel arch)
   set(_pdir ${PROJECT_SOURCE_DIR}/platform/${arch})
@@ -36,6 +61,7 @@ function(tess_target_kernel arch)
   # Hot reload (docs/reload.md): kern/reload/ and the device key.
   include(${TESS_KERN_DIR}/reload/sources.cmake)
   add_executable(kernel ${ARGN} ${TESS_COMMON_DIR}/load.c ${TESS_COMMON_DIR}/console.c
+    ${TESS_COMMON_DIR}/console_rx.c ${TESS_COMMON_DIR}/halt.c ${_tess_stamps}
     ${TESS_GEN_DIR}/kern/tables.c ${_board} ${_key}
     ${TESS_RELOAD_SOURCES})
   target_include_directories(kernel PRIVATE ${_pdir}/include)
@@ -51,15 +77,10 @@ function(tess_add_shard name srcdir)
     message(FATAL_ERROR "shard '${name}': no .c files in ${srcdir}")
   endif()
   set(_gen ${TESS_GEN_DIR}/shards/${name})
-  # `tessera build` writes a W^X variant of gen's shard.ld (code and rodata
-  # page-aligned apart from data, __tess_exec_end between); gen's own is the
-  # fallback for hand-made gen dirs.
-  set(_ld ${TESS_GEN_DIR}/platform/shards/${name}.ld)
-  if(NOT EXISTS ${_ld})
-    set(_ld ${_gen}/shard.ld)
-  endif()
-  add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES}
-    ${TESS_RUNTIME_FREESTANDING_SOURCES})
+  # Code and rodata end on a page boundary apart from data (__tess_exec_end,
+  # W^X), see codegen/templates/shard.ld.j2.
+  set(_ld ${_gen}/shard.ld)
+  add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES} ${TESS_LIBC_SOURCES})
   target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS})
   target_link_libraries(shard_${name} PRIVATE ${TESS_SHARD_BACKEND})
   target_link_options(shard_${name} PRIVATE -T${_ld} -Wl,-z,max-page-size=4096)

@@ -2,6 +2,7 @@
  * manifest checker should have caught all of this; these checks guard
  * against a stale or hand-edited tables.c, and name every problem found. */
 #include <kern/priv.h>
+#include <tessera/ring.h>
 
 static int bad;
 
@@ -89,6 +90,12 @@ int kern_check_tables(const struct tess_system_cfg *sys)
 
 		if (ch->from >= sys->nshards || ch->to >= sys->nshards)
 			PROBLEM("channel %s: shard %u -> %u out of range", ch->name, ch->from, ch->to);
+		/* kern/boot.c formats the ring: it must fit, in memory. */
+		if (!ring_geometry_ok(ch->slots, ch->slot_size) ||
+		    ring_bytes(ch->slots, ch->slot_size) > ch->size || !plat_pa_to_kva(ch->pa))
+			PROBLEM("channel %s: no ring of %u x %u bytes in %llu bytes at 0x%llx", ch->name,
+				ch->slots, ch->slot_size, (unsigned long long)ch->size,
+				(unsigned long long)ch->pa);
 	}
 	for (unsigned i = 0; i < sys->nshards; i++)
 		check_shard(sys, i);

@@ -15,7 +15,7 @@ uint64_t kern_console(struct kern_shard *s, uint64_t len)
 
 	if (len > TESS_CONSOLE_BUF)
 		len = TESS_CONSOLE_BUF;
-	kmemcpy(buf, s->ctrl->console, len);
+	memcpy(buf, s->ctrl->console, len);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
@@ -26,7 +26,7 @@ uint64_t kern_console(struct kern_shard *s, uint64_t len)
 		if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\r' && c != '\n')
 			buf[i] = '?';
 	}
-	ksnprintf(prefix, sizeof(prefix), "shard:%s| ", s->cfg->name);
+	tess_snprintf(prefix, sizeof(prefix), "shard:%s| ", s->cfg->name);
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] != '\n')
 			continue;

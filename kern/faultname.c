@@ -18,12 +18,12 @@ void kern_fault_what(char *buf, size_t n, unsigned kind, uint64_t code)
 	if (kind == FAULT_SIGNAL) {
 		for (unsigned i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
 			if (signals[i].nr == code) {
-				ksnprintf(buf, n, "%s", signals[i].name);
+				tess_snprintf(buf, n, "%s", signals[i].name);
 				return;
 			}
 		}
-		ksnprintf(buf, n, "signal %llu", (unsigned long long)code);
+		tess_snprintf(buf, n, "signal %llu", (unsigned long long)code);
 		return;
 	}
-	ksnprintf(buf, n, "%s", kind < sizeof(kinds) / sizeof(kinds[0]) ? kinds[kind] : "other");
+	tess_snprintf(buf, n, "%s", kind < sizeof(kinds) / sizeof(kinds[0]) ? kinds[kind] : "other");
 }

@@ -1,6 +1,7 @@
 /* The kernel console: one spinlock serialises every line so lines from
  * different cores (kernel or shard) never interleave. A line is formatted
- * into a stack buffer first and written with one plat_console_write. */
+ * into a stack buffer first and written with one plat_console_write; so
+ * is a hot reload frame (kern_console_write). */
 #include <stdatomic.h>
 #include <kern/lib.h>
 #include <kern/priv.h>
@@ -9,13 +10,13 @@
 
 static atomic_flag console_busy = ATOMIC_FLAG_INIT;
 
-void kern_console_lock(void)
+static void lock(void)
 {
 	while (atomic_flag_test_and_set_explicit(&console_busy, memory_order_acquire))
 		;
 }
 
-void kern_console_unlock(void)
+static void unlock(void)
 {
 	atomic_flag_clear_explicit(&console_busy, memory_order_release);
 }
@@ -24,14 +25,19 @@ void kern_console_unlock(void)
 void kern_console_line(const char *prefix, const char *prefix2, const char *text, size_t len)
 {
 	char line[LOG_LINE];
-	size_t n = ksnprintf(line, sizeof(line), "%s%s", prefix, prefix2 ? prefix2 : "");
+	size_t n = tess_snprintf(line, sizeof(line), "%s%s", prefix, prefix2 ? prefix2 : "");
 
 	for (size_t i = 0; i < len && n < sizeof(line) - 1; i++)
 		line[n++] = text[i];
 	line[n++] = '\n';
-	kern_console_lock();
-	plat_console_write(line, n);
-	kern_console_unlock();
+	kern_console_write(line, n);
+}
+
+void kern_console_write(const void *buf, size_t n)
+{
+	lock();
+	plat_console_write(buf, n);
+	unlock();
 }
 
 void kern_log(const char *fmt, ...)
@@ -41,7 +47,18 @@ void kern_log(const char *fmt, ...)
 	size_t n;
 
 	va_start(ap, fmt);
-	n = kvsnprintf(text, sizeof(text), fmt, ap);
+	n = tess_vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	kern_console_line("kern| ", 0, text, n);
+}
+
+size_t kfmt_duration(char *buf, size_t n, uint64_t ns)
+{
+	if (ns && ns % 1000000000u == 0)
+		return tess_snprintf(buf, n, "%llu s", (unsigned long long)(ns / 1000000000u));
+	if (ns && ns % 1000000u == 0)
+		return tess_snprintf(buf, n, "%llu ms", (unsigned long long)(ns / 1000000u));
+	if (ns && ns % 1000u == 0)
+		return tess_snprintf(buf, n, "%llu us", (unsigned long long)(ns / 1000u));
+	return tess_snprintf(buf, n, "%llu ns", (unsigned long long)ns);
 }

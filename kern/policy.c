@@ -50,7 +50,7 @@ static void restart(unsigned core, struct kern_shard *s)
 void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy)
 {
 	/* A freshly reloaded version on trial is rolled back instead. */
-	if (kern_swap_failed(core, s))
+	if (reload_swap_failed(core, s))
 		return;
 	switch (policy) {
 	case TESS_POLICY_RESTART:

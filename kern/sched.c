@@ -67,7 +67,7 @@ bool kern_core_step(unsigned core)
 
 	/* Between two entries: the only point where a hot reload may stop a
 	 * shard of this core (never mid-entry). */
-	kern_swap_step(core);
+	reload_swap_step(core);
 	s = pick(core);
 	if (!s) {
 		plat_idle(core);

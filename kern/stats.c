@@ -1,6 +1,7 @@
 /* Read-only access to the per-shard counters, and the end-of-run table. */
 #include <kern/lib.h>
 #include <kern/priv.h>
+#include <tessera/ring.h>
 
 #define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
 
@@ -11,12 +12,12 @@ static void last_fault_text(const struct kern_shard *s, char *buf, size_t n)
 	switch (LOAD(s->last.reason)) {
 	case KR_FAULT:
 		kern_fault_what(what, sizeof(what), LOAD(s->last.kind), LOAD(s->last.code));
-		ksnprintf(buf, n, "%s at 0x%llx pc 0x%llx", what, (unsigned long long)LOAD(s->last.addr),
-			  (unsigned long long)LOAD(s->last.pc));
+		tess_snprintf(buf, n, "%s at 0x%llx pc 0x%llx", what, (unsigned long long)LOAD(s->last.addr),
+			      (unsigned long long)LOAD(s->last.pc));
 		break;
 	case KR_HANG:
-		ksnprintf(buf, n, "watchdog: no yield for %llu ms",
-			  (unsigned long long)(LOAD(s->last.ns) / 1000000u));
+		tess_snprintf(buf, n, "watchdog: no yield for %llu ms",
+			      (unsigned long long)(LOAD(s->last.ns) / 1000000u));
 		break;
 	default:
 		buf[0] = '\0';
@@ -46,17 +47,17 @@ int kern_stats_get(unsigned id, struct kern_shard_stats *out)
 	return 0;
 }
 
-/* Channel fill from the ring's shared lines (docs/design.md "Channel
- * memory": head at offset 64, tail at 128, free-running uint32). */
+/* Channel fill from the ring's shared lines: head and tail are free-running
+ * counts of slots committed and released. */
 static void channel_line(const struct tess_chan_cfg *ch)
 {
-	uint8_t *base = plat_pa_to_kva(ch->pa);
+	struct tess_ring_shm *r = plat_pa_to_kva(ch->pa);
 	uint32_t head, tail;
 
-	if (!base)
+	if (!r)
 		return;
-	head = atomic_load_explicit((_Atomic uint32_t *)(base + 64), memory_order_relaxed);
-	tail = atomic_load_explicit((_Atomic uint32_t *)(base + 128), memory_order_relaxed);
+	head = LOAD(r->head);
+	tail = LOAD(r->tail);
 	kern_log("channel %s (%s -> %s): %u sent, %u received, %u in flight of %u slots", ch->name,
 		 kern_sys->shards[ch->from].name, kern_sys->shards[ch->to].name, head, tail, head - tail,
 		 ch->slots);

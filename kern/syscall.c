@@ -17,7 +17,7 @@ static bool yield(unsigned core, struct kern_shard *s, uint64_t mode)
 		bad_call(core, s, TESS_SYS_YIELD);
 	cnt_inc(&s->n.yields);
 	kern_trace(core, s->cfg->id, KT_YIELD, mode);
-	kern_swap_yield(core, s);
+	reload_swap_yield(core, s);
 	s->poll = mode == TESS_YIELD_POLL;
 	if (s->poll)
 		kern_set_state(s, KS_RUNNING);

@@ -1,11 +1,33 @@
-/* Console (queued, a writer thread emits it), IRQs and halting for the
- * simulator. */
+/* The simulator's console: plat_console_write queues the bytes, a writer
+ * thread emits them, every byte to the console port (port.c) and the text
+ * to stdout. */
 #include <errno.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <kern/arch.h>
 #include <sim/futex.h>
 #include "sim.h"
+
+/* Console bytes minus reload frames (SOH .. 0x00, docs/reload.md
+ * "Framing"): console text never holds 0x01 or 0x00, so this is exact.
+ * Consumes up to *n bytes of s, stores at most cap text bytes in out and
+ * returns their count; *n becomes the number of input bytes consumed. */
+static size_t text(const char *s, size_t *n, char *out, size_t cap)
+{
+	static int in_frame; /* emit runs under out_lock */
+	size_t i = 0, k = 0;
+
+	for (; i < *n && k < cap; i++) {
+		if (s[i] == 0x01)
+			in_frame = 1;
+		else if (s[i] == 0x00)
+			in_frame = 0;
+		else if (!in_frame)
+			out[k++] = s[i];
+	}
+	*n = i;
+	return k;
+}
 
 static void write_out(const char *s, size_t n)
 {
@@ -31,13 +53,13 @@ static void write_out(const char *s, size_t n)
  * on the caller's thread after what is queued. */
 static void emit(const char *s, size_t n)
 {
-	char text[512];
+	char out[512];
 
 	sim_port_write(s, n);
 	while (n > 0) {
-		size_t used = n, k = sim_console_text(s, &used, text, sizeof text);
+		size_t used = n, k = text(s, &used, out, sizeof out);
 
-		write_out(text, k);
+		write_out(out, k);
 		s += used;
 		n -= used;
 	}
@@ -114,16 +136,4 @@ int sim_console_start(void)
 		return -1;
 	atomic_store(&queued, 1);
 	return 0;
-}
-
-/* The host board has no devices, so no IRQ is ever granted. */
-void plat_irq_unmask(uint32_t irq)
-{
-	(void)irq;
-}
-
-/* Panic policy or a failed boot: stop everything, show the table. */
-_Noreturn void plat_halt_all(void)
-{
-	sim_finish(1);
 }

@@ -1,8 +1,10 @@
 /* Simulated cores: one pthread each, pinned to a host CPU, running
  * kern_core_main(). Also idle/IPI (a futex word per core), the periodic
- * tick, and parking the cores when the run ends. */
+ * tick, parking the cores when the run ends, and the kernel's request to
+ * end it (plat_halt_all), which main.c's run loop receives as SIGUSR1. */
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <kern/arch.h>
@@ -21,7 +23,6 @@ struct sim_core {
 
 static struct sim_core cores[TESS_MAX_CORES];
 static _Thread_local unsigned self_core; /* the main thread is the boot core 0 */
-static _Thread_local int self_is_core;
 static _Atomic int stopping;
 static _Atomic uint32_t parked; /* futex: number of parked cores */
 static _Atomic unsigned started;
@@ -65,7 +66,6 @@ static void *core_thread(void *arg)
 	cpu_set_t set;
 
 	self_core = core;
-	self_is_core = 1;
 	CPU_ZERO(&set);
 	CPU_SET(sim_host_cpu(core), &set);
 	sched_setaffinity(0, sizeof set, &set);
@@ -73,12 +73,20 @@ static void *core_thread(void *arg)
 	kern_core_main(core);
 }
 
+/* The run ends with status 1 (main.c): SIGUSR1, which every thread
+ * blocks and only the main thread waits for. */
+static void request_halt(void)
+{
+	kill(getpid(), SIGUSR1);
+}
+
 void plat_core_start(unsigned core)
 {
 	started++;
 	if (pthread_create(&cores[core].thread, NULL, core_thread, (void *)(uintptr_t)core) != 0) {
+		started--;
 		fprintf(stderr, "sim| cannot start core %u\n", core);
-		sim_finish(1);
+		request_halt();
 	}
 }
 
@@ -136,19 +144,41 @@ void plat_ipi(unsigned core)
 	sim_futex_wake(&cores[core].wake);
 }
 
-void sim_park_if_stopping(void)
+static _Noreturn void park(void)
 {
-	if (!atomic_load(&stopping))
-		return;
 	atomic_fetch_add(&parked, 1);
 	sim_futex_wake(&parked);
 	for (;;)
 		pause();
 }
 
+void sim_park_if_stopping(void)
+{
+	if (atomic_load(&stopping))
+		park();
+}
+
+/* Panic policy (kern/policy.c, on a core thread): the other cores stop at
+ * their next hook right away, this one parks, the main thread ends the
+ * run. */
+_Noreturn void plat_halt_all(void)
+{
+	atomic_store(&stopping, 1);
+	for (unsigned c = 0; c < tess_system.ncores; c++)
+		plat_ipi(c);
+	request_halt();
+	park();
+}
+
+/* The host board has no devices, so no IRQ is ever granted. */
+void plat_irq_unmask(uint32_t irq)
+{
+	(void)irq;
+}
+
 void sim_stop_cores(void)
 {
-	unsigned want = atomic_load(&started) - (self_is_core ? 1 : 0);
+	unsigned want = atomic_load(&started);	    /* main.c calls this, not a core */
 	uint64_t give_up = sim_now() + 2000000000u; /* a core stuck inside kern/ */
 
 	atomic_store(&stopping, 1);

@@ -1,7 +1,10 @@
 /* tessera-sim: the hosted simulator's entry point and run control.
  * Boots kern/ from the generated tables, starts one thread per simulated
  * core, and ends on SIGINT/SIGTERM, --duration or --messages (counted at
- * the sinks), then prints the per-shard and per-channel table. */
+ * the sinks), when every shard is halted, or when the kernel halts the
+ * system (plat_halt_all, cores.c: SIGUSR1); then prints the per-shard and
+ * per-channel table. The main thread drives: the other files of sim/
+ * report back through return values, and only this one ends the run. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +14,7 @@
 #include <kern/arch.h>
 #include <kern/kern.h>
 #include <kern/stats.h>
+#include <sim/probe.h>
 #include "sim.h"
 
 static const char usage[] =
@@ -20,7 +24,6 @@ static const char usage[] =
 	"  --console-port: console (and hot reload) on tcp 127.0.0.1:PORT, 0: any free port\n";
 
 static uint64_t run_start;
-static _Atomic int finishing;
 static int dump_trace;
 
 /* "5s", "250ms", "1500us", "100ns" or a plain number of nanoseconds. */
@@ -51,18 +54,15 @@ static int parse_count(const char *s, uint64_t *n)
 	return end == s || *end ? -1 : 0;
 }
 
-_Noreturn void sim_finish(int status)
+/* Every core parked, then the kernel's lines so far, no process left,
+ * the tables. */
+static _Noreturn void finish(int status)
 {
-	/* Once: a panic on one core may race the main thread's normal end. */
-	if (atomic_exchange(&finishing, 1)) {
-		sim_park_if_stopping();
-		for (;;)
-			pause();
-	}
 	sim_stop_cores();
 	sim_console_flush();
-	sim_kill_all();
+	sim_shards_kill();
 	sim_report(sim_now() - run_start);
+	sim_probe_report();
 	if (dump_trace)
 		kern_trace_dump();
 	exit(status);
@@ -81,29 +81,29 @@ static void progress(uint64_t now, uint64_t *last_t, uint64_t *last_n)
 	*last_n = n;
 }
 
-/* Wait for the end of the run; print why it ended. Returns the exit status. */
-static int run(uint64_t duration, uint64_t messages)
+/* Wait for the end of the run; print why it ended. Returns the exit
+ * status. Meanwhile, reap the processes hot reloads replaced. */
+static int run(const sigset_t *stop, uint64_t duration, uint64_t messages)
 {
-	sigset_t stop;
 	siginfo_t info;
 	struct timespec poll = {.tv_nsec = 20000000};
 	uint64_t last_t = sim_now(), last_n = 0;
 	int tty = isatty(2), sig = 0;
 
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
 	for (;;) {
 		uint64_t now;
 
-		sig = sigtimedwait(&stop, &info, &poll);
+		sig = sigtimedwait(stop, &info, &poll);
 		now = sim_now();
 		if (sig > 0 || (duration && now - run_start >= duration) ||
 		    (messages && sim_sink_messages() >= messages) || sim_all_halted())
 			break;
+		sim_reap_retired(false);
 		if (tty)
 			progress(now, &last_t, &last_n);
 	}
+	if (sig == SIGUSR1) /* the kernel halted the system: it said why */
+		return 1;
 	sim_console_flush(); /* the kernel's lines so far come first */
 	if (sig > 0)
 		printf("sim| stopped by %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -145,12 +145,13 @@ int main(int argc, char **argv)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	sim_clock_init();
 	sim_cores_init();
-	if (sim_ram_init() != 0 || sim_spawn_init() != 0)
+	if (sim_ram_init() != 0 || sim_shards_init() != 0 || sim_proc_init() != 0)
 		return 1;
 	if (messages && !sim_has_sinks()) {
 		fprintf(stderr, "sim| --messages: %s has no sink shard to count at\n", tess_system.name);
@@ -159,21 +160,17 @@ int main(int argc, char **argv)
 	printf("sim| %s: %u cores, %u shards, %u channels, tick %llu us\n", tess_system.name,
 	       tess_system.ncores, tess_system.nshards, tess_system.nchannels,
 	       (unsigned long long)(tess_system.tick_ns / 1000));
-	if (sim_channels_format() != 0)
-		return 1;
 	if (with_port && sim_port_open((unsigned)port) != 0)
 		return 2;
-	sim_stall_init();
+	sim_probe_init();
 	if (sim_console_start() != 0) {
 		fprintf(stderr, "sim| cannot start the console thread\n");
 		return 1;
 	}
-	if (kern_boot() != 0)
-		sim_finish(1);
-	if (sim_port_start() != 0)
-		sim_finish(1);
+	if (kern_boot() != 0 || sim_port_start() != 0)
+		finish(1);
 	run_start = sim_now();
 	for (unsigned c = 0; c < tess_system.ncores; c++)
 		plat_core_start(c);
-	sim_finish(run(duration, messages));
+	finish(run(&stop, duration, messages));
 }

@@ -1,10 +1,10 @@
 /* The simulator's console port (--console-port): the console UART of the
  * host board as a TCP socket on 127.0.0.1, so `./tessera reload --port
  * socket://127.0.0.1:PORT` reaches the kernel. One client at a time (a new
- * connection replaces the old one). Every console byte goes to the client;
- * stdout gets the text only (sim_console_text drops the kernel's reload
- * frames). The port's thread is the one core-like context that feeds
- * reload_rx_byte and kern_reload_poll, as kern/reload.h requires. */
+ * connection replaces the old one). Every console byte goes to the client
+ * (console.c calls sim_port_write); stdout gets the text only. The port's
+ * thread is the one core-like context that feeds reload_rx_byte and
+ * reload_poll, as kern/reload.h requires. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -90,8 +90,7 @@ static void *rx_main(void *arg)
 					reload_rx_byte(buf[i]);
 			}
 		}
-		kern_reload_poll(sim_now());
-		sim_reap_retired(false); /* versions a swap replaced */
+		reload_poll(sim_now());
 	}
 	return NULL;
 }
@@ -100,30 +99,9 @@ int sim_port_start(void)
 {
 	if (listen_fd < 0)
 		return 0;
-	if (kern_reload_init() != 0) {
+	if (reload_init() != 0) {
 		fprintf(stderr, "sim| the plan has no reload staging buffer: hot reload is off\n");
 		return 0;
 	}
 	return pthread_create(&rx_thread, NULL, rx_main, NULL) == 0 ? 0 : -1;
-}
-
-/* Console bytes minus reload frames (SOH .. 0x00, docs/reload.md
- * "Framing"): console text never holds 0x01 or 0x00, so this is exact.
- * Consumes up to *n bytes of s, stores at most cap text bytes in out and
- * returns their count; *n becomes the number of input bytes consumed. */
-size_t sim_console_text(const char *s, size_t *n, char *out, size_t cap)
-{
-	static int in_frame; /* callers are serialised by the console lock */
-	size_t i = 0, k = 0;
-
-	for (; i < *n && k < cap; i++) {
-		if (s[i] == 0x01)
-			in_frame = 1;
-		else if (s[i] == 0x00)
-			in_frame = 0;
-		else if (!in_frame)
-			out[k++] = s[i];
-	}
-	*n = i;
-	return k;
 }

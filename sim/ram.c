@@ -6,7 +6,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <kern/arch.h>
-#include <tessera/ring.h>
 #include "sim.h"
 
 int sim_ram_fd = -1, sim_mbox_fd = -1;
@@ -65,23 +64,11 @@ int sim_ram_init(void)
 		perror("sim| mmap");
 		return -1;
 	}
-	for (unsigned i = 0; i < tess_system.nshards; i++) {
-		const struct tess_shard_cfg *cfg = &tess_system.shards[i];
-		struct sim_shard *sh = &sim_shards[cfg->id];
-
-		sh->cfg = cfg;
-		sh->slot = 0;
-		sh->mb = sim_mailbox(cfg->id, 0);
-		sh->prep.fd = -1;
-		for (unsigned slot = 0; slot < SIM_MBOX_SLOTS; slot++)
-			snprintf(sh->mbox_arg[slot], sizeof sh->mbox_arg[slot], "%u",
-				 sim_mailbox_page(cfg->id, slot));
-	}
 	return 0;
 }
 
 /* Two slots per shard: a hot reload's new process is started ahead of the
- * swap on the slot the running one does not use (prepare.c). */
+ * swap on the slot the running one does not use (reload.c). */
 unsigned sim_mailbox_page(unsigned id, unsigned slot)
 {
 	return slot * TESS_MAX_SHARDS + id;
@@ -97,22 +84,4 @@ void *plat_pa_to_kva(uint64_t pa)
 	if (pa >= ram_size)
 		return NULL;
 	return ram + pa;
-}
-
-/* The memfd starts zeroed, so only the ring headers need writing. */
-int sim_channels_format(void)
-{
-	for (unsigned i = 0; i < tess_system.nchannels; i++) {
-		const struct tess_chan_cfg *ch = &tess_system.channels[i];
-		void *mem = plat_pa_to_kva(ch->pa);
-
-		if (!mem || ch->size < ring_bytes(ch->slots, ch->slot_size) ||
-		    !ring_init(mem, ch->slots, ch->slot_size)) {
-			fprintf(stderr,
-				"sim| channel %s: bad geometry (%u slots of %u bytes in %llu bytes)\n",
-				ch->name, ch->slots, ch->slot_size, (unsigned long long)ch->size);
-			return -1;
-		}
-	}
-	return 0;
 }

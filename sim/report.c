@@ -147,6 +147,5 @@ void sim_report(uint64_t elapsed_ns)
 	shard_table();
 	channel_table(elapsed_ns);
 	core_table();
-	sim_stall_report();
 	fflush(stdout);
 }

@@ -8,6 +8,7 @@
 #include <kern/kern.h>
 #include <tessera/abi.h>
 #include <sim/futex.h>
+#include <sim/probe.h>
 #include "sim.h"
 
 void arch_ctx_init(struct arch_ctx *ctx, const struct tess_shard_cfg *cfg, uint64_t entry, uint64_t sp,
@@ -51,7 +52,7 @@ static void take_post(struct sim_shard *sh, const struct sim_mailbox *mb, struct
 		ctx->in_call = 1;
 		ctx->ret = 0;
 		if (t->nr == TESS_SYS_YIELD)
-			sim_stall_yield(sh, sim_now());
+			sim_probe_yield(sh->cfg, sim_now());
 		return;
 	}
 	t->kind = TRAP_FAULT;
@@ -97,11 +98,11 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 	if (ctx->fresh) {
 		ctx->fresh = 0;
 		sh->turned = true;
-		sim_stall_entry_start(sh, sim_now());
+		sim_probe_entry(cfg, sim_now());
 		give_turn(mb, ctx->arg0);
 	} else if (ctx->in_call) {
 		ctx->in_call = 0;
-		sim_stall_entry_start(sh, sim_now()); /* if it yielded */
+		sim_probe_entry(cfg, sim_now()); /* if it yielded */
 		give_turn(mb, ctx->ret);
 	} /* else: back from a tick, the shard still holds the turn */
 	for (;;) {

@@ -14,7 +14,7 @@
 #define SIM_RAM_MIN (256u << 20)
 
 /* One shard's host process. Only the core thread that owns the shard
- * touches this after boot (the halt path runs once every core is parked),
+ * touches this after boot (the end of the run, once every core is parked),
  * except `prep`, which the console thread fills and the core thread takes
  * at the install (the swap request orders the hand-over), and `retired`. */
 struct sim_shard {
@@ -25,9 +25,9 @@ struct sim_shard {
 	unsigned slot;	      /* mailbox slot (0/1) of `pid`, see sim_mailbox() */
 	char mbox_arg[2][16]; /* argv[1] of a process on slot 0 / 1: its mailbox page */
 	char path[4096];      /* executable shard_<name> */
-	int exe_fd;	      /* image.c: memfd of the committed executable */
-	int trial_fd;	      /* image.c: a hot reload's executable on trial, or -1 */
-	/* prepare.c: a hot reload's new process, spawned ahead of the install
+	int exe_fd;	      /* memfd of the committed executable */
+	int trial_fd;	      /* reload.c: a hot reload's executable on trial, or -1 */
+	/* reload.c: a hot reload's new process, spawned ahead of the install
 	 * on the other mailbox slot, waiting for its first turn. */
 	struct {
 		_Atomic pid_t pid; /* 0: none */
@@ -41,17 +41,59 @@ struct sim_shard {
 extern struct sim_shard sim_shards[TESS_MAX_SHARDS];
 extern int sim_ram_fd, sim_mbox_fd;
 
-/* ram.c */
-int sim_ram_init(void);
-/* Shard `id`'s mailbox page on `slot`: page slot * TESS_MAX_SHARDS + id. */
-struct sim_mailbox *sim_mailbox(unsigned id, unsigned slot);
-unsigned sim_mailbox_page(unsigned id, unsigned slot);
-int sim_channels_format(void);
+/* Files call downwards in the order listed here (main.c drives, leaves
+ * last); none calls main.c. kern/ reaches them only through the hooks of
+ * kern/arch.h. */
 
-/* clock.c */
-void sim_clock_init(void);
-struct timespec sim_abs(uint64_t ns); /* boot-relative ns -> CLOCK_MONOTONIC */
-uint64_t sim_now(void);
+/* report.c: counting at the sinks, and the end-of-run tables. */
+void sim_report(uint64_t elapsed_ns);
+uint64_t sim_sink_messages(void);
+int sim_has_sinks(void);
+int sim_all_halted(void);
+
+/* console.c: the console queue's writer thread (before kern_boot), and
+ * emitting what is queued now (before other stdout lines, at the end). */
+int sim_console_start(void);
+void sim_console_flush(void);
+
+/* port.c: --console-port (TCP console, reload RX). */
+int sim_port_open(unsigned port);
+int sim_port_start(void); /* after kern_boot() */
+void sim_port_write(const char *s, size_t n);
+
+/* run.c implements kern/arch.h's arch_* hooks (a shard's turn) and
+ * exports nothing else. */
+
+/* load.c: the shard table (after sim_ram_init) and the end of the run. */
+int sim_shards_init(void);
+void sim_shards_kill(void);
+
+/* reload.c: hot reload (plat_shard_prepare/install/commit). */
+/* Drop the shard's trial image (any start from the committed one). */
+void sim_reload_drop_trial(struct sim_shard *sh);
+/* Kill a prepared process nobody took (the end of the run). */
+void sim_reload_drop_prepared(struct sim_shard *sh);
+/* Kill retired processes and reap those that died (off the cores, any
+ * time); with `wait`, wait until each has died. */
+void sim_reap_retired(bool wait);
+
+/* proc.c: shard processes. */
+int sim_proc_init(void); /* before any thread exists */
+/* A new process of the shard from executable `exe` (a memfd) on mailbox
+ * `slot`, pinned to its core's host CPU or not; returns once it has mapped
+ * its memory (its pid), or -1 (nothing left behind). */
+pid_t sim_spawn_process(struct sim_shard *sh, int exe, unsigned slot, bool pin);
+/* The shard's process anew from `exe` on its current slot, pinned, after
+ * killing and reaping the old one. 0, or -1. */
+int sim_respawn(struct sim_shard *sh, int exe);
+/* Kill and reap a process now. */
+void sim_reap(pid_t pid);
+/* Pin a process to the host CPU of simulated `core`. */
+void sim_pin(pid_t pid, unsigned core);
+
+/* image.c: executables in memfds. */
+int sim_image_fd(const char *name, const void *p, size_t n); /* a memfd holding p, or -1 */
+int sim_image_from_file(const char *name, const char *path); /* a memfd copy, or -1 */
 
 /* cores.c */
 void sim_cores_init(void);
@@ -63,63 +105,18 @@ bool sim_tick_due(unsigned core, uint64_t waited_from);
 void sim_tick_stats(unsigned core, uint64_t *ticks, uint64_t *max_late);
 void sim_park_if_stopping(void);
 /* Stop every core at its next hook (arch_shard_run, plat_idle) and wait
- * until they are parked; the caller's own core counts as parked. */
+ * until they are parked. */
 void sim_stop_cores(void);
 
-/* spawn.c */
-int sim_spawn_init(void);
-void sim_kill_all(void);
-/* (Re)spawn the shard's process from executable `fd` (a memfd). */
-int sim_shard_spawn(const struct tess_shard_cfg *cfg, int fd);
-/* A new process of the shard from executable `exe` on mailbox `slot`,
- * pinned to its core's host CPU or not; returns once it has mapped its
- * memory (its pid), or -1 (nothing left behind). */
-pid_t sim_spawn_process(struct sim_shard *sh, int exe, unsigned slot, bool pin);
-/* Kill and reap a process now. */
-void sim_reap(pid_t pid);
-/* Pin a process to the host CPU of simulated `core`. */
-void sim_pin(pid_t pid, unsigned core);
+/* ram.c */
+int sim_ram_init(void);
+/* Shard `id`'s mailbox page on `slot`: page slot * TESS_MAX_SHARDS + id. */
+struct sim_mailbox *sim_mailbox(unsigned id, unsigned slot);
+unsigned sim_mailbox_page(unsigned id, unsigned slot);
 
-/* prepare.c: plat_shard_prepare and the install's switch to it. */
-/* Take the prepared process as the shard's (core thread, install): the
- * old one is retired. 0, or -1: nothing prepared. */
-int sim_prepared_take(struct sim_shard *sh);
-/* Kill retired processes and reap those that died (console thread, any
- * time); with `wait`, wait until each has died. */
-void sim_reap_retired(bool wait);
-/* Kill a prepared process nobody took (the end of the run). */
-void sim_prepared_drop(struct sim_shard *sh);
-
-/* stall.c: how long the other shards of a swapped shard's core waited. */
-void sim_stall_init(void);
-void sim_stall_entry_start(struct sim_shard *sh, uint64_t now);
-void sim_stall_yield(struct sim_shard *sh, uint64_t now);
-void sim_stall_install(struct sim_shard *sh, uint64_t install_ns);
-void sim_stall_report(void);
-
-/* image.c: shard executables in memfds, hot-reload install and commit. */
-int sim_image_from_file(struct sim_shard *sh);
-int sim_image_fd(const char *name, const void *p, size_t n); /* a memfd holding p, or -1 */
-void sim_image_drop_trial(struct sim_shard *sh);
-
-/* port.c: --console-port (TCP console, reload RX). */
-int sim_port_open(unsigned port);
-int sim_port_start(void); /* after kern_boot() */
-void sim_port_write(const char *s, size_t n);
-size_t sim_console_text(const char *s, size_t *n, char *out, size_t cap);
-
-/* console.c: the console queue's writer thread (before kern_boot), and
- * emitting what is queued now (before other stdout lines, at the end). */
-int sim_console_start(void);
-void sim_console_flush(void);
-
-/* report.c */
-void sim_report(uint64_t elapsed_ns);
-uint64_t sim_sink_messages(void);
-int sim_has_sinks(void);
-int sim_all_halted(void);
-
-/* main.c */
-_Noreturn void sim_finish(int status);
+/* clock.c */
+void sim_clock_init(void);
+struct timespec sim_abs(uint64_t ns); /* boot-relative ns -> CLOCK_MONOTONIC */
+uint64_t sim_now(void);
 
 #endif

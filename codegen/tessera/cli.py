@@ -1,4 +1,4 @@
-"""The `tessera` command line: a dispatcher over tessera.cmd_<name> modules.
+"""The `tessera` command line: a dispatcher over tessera.commands.<name>.
 
 Each command module exposes `add_parser(subparsers)` (adds its subparser and
 returns it) and `run(args) -> int`. To add a command, add its module name to
@@ -28,7 +28,7 @@ def _build_parser():
     sub.required = True
     for name in COMMANDS:
         try:
-            mod = importlib.import_module("tessera.cmd_" + name)
+            mod = importlib.import_module("tessera.commands." + name)
         except Exception as e:  # one broken command must not take down the others
             p = sub.add_parser(name, help="(unavailable: %s)" % e, add_help=False)
             p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -3,8 +3,9 @@ Tessera header (versioned part table with SHA-256 per part), then the shard
 parts. The kernel checks all of it at boot (kern/image/image.c).
 
 Layout of <name>.img (all integers little endian):
-  0                kernel binary (its first bytes: the arm64/RISC-V Image
-                   header, or on x86_64 an ELF header with the PVH note)
+  0                kernel binary (it starts with the arch's boot header,
+                   tessera/arch.py image_header: a Linux Image header, or
+                   the kernel's own ELF header; the packer sets its size)
   ...              zeros up to the end of the kernel's .bss (__tess_image_hdr)
   hdr_off          struct tess_img_hdr + nparts * struct tess_img_part
   ...              each shard part, 4 KiB aligned: the shard ELF as a flat
@@ -18,6 +19,7 @@ import struct
 import subprocess
 import tempfile
 
+from tessera.arch import LINUX_IMAGE
 from tessera.errors import TesseraError
 
 MAGIC = b"TESSIMG\0"
@@ -28,11 +30,9 @@ HDR_SIZE = struct.calcsize(HDR_FMT)
 PART_SIZE = struct.calcsize(PART_FMT)
 KIND_KERNEL, KIND_SHARD = 0, 1
 MAX_SHARDS = 16
-ARM64_IMAGE_SIZE_OFF = 16
-ELF_MAGIC = b"\x7fELF"
-PT_LOAD = 1
 PAGE = 4096
 assert HDR_SIZE == 96 and PART_SIZE == 96
+PT_LOAD = 1
 
 
 def _align(n, a=PAGE):
@@ -67,12 +67,17 @@ def flat_binary(elf):
             return f.read()
 
 
+def readelf_sections(elf):
+    """`llvm-readelf -SW`: the section table as text."""
+    return _run(["llvm-readelf", "-SW", elf])
+
+
 def lowest_load_addr(elf):
     """Lowest address of an allocated section with contents (what
     `llvm-objcopy -O binary` starts the flat binary at)."""
     addrs = []
     rx = re.compile(r"^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\S+\s+(\S*)")
-    for line in _run(["llvm-readelf", "-SW", elf]).splitlines():
+    for line in readelf_sections(elf).splitlines():
         m = rx.match(line)
         if m and m.group(2) != "NOBITS" and "A" in m.group(5) and int(m.group(4), 16) > 0:
             addrs.append(int(m.group(3), 16))
@@ -90,8 +95,8 @@ def _part(name, kind, offset, data, load_pa, exec_pages=0):
 
 def exec_pages(elf, mem_va):
     """Pages of the shard image that hold code + read-only data: up to the
-    page-aligned symbol __tess_exec_end (the target shard.ld, see
-    cmd_build.write_shard_ld); the rest is mapped read-write, no-execute."""
+    page-aligned symbol __tess_exec_end (the shard.ld of
+    codegen/templates/shard.ld.j2); the rest is mapped read-write, no-execute."""
     sym = symbols(elf)
     end = sym.get("__tess_exec_end")
     if end is None or end % PAGE or end < mem_va:
@@ -99,16 +104,21 @@ def exec_pages(elf, mem_va):
     return (end - mem_va) // PAGE
 
 
-def _set_size(img, total):
-    """Write the whole image's size into its boot header: the arm64/RISC-V
-    Image header's image_size, or -- an image that starts with its own ELF64
-    header (x86_64: platform/x86_64/boot.S, docs/image.md) -- p_filesz and
-    p_memsz of its PT_LOAD, which starts at offset 0."""
-    if img[:4] != ELF_MAGIC:
-        struct.pack_into("<Q", img, ARM64_IMAGE_SIZE_OFF, total)
-        return
-    if img[4] != 2 or img[5] != 1:
-        raise TesseraError("image: the kernel's ELF header is not ELF64 little endian")
+def _size_linux_image(img, header, total):
+    """arm64/RISC-V Image header: image_size (u64) at header.size_offset."""
+    struct.pack_into("<Q", img, header.size_offset, total)
+
+
+def _size_elf_pvh(img, header, total):
+    """An image that is an ELF64 file (the kernel's own ELF header with the
+    PVH entry note, arch.py ELF_PVH): p_filesz and p_memsz of the one
+    PT_LOAD that starts at file offset 0 become the whole image, so the
+    loader (QEMU's -kernel) places the Tessera header and shard parts with
+    the kernel.
+    Offsets: the ELF-64 Object File Format, e_phoff at 32, e_phentsize and
+    e_phnum at 54; in a program header p_offset at 8, p_filesz at 32."""
+    if img[:4] != b"\x7fELF" or img[4] != 2 or img[5] != 1:
+        raise TesseraError("image: the kernel does not start with an ELF64 little-endian header")
     phoff, = struct.unpack_from("<Q", img, 32)
     phentsize, phnum = struct.unpack_from("<HH", img, 54)
     loads = 0
@@ -123,9 +133,14 @@ def _set_size(img, total):
         raise TesseraError("image: the kernel's ELF header has %d PT_LOAD segments at offset 0, not 1" % loads)
 
 
-def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path):
+# How the packer writes the image size into each kind of boot header (arch.py ImageHeader.kind).
+SIZE_WRITERS = {"linux-image": _size_linux_image, "elf-pvh": _size_elf_pvh}
+
+
+def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path, header=LINUX_IMAGE):
     """Write the image. shards: list of dicts name, elf, mem_pa, mem_va,
-    mem_size in manifest order. Returns a summary dict (for layout/figures)."""
+    mem_size in manifest order; header: the arch's boot header (arch.py).
+    Returns a summary dict (for layout/figures)."""
     if len(shards) > MAX_SHARDS:
         raise TesseraError("image: %d shards, at most %d" % (len(shards), MAX_SHARDS))
     sym = symbols(kernel_elf)
@@ -156,7 +171,10 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
                            "(raise the board's kernel reserve)" % (total, text_offset, kernel_size))
     img = bytearray(total)
     img[:len(kbin)] = kbin
-    _set_size(img, total)
+    write_size = SIZE_WRITERS.get(header.kind)
+    if write_size is None:
+        raise TesseraError("image: no packer for boot header kind %r" % header.kind)
+    write_size(img, header, total)
     parts = [_part("kernel", KIND_KERNEL, 0, bytes(img[:ro_size]), kernel_pa + text_offset)]
     for s, o, data, xp in blobs:
         img[o:o + len(data)] = data

@@ -3,9 +3,9 @@
  * (group length + 1) and its non-zero bytes. A code of 0xFF means 254 bytes
  * with no zero after them. The result never contains 0x00, so 0x00 can
  * delimit frames on the wire. */
-#include "rl.h"
+#include "internal.h"
 
-size_t rl_cobs_encode(uint8_t *out, size_t cap, const uint8_t *in, size_t n)
+size_t reload_cobs_encode(uint8_t *out, size_t cap, const uint8_t *in, size_t n)
 {
 	size_t code_at = 0, o = 1;
 	uint8_t code = 1;
@@ -33,7 +33,7 @@ size_t rl_cobs_encode(uint8_t *out, size_t cap, const uint8_t *in, size_t n)
 	return o;
 }
 
-long rl_cobs_decode(uint8_t *out, const uint8_t *in, size_t n)
+long reload_cobs_decode(uint8_t *out, const uint8_t *in, size_t n)
 {
 	size_t i = 0, o = 0;
 	while (i < n) {

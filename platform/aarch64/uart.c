@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <arch/a64.h>
 #include <kern/arch.h>
 #include <kern/reload.h>
@@ -54,8 +55,5 @@ void a64_uart_rx_drain(void)
 
 void a64_uart_puts(const char *s)
 {
-	size_t n = 0;
-	while (s[n])
-		n++;
-	plat_console_write(s, n);
+	plat_console_write(s, strlen(s));
 }

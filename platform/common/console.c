@@ -6,26 +6,21 @@
 #include <stdint.h>
 #include <kern/arch.h>
 #include <plat/console.h>
+#include <tessera/fmt.h>
 
 static bool line_start = true;
 
+/* "[s.nnnnnnnnn] ": the boot time in seconds, to the nanosecond. */
 static void put_stamp(void)
 {
-	uint64_t ns = plat_time_ns(), sec = ns / 1000000000u, frac = ns % 1000000000u;
-	char digits[20];
-	unsigned nd = 0;
-	do {
-		digits[nd++] = (char)('0' + sec % 10);
-		sec /= 10;
-	} while (sec);
-	arch_uart_putc('[');
-	while (nd)
-		arch_uart_putc(digits[--nd]);
-	arch_uart_putc('.');
-	for (uint64_t div = 100000000; div; div /= 10)
-		arch_uart_putc((char)('0' + frac / div % 10));
-	arch_uart_putc(']');
-	arch_uart_putc(' ');
+	uint64_t ns = plat_time_ns();
+	char stamp[32];
+	size_t n =
+		tess_snprintf(stamp, sizeof(stamp), "[%llu.%09llu] ", (unsigned long long)(ns / 1000000000u),
+			      (unsigned long long)(ns % 1000000000u));
+
+	for (size_t i = 0; i < n; i++)
+		arch_uart_putc(stamp[i]);
 }
 
 void plat_console_write(const char *s, size_t n)

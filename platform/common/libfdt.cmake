@@ -22,6 +22,5 @@ endif()
 add_library(tess_libfdt STATIC
   ${_fdt_dir}/fdt.c ${_fdt_dir}/fdt_ro.c ${_fdt_dir}/fdt_rw.c ${_fdt_dir}/fdt_wip.c ${_fdt_dir}/fdt_addresses.c ${_fdt_dir}/fdt_strerror.c)
 target_include_directories(tess_libfdt SYSTEM PUBLIC ${_fdt_dir})
-target_include_directories(tess_libfdt PUBLIC ${CMAKE_CURRENT_LIST_DIR}/fdt-include)
 # Third-party code: keep its warnings from failing our -Werror build.
 target_compile_options(tess_libfdt PRIVATE -w -Wno-error)

@@ -3,6 +3,7 @@
  * kernel's .bss (the arch's kernel.ld). kern/image verifies it before any
  * shard runs; shard parts are copied from it into private memory at every
  * (re)start, or the committed hot-reload image once there is one. */
+#include <string.h>
 #include <kern/arch.h>
 #include <kern/kern.h>
 #include <kern/reload.h>
@@ -42,11 +43,8 @@ static int install(const struct tess_shard_cfg *cfg, const uint8_t *src, uint64_
 		return -1;
 	}
 	uint8_t *dst = plat_pa_to_kva(cfg->mem_pa);
-	uint64_t i = 0;
-	for (; i < n; i++)
-		dst[i] = src[i];
-	for (; i < cfg->mem_size; i++)
-		dst[i] = 0;
+	memcpy(dst, src, n);
+	memset(dst + n, 0, cfg->mem_size - n);
 	arch_code_written(dst, n);
 	return 0;
 }
@@ -65,7 +63,7 @@ int plat_shard_load(const struct tess_shard_cfg *cfg)
 		       (uint64_t)p->exec_pages * TESS_PAGE_SIZE);
 }
 
-/* Hot reload (kern/swap.c): the new image with its own W^X split
+/* Hot reload (kern/reload/swap.c): the new image with its own W^X split
  * (reload_exec_pages, from the verified package). A rollback is
  * plat_shard_load, which restores the previous image and split. */
 int plat_shard_install(const struct tess_shard_cfg *cfg, const void *payload, size_t len)
@@ -79,10 +77,7 @@ int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, siz
 		kern_log("reload: shard %s: no reload memory planned", cfg->name);
 		return -1;
 	}
-	uint8_t *dst = plat_pa_to_kva(cfg->reload_pa);
-	const uint8_t *src = payload;
-	for (size_t i = 0; i < len; i++)
-		dst[i] = src[i];
+	memcpy(plat_pa_to_kva(cfg->reload_pa), payload, len);
 	committed[cfg->id].len = len;
 	committed[cfg->id].rx = (uint64_t)reload_exec_pages() * TESS_PAGE_SIZE;
 	return 0;

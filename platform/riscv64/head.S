@@ -99,8 +99,10 @@ mmu_on:	/* s3 = physical address of a literal holding the upper-half target. */
 	ld	t0, 0(s3)
 	jr	t0
 
-boot_high:
-	/* Stack s1: rv_stacks + (s1 + 1) * RV_STACK_SIZE. */
+/* In the upper half, boot and secondary harts alike: sp := the top of
+ * core s1's kernel stack, rv_stacks + (s1 + 1) * RV_STACK_SIZE; kernel
+ * traps to rv_kernel_trap. */
+.macro kernel_stack_and_trap
 	la	sp, rv_stacks
 	addi	t0, s1, 1
 	li	t1, RV_STACK_SIZE
@@ -108,6 +110,10 @@ boot_high:
 	add	sp, sp, t0
 	la	t0, rv_kernel_trap
 	csrw	stvec, t0
+.endm
+
+boot_high:
+	kernel_stack_and_trap
 	mv	a0, s0
 	mv	a1, s2
 	call	rv_boot_main
@@ -115,13 +121,7 @@ boot_high:
 	j	3b
 
 secondary_high:
-	la	sp, rv_stacks
-	addi	t0, s1, 1
-	li	t1, RV_STACK_SIZE
-	mul	t0, t0, t1
-	add	sp, sp, t0
-	la	t0, rv_kernel_trap
-	csrw	stvec, t0
+	kernel_stack_and_trap
 	mv	a0, s0
 	mv	a1, s1
 	call	rv_secondary_main

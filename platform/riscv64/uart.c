@@ -18,8 +18,6 @@
 #define IER_ERBFI 0x01 /* interrupt on received data available (and FIFO timeout) */
 
 static volatile uint8_t *uart;
-/* TESS_CONSOLE_STAMPS (CMakeLists.txt, `tessera build --stamps`). */
-const bool tess_console_stamps = RV_CONSOLE_STAMPS;
 
 void rv_uart_init(uint64_t pa)
 {

@@ -204,22 +204,24 @@ boot_gdtr64:
 
 	/* The boot page tables: [0, 1 GiB) in 2 MiB pages, both at its physical
 	 * address (PML4 slot 0: the instructions right after CR0.PG, and the
-	 * trampoline's) and at X86_KOFF (slot 511, PDPT slot 510). Every core
-	 * moves to mmu_kernel.c's tables in C. In .data, not hashed with the
-	 * kernel: the CPU sets accessed/dirty bits in them. */
+	 * trampoline's) and at X86_KOFF (PML4 slot X86_KSLOT_PML4, PDPT slot
+	 * X86_KSLOT_RAM). Every core moves to mmu_kernel.c's tables in C. In
+	 * .data, not hashed with the kernel: the CPU sets accessed/dirty bits
+	 * in them. */
 	.balign	4096
 	.globl x86_boot_pml4
 x86_boot_pml4:
 	.quad	PA(boot_pdpt_low) + PTE_P + PTE_W
-	.fill	510, 8, 0
+	.fill	X86_KSLOT_PML4 - 1, 8, 0
 	.quad	PA(boot_pdpt_high) + PTE_P + PTE_W
+	.fill	511 - X86_KSLOT_PML4, 8, 0
 boot_pdpt_low:
 	.quad	PA(boot_pd) + PTE_P + PTE_W
 	.fill	511, 8, 0
 boot_pdpt_high:
-	.fill	510, 8, 0
+	.fill	X86_KSLOT_RAM, 8, 0
 	.quad	PA(boot_pd) + PTE_P + PTE_W
-	.quad	0
+	.fill	511 - X86_KSLOT_RAM, 8, 0
 boot_pd:
 	.set	i, 0
 	.rept	512

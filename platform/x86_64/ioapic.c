@@ -101,7 +101,7 @@ void plat_irq_unmask(uint32_t irq)
 
 /* Boot core: mask the legacy 8259s and every IOAPIC pin, then route each
  * granted GSI to its owner's core, unmasked. The console's GSI is the
- * kernel's (main.c start_reload); a shard granted it is refused. */
+ * kernel's (main.c arch_console_rx_start); a shard granted it is refused. */
 int x86_ioapic_init(void)
 {
 	if (x86_board.pic) {

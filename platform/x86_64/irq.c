@@ -8,9 +8,9 @@
 #include <kern/arch.h>
 #include <kern/kern.h>
 #include <kern/reload.h>
+#include <plat/console_rx.h>
+#include <plat/halt.h>
 #include <x86/plat.h>
-
-bool x86_reload_on; /* main.c start_reload */
 
 void x86_irq_record(struct x86_cpu *cpu, unsigned vector)
 {
@@ -27,7 +27,7 @@ void x86_irq_record(struct x86_cpu *cpu, unsigned vector)
 	}
 	/* X86_VEC_WAKE needs nothing: the pending sets are in memory. */
 	x86_lapic_eoi();
-	if (x86_halting)
+	if (tess_halting)
 		x86_park();
 }
 
@@ -41,8 +41,8 @@ enum x86_irq_result x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi)
 	if (cpu->events & X86_EV_TICK) {
 		cpu->events &= ~X86_EV_TICK;
 		x86_timer_rearm(cpu);
-		if (cpu->core == 0 && x86_reload_on)
-			kern_reload_poll(plat_time_ns());
+		if (cpu->core == 0 && tess_reload_on)
+			reload_poll(plat_time_ns());
 		if (cpu->core == 0)
 			x86_bench_report();
 		res = X86_IRQ_TICK;

@@ -6,8 +6,8 @@
  * docs/x86_64.md. */
 #include <kern/arch.h>
 #include <kern/kern.h>
-#include <kern/reload.h>
 #include <plat/board.h>
+#include <plat/console_rx.h>
 #include <plat/load.h>
 #include <x86/plat.h>
 #include <x86/regs.h>
@@ -15,23 +15,15 @@
 extern char _start[];
 void x86_selftest(void); /* selftest_off.c or selftest_*.c */
 
-/* Hot reload over the console (docs/reload.md) if the plan reserved a
- * staging buffer: the console's receive IRQ to core 0, which feeds the
- * frames to kern/reload and polls it on every tick (irq.c). */
-static void start_reload(void)
+/* Hot reload (platform/common/console_rx.c): the console's receive IRQ to
+ * core 0, which feeds the frames to kern/reload and polls it on every tick
+ * (irq.c). */
+int arch_console_rx_start(unsigned irq)
 {
-	if (!tess_board.console_irq || kern_reload_init() != 0) {
-		kern_log("reload: off (no staging buffer planned or no console IRQ)");
-		return;
-	}
-	if (x86_ioapic_route(tess_board.console_irq, 0, X86_VEC_CONSOLE) < 0) {
-		kern_log("reload: off (console IRQ %u cannot be routed to core 0)", tess_board.console_irq);
-		return;
-	}
+	if (x86_ioapic_route(irq, 0, X86_VEC_CONSOLE) < 0)
+		return -1;
 	x86_uart_rx_enable();
-	x86_reload_on = true;
-	kern_log("reload: listening on the console (IRQ %u, core 0), staging %lu bytes",
-		 tess_board.console_irq, (unsigned long)tess_system.reload_staging_size);
+	return 0;
 }
 
 static int cpus_up(void)
@@ -68,10 +60,9 @@ _Noreturn void x86_boot_main(uint32_t start_info_pa)
 	x86_timer_calibrate();
 	if (plat_image_check() < 0)
 		goto refuse;
-	tess_channels_format(); /* platform/common/rings.c */
 	if (kern_boot() < 0)
 		plat_halt_all();
-	start_reload();
+	plat_reload_start();
 	for (unsigned c = 1; c < tess_system.ncores; c++)
 		plat_core_start(c);
 	x86_selftest();

@@ -1,12 +1,13 @@
-/* The kernel half of every address space (PML4 slot 511, include/x86/
- * layout.h): RAM [0, 1 GiB) at X86_KOFF in 2 MiB pages, read-write and
- * never executable, except the 2 MiB pages that hold low memory or the
- * kernel image, which go page by page: text read+execute, rodata
- * read-only, data and bss read-write, PA 0 and each kernel stack's lowest
- * page unmapped -- no page both writable and executable. The device
+/* The kernel half of every address space (PML4 slot X86_KSLOT_PML4,
+ * include/x86/layout.h): RAM [0, 1 GiB) at X86_KOFF in 2 MiB pages,
+ * read-write and never executable, except the 2 MiB pages that hold low
+ * memory or the kernel image, which go page by page: text read+execute,
+ * rodata read-only, data and bss read-write, PA 0 and each kernel stack's
+ * lowest page unmapped -- no page both writable and executable. The device
  * gigabyte [3 GiB, 4 GiB) at X86_DEV_KOFF, uncached, never executable.
  * All global and supervisor-only (U = 0 at every level). */
 #include <kern/kern.h>
+#include <plat/load.h>
 #include <x86/plat.h>
 #include <x86/pte.h>
 #include <x86/regs.h>
@@ -46,9 +47,9 @@ void x86_mmu_kernel_init(void)
 	uint64_t kstart = x86_kpa(_start) & ~(MEGA2 - 1), kend = x86_kpa(__kernel_end);
 	unsigned npt = 0;
 
-	x86_kernel_pml4[511] = x86_kpa(pdpt) | PTE_P | PTE_W;
-	pdpt[510] = x86_kpa(pd_ram) | PTE_P | PTE_W;
-	pdpt[511] = x86_kpa(pd_dev) | PTE_P | PTE_W;
+	x86_kernel_pml4[X86_KSLOT_PML4] = x86_kpa(pdpt) | PTE_P | PTE_W;
+	pdpt[X86_KSLOT_RAM] = x86_kpa(pd_ram) | PTE_P | PTE_W;
+	pdpt[X86_KSLOT_DEV] = x86_kpa(pd_dev) | PTE_P | PTE_W;
 	for (unsigned i = 0; i < 512; i++) {
 		uint64_t pa = i * MEGA2;
 		if ((pa == 0 || (pa >= kstart && pa < kend)) && npt < KERNEL_PTS) {
@@ -68,4 +69,9 @@ void x86_mmu_kernel_init(void)
 void x86_mmu_kernel_switch(void)
 {
 	CR_WRITE(cr3, x86_kpa(x86_kernel_pml4));
+}
+
+uint64_t arch_kernel_pa(const void *kva)
+{
+	return x86_kpa(kva);
 }

@@ -7,12 +7,12 @@
  * to every started core, which parks in x86_park. */
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <plat/halt.h>
 #include <x86/plat.h>
 #include <x86/regs.h>
 
 extern char x86_trampoline[], x86_trampoline_end[];
 extern volatile uint32_t x86_ap_core;
-volatile bool x86_halting;
 static volatile uint32_t alive[TESS_MAX_CORES];
 
 unsigned plat_core_id(void)
@@ -126,21 +126,26 @@ __attribute__((noinline)) _Noreturn void x86_park(void)
 		__asm__ volatile("hlt");
 }
 
-/* Ask every other started core to park; wait (at most ~100 ms: a core
- * spinning in the kernel with IF = 0 never parks) until they have. */
+/* platform/common/halt.c */
+bool arch_core_started(unsigned core)
+{
+	return core < TESS_MAX_CORES && x86_cpus[core].started;
+}
+
+bool arch_core_parked(unsigned core)
+{
+	return core < TESS_MAX_CORES && __atomic_load_n(&x86_cpus[core].parked, __ATOMIC_ACQUIRE);
+}
+
+void arch_halt_ipi(unsigned core)
+{
+	x86_lapic_ipi(x86_cpus[core].apic_id, X86_VEC_HALT);
+}
+
+/* Up to 100 ms for the others to park. */
 void x86_stop_others(void)
 {
-	struct x86_cpu *me = self();
-	x86_halting = true;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
-		if (x86_cpus[c].started && &x86_cpus[c] != me)
-			x86_lapic_ipi(x86_cpus[c].apic_id, X86_VEC_HALT);
-	uint64_t end = rdtsc() + x86_tsc_hz / 10;
-	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
-		while (x86_cpus[c].started && &x86_cpus[c] != me &&
-		       !__atomic_load_n(&x86_cpus[c].parked, __ATOMIC_ACQUIRE) && rdtsc() < end)
-			cpu_relax();
+	tess_stop_others(self()->core, 100000000);
 }
 
 _Noreturn void plat_halt_all(void)

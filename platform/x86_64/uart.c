@@ -2,7 +2,6 @@
  * offsets and bits: TI PC16550D datasheet §8 (Table 2). The kernel
  * transmits by polling, so a panic can always print; received bytes (hot
  * reload frames) raise the console IRQ, routed to core 0 (main.c). */
-#include <stdbool.h>
 #include <kern/arch.h>
 #include <kern/reload.h>
 #include <plat/console.h>
@@ -23,8 +22,6 @@
 #define IER_ERBFI 0x01 /* interrupt on received data (and FIFO timeout) */
 
 static uint16_t port;
-/* TESS_CONSOLE_STAMPS (CMakeLists.txt, `tessera build --stamps`). */
-const bool tess_console_stamps = X86_CONSOLE_STAMPS;
 
 void x86_uart_init(uint16_t p)
 {

@@ -3,8 +3,8 @@
  * text carries no trailing newline; over-long lines are truncated to
  * TESS_CONSOLE_BUF - 1 characters. */
 #include <stdarg.h>
+#include <tessera/fmt.h>
 #include <tessera/shard.h>
-#include "rt.h"
 
 void tess_log(const char *fmt, ...)
 {
@@ -13,7 +13,7 @@ void tess_log(const char *fmt, ...)
 	size_t n;
 
 	va_start(ap, fmt);
-	n = rt_vfmt(ctrl->console, sizeof(ctrl->console), fmt, ap);
+	n = tess_vsnprintf(ctrl->console, sizeof(ctrl->console), fmt, ap);
 	va_end(ap);
 	tess_syscall(TESS_SYS_CONSOLE, n, 0, 0, 0);
 }

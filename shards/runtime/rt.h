@@ -2,8 +2,6 @@
 #ifndef TESS_RUNTIME_RT_H
 #define TESS_RUNTIME_RT_H
 
-#include <stdarg.h>
-#include <stddef.h>
 #include <tessera/abi.h>
 
 /* channel.c: attach every end of tess_self to its ring. */
@@ -13,9 +11,5 @@ void rt_chan_setup(void);
 tess_set_t rt_chan_arm(void);
 /* channel.c: clear every waiting flag this shard armed. */
 void rt_chan_disarm(void);
-
-/* fmt.c: printf subset into buf[cap]; always NUL-terminates (cap > 0) and
- * returns the number of characters stored, truncating silently. */
-size_t rt_vfmt(char *buf, size_t cap, const char *fmt, va_list ap);
 
 #endif

@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from codegen_helpers import ROOT
-from tessera import boards
-from tessera.diag import Diags
+from tessera.manifest import boards
+from tessera.manifest.diag import Diags
 
 GENERATED = ["qemu-microvm-x86_64", "qemu-virt-aarch64", "qemu-virt-riscv64"]
 

@@ -79,7 +79,8 @@ def test_board_override_uses_that_boards_console():
 
 
 def test_internal_error_is_one_line(monkeypatch, capsys):
-    from tessera import cli, validate
+    from tessera import cli
+    from tessera.validate import rules as validate
 
     def boom(*a, **k):
         raise ZeroDivisionError("boom")

@@ -8,7 +8,9 @@ import subprocess
 import pytest
 
 from codegen_helpers import EXAMPLES, ROOT, tessera
-from tessera import gen, layout, pipeline
+from tessera import pipeline
+from tessera.plan import layout
+from tessera.render import files as gen
 
 HOST = os.path.join(EXAMPLES, "packet-pipeline.yaml")
 A64 = os.path.join(EXAMPLES, "packet-pipeline-aarch64.yaml")
@@ -133,7 +135,7 @@ def test_generated_c_compiles_freestanding(tmp_path, target):
     probe.write_text('#include "tessera_shard_cfg.h"\nint probe[TESS_CH_GEN_TO_FILTER + 1];\n')
     for src in srcs + [probe]:
         r = subprocess.run(["clang", "--target=%s-unknown-elf" % target, "-std=c11", "-ffreestanding", "-nostdlib",
-                            "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "kern", "include"),
+                            "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "kern", "public"),
                             "-I", os.path.join(ROOT, "shards", "include"), "-I", str(tmp_path / "shards" / "gen"),
                             "-c", str(src), "-o", str(tmp_path / "x.o")], stderr=subprocess.PIPE, text=True)
         assert r.returncode == 0, r.stderr

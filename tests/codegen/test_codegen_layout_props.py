@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codegen_helpers import ROOT
-from tessera import layout, pipeline
+from tessera import pipeline
+from tessera.plan import layout
 
 PAGE = 4096
 SRC = os.path.join(ROOT, "shards", "examples", "sink")

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from codegen_helpers import ROOT  # noqa: F401  (puts codegen/ on sys.path)
-from tessera import limits, units
+from tessera.manifest import limits, units
 
 
 @pytest.mark.parametrize("text,val", [(4096, 4096), ("4096", 4096), ("64K", 65536), ("2M", 2 << 20), ("1G", 1 << 30)])

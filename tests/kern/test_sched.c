@@ -3,7 +3,6 @@
  * prefixing, bad calls, counters. */
 #include <string.h>
 #include <kern/priv.h>
-#include <kern/reload.h>
 #include "check.h"
 #include "fake.h"
 #include "sys4.h"
@@ -163,7 +162,7 @@ static void console_lines(void)
 static void reload_tx(void)
 {
 	fake_reset();
-	kern_reload_tx("\0\001ab\0", 5);
+	kern_console_write("\0\001ab\0", 5);
 	CHECK(memcmp(fake_out(), "\0\001ab\0", 5) == 0);
 }
 

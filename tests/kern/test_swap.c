@@ -1,22 +1,24 @@
-/* The hot-reload swap (kern/swap.c, kern/reload_apply.c) on the fake
- * platform: install at a yield (never mid-entry), the new version's start
- * reason and version id, channel bits re-armed, trial of one watchdog
- * period, commit, rollback on a fault or hang in the trial, refusals, the
- * platform's prepare (console core, before the request; a failure refuses), and
- * the verdict delivered through reload_finish by kern_reload_poll. The
- * protocol (kern/reload/) is replaced by stubs that record the verdict. */
+/* The hot-reload swap (kern/reload/swap.c) and reload_init
+ * (kern/reload/init.c) on the fake platform: install at a yield (never
+ * mid-entry), the new version's start reason and version id, channel bits
+ * re-armed, trial of one watchdog period, commit, rollback on a fault or
+ * hang in the trial, refusals, the platform's prepare (console core,
+ * before the request; a failure refuses), and the one outcome per request
+ * that the console core takes. The protocol (kern/reload/proto.c) is
+ * played by request() and take() below. */
 #include <string.h>
 #include <kern/priv.h>
 #include <kern/reload.h>
 #include "check.h"
 #include "fake.h"
+#include "internal.h"
 #include "sys4.h"
 
 #define MS 1000000ull
 
-/* ---- stand-ins for kern/reload/ ---- */
+/* ---- the console core's side, as kern/reload/proto.c plays it ---- */
 const uint8_t tess_reload_key[RELOAD_KEY_LEN];
-static unsigned finishes, polls;
+static unsigned finishes;
 static int fin_accepted;
 static uint64_t fin_version;
 static char fin_reason[128];
@@ -25,26 +27,40 @@ static void *init_staging;
 static size_t init_cap, init_keylen;
 static const uint8_t *init_key;
 
-void reload_init(void *staging, size_t cap, const uint8_t *key, size_t keylen)
+void reload_proto_init(void *staging, size_t cap, const uint8_t *key, size_t keylen)
 {
 	init_staging = staging, init_cap = cap, init_key = key, init_keylen = keylen;
 }
 
-void reload_poll(uint64_t now_ns)
-{
-	(void)now_ns;
-	polls++;
-}
+static const unsigned char payload[100];
 
-void reload_finish(int accepted, uint64_t version, const char *reason)
+/* The swap's outcome into fin_*, if there is one (reload_poll). */
+static void take(void)
 {
+	int accepted;
+	uint64_t version;
+	const char *reason;
+
+	if (!reload_swap_outcome(&accepted, &version, &reason))
+		return;
 	finishes++;
 	fin_accepted = accepted;
 	fin_version = version;
-	strncpy(fin_reason, reason ? reason : "", sizeof(fin_reason) - 1);
+	strncpy(fin_reason, reason, sizeof(fin_reason) - 1);
 }
 
-static const unsigned char payload[100];
+/* A verified package of `len` bytes for shard `id` (exec_pages 3), handed
+ * to the swap, whose outcome is then looked for at once. */
+enum { BUSY = -1, REFUSED = 0, POSTED = 1 };
+static int request(unsigned id, size_t len, uint64_t version)
+{
+	unsigned before = finishes;
+
+	if (reload_swap_request(&sys4_shards[id], payload, len, version, 3) != 0)
+		return BUSY;
+	take();
+	return finishes == before ? POSTED : REFUSED; /* REFUSED: the outcome is in fin_* */
+}
 
 /* plat_shard_prepare (the weak default is a no-op): calls, what it saw,
  * and whether the shard's core had installed anything by then. */
@@ -67,7 +83,7 @@ static void boot(void)
 {
 	sys4_reset();
 	fake_reset();
-	finishes = polls = 0;
+	finishes = 0;
 	fin_reason[0] = 0;
 	prepares = prepare_fail = 0;
 	CHECK_EQ(kern_boot_cfg(&sys4), 0);
@@ -97,7 +113,7 @@ static void accepted(void)
 
 	d_sleeping();
 	memset(plat_pa_to_kva(FAKE_CHAN_PA(1)), 0x5a, 64); /* "queued messages" */
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 5), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 5), POSTED);
 	/* Prepared on the console core, before the shard's core installs. */
 	CHECK_EQ(prepares, 1);
 	CHECK_EQ(prepared_id, D);
@@ -120,9 +136,9 @@ static void accepted(void)
 	CHECK_STR(fake_runs, "d");
 	/* d's channel end is pending: its first entry after init drains it. */
 	CHECK_EQ(atomic_load(&s->pending), 1);
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_EQ(finishes, 0); /* on trial */
-	CHECK_EQ(polls, 1);
+	CHECK_EQ(reload_exec_pages(), 3);
 	CHECK(kern_core_step(1));
 	CHECK_EQ(fake_seen[D][1], 1);
 	CHECK(!kern_core_step(1)); /* 3 ms into the 10 ms trial: still on trial */
@@ -139,11 +155,11 @@ static void accepted(void)
 		  "kern| reload: shard d: downtime 3000000 ns (old version stopped to first entry after "
 		  "init done)\n"
 		  "kern| reload: shard d: version 5 running\n");
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_EQ(finishes, 1);
 	CHECK_EQ(fin_accepted, 1);
 	CHECK_EQ(fin_version, 5);
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_EQ(finishes, 1); /* delivered once */
 	CHECK_EQ(fake_stats(D).restarts, 0);
 	ev = kern_trace_total();
@@ -151,7 +167,7 @@ static void accepted(void)
 	for (uint64_t i = 0; i < ev; i++)
 		if (kern_trace_get(i, &e) == 0 && e.event == KT_RELOAD)
 			CHECK_EQ(e.arg, 5);
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, 10, 5), -1);
+	CHECK_EQ(request(D, 10, 5), REFUSED);
 	CHECK_STR(fin_reason, "version 5 is not newer than the running version 5");
 }
 
@@ -162,13 +178,13 @@ static void restart_after_commit(void)
 	static const struct fake_step crash[] = {FAULT(FAULT_READ, 0x20, 0x400010, 0)};
 
 	d_sleeping();
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 4), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 4), POSTED);
 	CHECK(kern_core_step(1)); /* install, init */
 	CHECK(kern_core_step(1)); /* first entry after init */
 	fake_now += 10 * MS;
 	CHECK(!kern_core_step(1));
 	CHECK_EQ(fake_commits[D], 1);
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_EQ(fin_accepted, 1);
 	fake_set_script(D, crash, 1);
 	kern_shard_by_id(D)->ctx.step = 0; /* its next resume crashes */
@@ -190,10 +206,10 @@ static void hang_in_init_and_halted(void)
 	static const struct fake_step crash[] = {FAULT(FAULT_UNDEF, 0, 0x400000, 0)};
 
 	d_sleeping();
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 2), POSTED);
 	fake_set_script(D, spin, 1);
 	CHECK(kern_core_step(1));
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_STR(fin_reason, "rolled back (hang in init)");
 
 	sys4_reset();
@@ -205,13 +221,13 @@ static void hang_in_init_and_halted(void)
 	CHECK_EQ(fake_stats(D).state, KS_HALTED);
 	CHECK(!kern_core_step(1));
 	fake_set_script(D, 0, 0);
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 2), POSTED);
 	CHECK(kern_core_step(1)); /* installed and run although it was halted */
 	CHECK_EQ(fake_installs[D], 1);
 	CHECK_EQ(fake_stats(D).state, KS_WAITING);
 	fake_now += 10 * MS;
 	kern_core_step(1);
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_EQ(fin_accepted, 1);
 	CHECK_EQ(fin_version, 2);
 }
@@ -221,7 +237,7 @@ static void rolled_back_fault_in_init(void)
 	static const struct fake_step bad[] = {FAULT(FAULT_WRITE, 0x10, 0x400000, 0)};
 
 	d_sleeping();
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 7), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 7), POSTED);
 	fake_set_script(D, bad, 1);
 	CHECK(kern_core_step(1));
 	CHECK_STR(fake_out(), "kern| reload: shard d: version 1 stopped at a yield, version 7 installed\n"
@@ -233,7 +249,7 @@ static void rolled_back_fault_in_init(void)
 	CHECK_EQ(fake_ctrl(D)->start_reason, TESS_START_RESTART);
 	CHECK_EQ(fake_stats(D).restarts, 0); /* not the fault policy */
 	CHECK_EQ(fake_stats(D).faults, 1);
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_EQ(finishes, 1);
 	CHECK_EQ(fin_accepted, 0);
 	CHECK_STR(fin_reason, "rolled back (fault in init)");
@@ -241,7 +257,7 @@ static void rolled_back_fault_in_init(void)
 	CHECK(kern_core_step(1));
 	CHECK_EQ(fake_stats(D).state, KS_WAITING);
 	/* The fault policy applies again once the trial is over. */
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 8), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 8), POSTED);
 }
 
 static void rolled_back_hang_after_init(void)
@@ -249,7 +265,7 @@ static void rolled_back_hang_after_init(void)
 	static const struct fake_step hang[] = {YIELD_WAIT, TICK(11 * MS)};
 
 	d_sleeping();
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 6), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 6), POSTED);
 	fake_set_script(D, hang, 2);
 	CHECK(kern_core_step(1));
 	CHECK(kern_core_step(1));
@@ -257,7 +273,7 @@ static void rolled_back_hang_after_init(void)
 		  "kern| reload: shard d: version 1 stopped at a yield, version 6 installed\n"
 		  "kern| shard d: watchdog: no yield for 11 ms\n"
 		  "kern| reload: shard d: version 6: hang after init, rolled back to version 1\n");
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_STR(fin_reason, "rolled back (hang after init)");
 	CHECK_EQ(fin_accepted, 0);
 	CHECK_EQ(fake_ctrl(D)->version, 1);
@@ -267,20 +283,20 @@ static void install_or_commit_fails(void)
 {
 	d_sleeping();
 	fake_install_fail[D] = 1;
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 2), POSTED);
 	CHECK(kern_core_step(1));
 	CHECK_STR(fake_out(), "kern| shard d: load failed\n"
 			      "kern| reload: shard d: version 2: install failed, rolled back to version 1\n");
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_STR(fin_reason, "rolled back (install failed)");
 
 	d_sleeping();
 	fake_commit_fail[D] = 1;
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 2), POSTED);
 	CHECK(kern_core_step(1));
 	fake_now += 10 * MS;
 	kern_core_step(1);
-	kern_reload_poll(fake_now);
+	take();
 	CHECK_STR(fin_reason, "rolled back (commit failed)");
 	CHECK_EQ(fake_ctrl(D)->version, 1);
 }
@@ -288,12 +304,12 @@ static void install_or_commit_fails(void)
 static void refusals(void)
 {
 	d_sleeping();
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 1), -1);
+	CHECK_EQ(request(D, sizeof(payload), 1), REFUSED);
 	CHECK_EQ(finishes, 1);
 	CHECK_STR(fin_reason, "version 1 is not newer than the running version 1");
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 3), RELOAD_APPLY_PENDING);
-	CHECK_EQ(kern_reload_apply(&sys4_shards[C], payload, sizeof(payload), 3), -1);
-	CHECK_STR(fin_reason, "busy: a swap is in progress");
+	CHECK_EQ(request(D, sizeof(payload), 3), POSTED);
+	CHECK_EQ(request(C, sizeof(payload), 3), BUSY); /* d's outcome has not been taken */
+	CHECK_EQ(finishes, 1);
 	CHECK_EQ(fake_installs[D] + fake_installs[C], 0);
 	CHECK_EQ(prepares, 1); /* neither refusal prepared anything */
 	CHECK_EQ(prepared_id, D);
@@ -305,7 +321,7 @@ static void prepare_fails(void)
 {
 	d_sleeping();
 	prepare_fail = 1;
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), -1);
+	CHECK_EQ(request(D, sizeof(payload), 2), REFUSED);
 	CHECK_EQ(finishes, 1);
 	CHECK_STR(fin_reason, "prepare failed");
 	CHECK_STR(fake_out(), "kern| reload: shard d: version 2: prepare failed, version 1 keeps running\n");
@@ -314,7 +330,7 @@ static void prepare_fails(void)
 	CHECK_EQ(fake_stops[D] + fake_installs[D], 0);
 	CHECK_EQ(fake_ctrl(D)->version, 1);
 	prepare_fail = 0;
-	CHECK_EQ(kern_reload_apply(&sys4_shards[D], payload, sizeof(payload), 2), RELOAD_APPLY_PENDING);
+	CHECK_EQ(request(D, sizeof(payload), 2), POSTED);
 	CHECK_EQ(prepares, 2);
 	CHECK(kern_core_step(1));
 	CHECK_EQ(fake_installs[D], 1);
@@ -330,8 +346,7 @@ static void request_b(unsigned id, struct arch_ctx *ctx)
 {
 	(void)id, (void)ctx;
 	if (!requested++)
-		CHECK_EQ(kern_reload_apply(&sys4_shards[B], payload, sizeof(payload), 9),
-			 RELOAD_APPLY_PENDING);
+		CHECK_EQ(request(B, sizeof(payload), 9), POSTED);
 }
 
 static void never_mid_entry(void)
@@ -362,16 +377,16 @@ static void never_mid_entry(void)
 	CHECK_EQ(fake_ctrl(A)->version, 1);
 }
 
-/* kern_reload_init: the planned staging buffer, or off without one. */
+/* reload_init: the planned staging buffer, or off without one. */
 static void init_from_plan(void)
 {
 	boot();
 	init_staging = 0;
-	CHECK_EQ(kern_reload_init(), -1);
+	CHECK_EQ(reload_init(), -1);
 	CHECK(init_staging == 0);
 	sys4.reload_staging_pa = FAKE_PA + 40 * TESS_PAGE_SIZE;
 	sys4.reload_staging_size = 2 * TESS_PAGE_SIZE;
-	CHECK_EQ(kern_reload_init(), 0);
+	CHECK_EQ(reload_init(), 0);
 	CHECK(init_staging == plat_pa_to_kva(FAKE_PA + 40 * TESS_PAGE_SIZE));
 	CHECK_EQ(init_cap, 2 * TESS_PAGE_SIZE);
 	CHECK(init_key == tess_reload_key);

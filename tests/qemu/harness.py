@@ -1,10 +1,11 @@
-"""Boot a Tessera image under qemu-system-<arch> and read its console.
+"""Boot a Tessera image under QEMU and read its console.
 
-Arch-generic: the QEMU command line comes from the board file's `qemu:`
-section (codegen/tessera/cmd_qemu.py builds it), so a test body never names
-an architecture. Reads the serial console (stdio) line by line in a reader
-thread; every wait has a deadline (a safety net against hangs, never a
-pass/fail criterion), and the QEMU process is always killed at the end.
+Arch-generic: the QEMU command line comes from the arch table and the board
+file's `qemu:` section (codegen/tessera/backend/qemu.py builds it), so a
+test body never names an architecture. Reads the serial console (stdio)
+line by line in a reader thread; every wait has a deadline (a safety net
+against hangs, never a pass/fail criterion), and the QEMU process is always
+killed at the end.
 """
 import os
 import re
@@ -16,20 +17,22 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "codegen"))
 
-from tessera import cmd_build, cmd_qemu  # noqa: E402
+from tessera import arch  # noqa: E402
+from tessera.backend import qemu, target  # noqa: E402
 
-# Every architecture the QEMU tests run on.
-ARCHES = ["aarch64", "riscv64", "x86_64"]
+# Every architecture the QEMU tests run on: the targets of the arch table
+# (codegen/tessera/arch.py).
+ARCHES = arch.targets()
 # Per arch: how `info registers -a` shows a vCPU's PC, and the kernel
 # function every core ends in after plat_halt_all (test_panic.py).
-PC_PATTERN = {"aarch64": r"\bPC=([0-9a-f]+)", "riscv64": r"\bpc\s+([0-9a-f]+)", "x86_64": r"\bRIP=([0-9a-f]+)"}
-PARK_FUNCTION = {"aarch64": "a64_park", "riscv64": "rv_park", "x86_64": "x86_park"}
+PC_PATTERN = {a: arch.ARCHES[a].qemu_pc_pattern for a in ARCHES}
+PARK_FUNCTION = {a: arch.ARCHES[a].park_function for a in ARCHES}
 DEADLINE = 30.0  # seconds; generous for a loaded 2-core machine
 
 
 def build(manifest, arch, out, **kw):
     """`./tessera build MANIFEST --arch ARCH -o OUT` as a library call."""
-    return cmd_build.build(manifest, arch, out, **kw)
+    return target.build(manifest, arch, out, **kw)
 
 
 class Qemu:
@@ -38,7 +41,7 @@ class Qemu:
         self.arch = built["arch"]
         self.monitor = monitor
         extra = list(extra) + (["-monitor", "unix:%s,server=on,wait=off" % monitor] if monitor else [])
-        self.argv = cmd_qemu.qemu_argv(built, icount=icount, image=image) + extra
+        self.argv = qemu.qemu_argv(built, icount=icount, image=image) + extra
         self.lines = []
         self._cv = threading.Condition()
         self._done = False

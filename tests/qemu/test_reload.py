@@ -35,9 +35,9 @@ import pytest
 
 from console_hub import ConsoleHub, free_port, pipeline_copy, socket_console_argv
 from harness import ARCHES, build
-from tessera import cmd_qemu
-from tessera import reload_image
-from tessera import reload_package as rpk
+from tessera.backend import qemu as cmd_qemu
+from tessera.reload import package as rpk
+from tessera.reload import source as reload_image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "reload"))

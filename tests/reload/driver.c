@@ -7,7 +7,7 @@
  *   --corrupt-frame K  the K-th frame from the host arrives with a bad byte
  *   --drop-reply K     the K-th frame of the kernel is lost
  *   --deaf-after K     after K frames, the kernel hears nothing more
- *   --apply-rc N       what kern_reload_apply returns
+ *   --apply-rc N       the stand-in swap's answer (t.h: t_apply_rc)
  *   --clock-scale F    the stall timer runs F times faster than real time
  * Works on pipes and on a pty master (a pty's EIO on hangup ends it). */
 #define _POSIX_C_SOURCE 200809L
@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 			scale = strtod(argv[i + 1], NULL);
 	}
 	t_echo = stdout;
-	reload_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
+	reload_proto_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
 	kern_log("driver ready");
 
 	long frame = 0, pos = 0, applied = 0;

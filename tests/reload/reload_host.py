@@ -12,9 +12,9 @@ import struct
 import threading
 
 import reload_fixture  # noqa: F401  (puts codegen/ on sys.path)
-from tessera import reload_link as rl
-from tessera import reload_package as rpk
-from tessera import reload_proto as rp
+from tessera.reload import link as rl
+from tessera.reload import package as rpk
+from tessera.reload import proto as rp
 
 # A payload the verifier accepts up to the swap (the checks never look
 # inside it): the refusal tests send it.

@@ -1,7 +1,9 @@
-/* Stand-ins for what kern/ and the build provide around kern/reload: the
- * generated tables and key, kern_log, kern_reload_tx, kern_reload_apply.
- * They record everything so tests can assert exact lines and frames. */
+/* Stand-ins for what the build and the rest of the kernel provide around
+ * the reload protocol: the generated tables and key, kern_log,
+ * kern_console_write, and the swap (reload_swap_request/outcome). They
+ * record everything so tests can assert exact lines and frames. */
 #include <stdarg.h>
+#include <kern/kern.h>
 #include "t.h"
 
 int t_failures;
@@ -38,6 +40,12 @@ uint64_t t_apply_version;
 size_t t_apply_len;
 const struct tess_shard_cfg *t_apply_cfg;
 static size_t reply_at;
+static struct {
+	bool ready;
+	int accepted;
+	uint64_t version;
+	char reason[REASON_MAX];
+} outcome;
 
 void t_reset(void)
 {
@@ -45,6 +53,7 @@ void t_reset(void)
 	t_tx_n = 0;
 	reply_at = 0;
 	t_apply_rc = 0, t_apply_calls = 0, t_apply_version = 0, t_apply_len = 0, t_apply_cfg = NULL;
+	outcome.ready = false;
 }
 
 void kern_log(const char *fmt, ...)
@@ -62,7 +71,7 @@ void kern_log(const char *fmt, ...)
 	}
 }
 
-void kern_reload_tx(const void *buf, size_t n)
+void kern_console_write(const void *buf, size_t n)
 {
 	if (++t_tx_count == t_tx_drop)
 		return; /* a reply lost on the wire */
@@ -76,20 +85,44 @@ void kern_reload_tx(const void *buf, size_t n)
 	}
 }
 
-int kern_reload_apply(const struct tess_shard_cfg *cfg, const void *payload, size_t len, uint64_t version)
+void t_finish(int accepted, uint64_t version, const char *reason)
+{
+	outcome.ready = true;
+	outcome.accepted = accepted;
+	outcome.version = version;
+	snprintf(outcome.reason, sizeof outcome.reason, "%s", reason);
+}
+
+int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, size_t len, uint64_t version,
+			uint32_t exec_pages)
 {
 	sha256(payload, len, t_apply_sha);
 	t_apply_calls++;
-	t_apply_xp = reload_exec_pages();
+	t_apply_xp = exec_pages;
 	t_apply_cfg = cfg, t_apply_len = len, t_apply_version = version;
-	return t_apply_rc;
+	if (t_apply_rc == 0)
+		t_finish(1, version, "");
+	else if (t_apply_rc < 0)
+		t_finish(0, 0, "swap failed");
+	return 0;
+}
+
+bool reload_swap_outcome(int *accepted, uint64_t *version, const char **reason)
+{
+	if (!outcome.ready)
+		return false;
+	outcome.ready = false;
+	*accepted = outcome.accepted;
+	*version = outcome.version;
+	*reason = outcome.reason;
+	return true;
 }
 
 int t_reply(struct frame *f)
 {
 	static struct frame_rx rx;
 	while (reply_at < t_tx_n)
-		if (rl_frame_rx(&rx, t_tx[reply_at++], f) == FRAME_OK)
+		if (reload_frame_rx(&rx, t_tx[reply_at++], f) == FRAME_OK)
 			return 1;
 	return 0;
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kern/reload.h>
-#include "rl.h"
+#include "internal.h"
 #include "sha256.h" /* kern/image/ */
 
 extern int t_failures;
@@ -43,13 +43,18 @@ extern uint8_t t_tx[65536];
 extern size_t t_tx_n;
 extern FILE *t_echo;		  /* if set, log lines and frames are also written here */
 extern int t_tx_drop, t_tx_count; /* frame number t_tx_drop (1-based) is not sent */
+/* The stand-in swap: the last package it was handed (SHA-256 of the
+ * payload, exec_pages, ...) and its outcome: t_apply_rc 0 accepted at once,
+ * < 0 refused at once ("swap failed"), T_PENDING when t_finish says. */
 extern uint8_t t_apply_sha[32];
 extern uint32_t t_apply_xp;
-/* reload_exec_pages() during the last apply */ /* SHA-256 of the last applied payload */
 extern int t_apply_rc, t_apply_calls;
 extern uint64_t t_apply_version;
 extern size_t t_apply_len;
 extern const struct tess_shard_cfg *t_apply_cfg;
+#define T_PENDING 1
+/* The swap's outcome, for the protocol's next reload_poll. */
+void t_finish(int accepted, uint64_t version, const char *reason);
 void t_reset(void);
 
 /* ---- pkg.c ---- */

@@ -21,7 +21,7 @@ static void hmac(const uint8_t *k, size_t kn, const char *m, const char *want)
 {
 	uint8_t d[32];
 	char h[65];
-	rl_hmac_sha256(k, kn, m, strlen(m), d);
+	reload_hmac_sha256(k, kn, m, strlen(m), d);
 	hex(d, 32, h);
 	CHECK_STR(h, want);
 }
@@ -55,11 +55,11 @@ int main(void)
 	hmac(k, 131, "Test Using Larger Than Block-Size Key - Hash Key First",
 	     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 
-	CHECK(rl_crc32("123456789", 9) == 0xcbf43926u);
-	CHECK(rl_crc32("", 0) == 0);
+	CHECK(reload_crc32("123456789", 9) == 0xcbf43926u);
+	CHECK(reload_crc32("", 0) == 0);
 
-	CHECK(rl_ct_equal(d1, d2, 32));
+	CHECK(reload_ct_equal(d1, d2, 32));
 	d2[31] ^= 1;
-	CHECK(!rl_ct_equal(d1, d2, 32));
+	CHECK(!reload_ct_equal(d1, d2, 32));
 	T_DONE("reload_crypto");
 }

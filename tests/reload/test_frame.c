@@ -4,9 +4,9 @@
 static void cobs(const uint8_t *in, size_t n, const uint8_t *want, size_t wn)
 {
 	uint8_t out[600], back[600];
-	size_t o = rl_cobs_encode(out, sizeof out, in, n);
+	size_t o = reload_cobs_encode(out, sizeof out, in, n);
 	CHECK(o == wn && memcmp(out, want, wn) == 0);
-	CHECK(rl_cobs_decode(back, out, o) == (long)n && (n == 0 || memcmp(back, in, n) == 0));
+	CHECK(reload_cobs_decode(back, out, o) == (long)n && (n == 0 || memcmp(back, in, n) == 0));
 }
 
 static void cobs_cases(void)
@@ -35,16 +35,16 @@ static void cobs_cases(void)
 		for (size_t i = 0; i < n; i++)
 			in[i] = rand() % 3 ? (uint8_t)rand() : 0;
 		uint8_t out[600], back[600];
-		size_t o = rl_cobs_encode(out, sizeof out, in, n);
+		size_t o = reload_cobs_encode(out, sizeof out, in, n);
 		CHECK(o > 0 && o <= n + n / 254 + 1 && memchr(out, 0, o) == NULL);
-		CHECK(rl_cobs_decode(back, out, o) == (long)n && memcmp(back, in, n) == 0);
+		CHECK(reload_cobs_decode(back, out, o) == (long)n && memcmp(back, in, n) == 0);
 	}
 	/* Invalid encodings: a zero byte, a group running past the end. */
 	uint8_t bad1[] = {2, 0}, bad2[] = {5, 0x11, 0x22}, bad3[] = {0};
-	CHECK(rl_cobs_decode(in, bad1, 2) == -1);
-	CHECK(rl_cobs_decode(in, bad2, 3) == -1);
-	CHECK(rl_cobs_decode(in, bad3, 1) == -1);
-	CHECK(rl_cobs_encode(want, 3, in, 10) == 0); /* does not fit */
+	CHECK(reload_cobs_decode(in, bad1, 2) == -1);
+	CHECK(reload_cobs_decode(in, bad2, 3) == -1);
+	CHECK(reload_cobs_decode(in, bad3, 1) == -1);
+	CHECK(reload_cobs_encode(want, 3, in, 10) == 0); /* does not fit */
 }
 
 /* Feed a stream; collect decoded frames and count BAD ones. */
@@ -53,7 +53,7 @@ static int feed(struct frame_rx *rx, const uint8_t *s, size_t n, struct frame *g
 	int nf = 0;
 	*bad = 0;
 	for (size_t i = 0; i < n; i++) {
-		int r = rl_frame_rx(rx, s[i], &got[nf]);
+		int r = reload_frame_rx(rx, s[i], &got[nf]);
 		if (r == FRAME_OK) {
 			/* Copy the payload out: it is only valid until the next byte. */
 			static uint8_t keep[8][FRAME_MAX_PAYLOAD];
@@ -78,9 +78,9 @@ static void frames(void)
 	for (size_t i = 0; i < sizeof chunk; i++)
 		chunk[i] = (uint8_t)i; /* contains 0x00 and 0x01 (SOH) */
 	memcpy(s + n, text, strlen(text)), n += strlen(text);
-	n += rl_frame_encode(s + n, 100, FT_ACK, 1, NULL, 0);
+	n += reload_frame_encode(s + n, 100, FT_ACK, 1, NULL, 0);
 	memcpy(s + n, text, strlen(text)), n += strlen(text);
-	n += rl_frame_encode(s + n, FRAME_MAX_WIRE, FT_DATA, 0x01000100, chunk, sizeof chunk);
+	n += reload_frame_encode(s + n, FRAME_MAX_WIRE, FT_DATA, 0x01000100, chunk, sizeof chunk);
 	s[n++] = 'x';
 	CHECK(feed(&rx, s, n, f, &bad) == 2 && bad == 0);
 	CHECK(f[0].type == FT_ACK && f[0].seq == 1 && f[0].len == 0);
@@ -88,11 +88,11 @@ static void frames(void)
 	CHECK(memcmp(f[1].payload, chunk, sizeof chunk) == 0);
 
 	/* Payload too large to encode. */
-	CHECK(rl_frame_encode(s, sizeof s, FT_DATA, 1, chunk, FRAME_MAX_PAYLOAD + 1) == 0);
+	CHECK(reload_frame_encode(s, sizeof s, FT_DATA, 1, chunk, FRAME_MAX_PAYLOAD + 1) == 0);
 
 	/* Every single-bit error in a frame is caught (CRC-32 or COBS). */
 	uint8_t w[FRAME_MAX_WIRE];
-	size_t wn = rl_frame_encode(w, sizeof w, FT_DATA, 5, chunk, 40);
+	size_t wn = reload_frame_encode(w, sizeof w, FT_DATA, 5, chunk, 40);
 	for (size_t i = 1; i + 1 < wn; i++)
 		for (int bit = 0; bit < 8; bit++) {
 			memcpy(s, w, wn);
@@ -109,7 +109,7 @@ static void frames(void)
 	n = 0;
 	memcpy(s, w, wn - 10), n = wn - 10;
 	s[n++] = 0;
-	n += rl_frame_encode(s + n, sizeof s - n, FT_END, 9, NULL, 0);
+	n += reload_frame_encode(s + n, sizeof s - n, FT_END, 9, NULL, 0);
 	CHECK(feed(&rx, s, n, f, &bad) == 1 && bad == 1 && f[0].type == FT_END && f[0].seq == 9);
 
 	/* An endless frame is dropped once it overflows, then the stream
@@ -118,7 +118,7 @@ static void frames(void)
 	s[n++] = FRAME_SOH;
 	memset(s + n, 'A', 1000), n += 1000;
 	s[n++] = 0;
-	n += rl_frame_encode(s + n, sizeof s - n, FT_ACK, 3, NULL, 0);
+	n += reload_frame_encode(s + n, sizeof s - n, FT_ACK, 3, NULL, 0);
 	CHECK(feed(&rx, s, n, f, &bad) == 1 && bad == 1 && f[0].seq == 3);
 
 	/* Too short to hold type, seq and CRC. */

@@ -39,7 +39,7 @@ static void none(void)
 static void begin(const char *name, uint32_t total)
 {
 	uint8_t p[64];
-	rl_put_le32(p, total);
+	reload_put_le32(p, total);
 	memcpy(p + 4, name, strlen(name));
 	t_send(FT_BEGIN, 0, p, 4 + strlen(name));
 }
@@ -47,7 +47,7 @@ static void begin(const char *name, uint32_t total)
 static void data(uint32_t seq, uint32_t off, const uint8_t *d, size_t n)
 {
 	uint8_t p[FRAME_MAX_PAYLOAD];
-	rl_put_le32(p, off);
+	reload_put_le32(p, off);
 	memcpy(p + 4, d, n);
 	t_send(FT_DATA, seq, p, 4 + n);
 }
@@ -67,16 +67,24 @@ static uint32_t nchunks(size_t n)
 	return (uint32_t)((n + FRAME_CHUNK - 1) / FRAME_CHUNK);
 }
 
+/* A whole transfer of pkg[0, n) as `name`; returns after END and the
+ * poll that takes the swap's outcome, if there is one yet. */
+static void transfer(const char *name, size_t n)
+{
+	begin(name, (uint32_t)n);
+	expect(FT_ACK, 0, "");
+	chunks(n, 1, nchunks(n) + 1);
+	t_send(FT_END, nchunks(n) + 1, NULL, 0);
+	expect(FT_ACK, nchunks(n) + 1, "");
+	reload_poll(now);
+}
+
 static void clean_transfer(void)
 {
 	t_reset();
 	size_t n =
 		t_make_pkg(pkg, "filter", t_hash, T_SHARD_PA, T_SHARD_VA, payload, 1000, 42, tess_reload_key);
-	begin("filter", (uint32_t)n);
-	expect(FT_ACK, 0, "");
-	chunks(n, 1, nchunks(n) + 1);
-	t_send(FT_END, nchunks(n) + 1, NULL, 0);
-	expect(FT_ACK, nchunks(n) + 1, "");
+	transfer("filter", n);
 	expect(FT_RESULT, nchunks(n) + 1, "");
 	none();
 	CHECK(t_apply_calls == 1 && t_apply_version == 42 && t_apply_len == 1000);
@@ -102,9 +110,9 @@ static void resends(void)
 	chunks(n, 1, 3);
 	/* Chunk 3 arrives corrupted: NAK asking for 3 again. */
 	uint8_t p[FRAME_MAX_PAYLOAD];
-	rl_put_le32(p, 2 * FRAME_CHUNK);
+	reload_put_le32(p, 2 * FRAME_CHUNK);
 	memcpy(p + 4, pkg + 2 * FRAME_CHUNK, FRAME_CHUNK);
-	size_t wn = rl_frame_encode(w, sizeof w, FT_DATA, 3, p, 4 + FRAME_CHUNK);
+	size_t wn = reload_frame_encode(w, sizeof w, FT_DATA, 3, p, 4 + FRAME_CHUNK);
 	w[100] = w[100] == 0x55 ? 0x56 : 0x55; /* never 0x00: one bad frame */
 	for (size_t i = 0; i < wn; i++)
 		reload_rx_byte(w[i]);
@@ -128,6 +136,7 @@ static void resends(void)
 	chunks(n, 4, nchunks(n) + 1);
 	t_send(FT_END, nchunks(n) + 1, NULL, 0);
 	expect(FT_ACK, nchunks(n) + 1, "");
+	reload_poll(now);
 	expect(FT_RESULT, nchunks(n) + 1, "");
 	CHECK(t_apply_calls == 1 && t_apply_version == 5);
 }
@@ -163,16 +172,6 @@ static void stall(void)
 	CHECK(strstr(t_log, "kern| reload: abandoned 'filter' (host gave up)\n") != NULL);
 }
 
-/* A whole transfer of pkg[0, n) as `name`; returns after END. */
-static void transfer(const char *name, size_t n)
-{
-	begin(name, (uint32_t)n);
-	expect(FT_ACK, 0, "");
-	chunks(n, 1, nchunks(n) + 1);
-	t_send(FT_END, nchunks(n) + 1, NULL, 0);
-	expect(FT_ACK, nchunks(n) + 1, "");
-}
-
 static void refusals(void)
 {
 	uint8_t key2[RELOAD_KEY_LEN] = {9};
@@ -201,7 +200,7 @@ static void refusals(void)
 	expect(FT_RESULT, nchunks(n) + 1, "manifest hash mismatch");
 	n = t_make_pkg(pkg, "filter", t_hash, T_SHARD_PA, T_SHARD_VA, payload, 600, 1, tess_reload_key);
 	pkg[PKG_SHA_AT + 6] ^= 4;
-	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
+	reload_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	transfer("filter", n);
 	expect(FT_RESULT, nchunks(n) + 1, "sha-256 mismatch");
 	/* END before all announced bytes arrived. */
@@ -223,7 +222,7 @@ static void refusals(void)
 static void pending(void)
 {
 	t_reset();
-	t_apply_rc = RELOAD_APPLY_PENDING;
+	t_apply_rc = T_PENDING;
 	size_t n =
 		t_make_pkg(pkg, "sink", t_hash, 0x80200000, 0x600000100000, payload, 100, 3, tess_reload_key);
 	transfer("sink", n);
@@ -232,10 +231,12 @@ static void pending(void)
 	expect(FT_ACK, nchunks(n) + 1, "");
 	begin("filter", 1000);
 	expect(FT_NAK, 0, "busy: a swap is in progress");
-	reload_finish(0, 0, "rolled back (fault in init)");
+	t_finish(0, 0, "rolled back (fault in init)");
+	reload_poll(now);
 	expect(FT_RESULT, nchunks(n) + 1, "rolled back (fault in init)");
 	CHECK(strstr(t_log, "kern| reload: refused 'sink': rolled back (fault in init)\n") != NULL);
-	reload_finish(1, 3, NULL); /* nothing pending: ignored */
+	t_finish(1, 3, ""); /* nothing pending: ignored */
+	reload_poll(now);
 	none();
 }
 
@@ -243,18 +244,18 @@ static void pending(void)
 static void small_staging(void)
 {
 	t_reset();
-	reload_init(stage, 1000, tess_reload_key, RELOAD_KEY_LEN);
+	reload_proto_init(stage, 1000, tess_reload_key, RELOAD_KEY_LEN);
 	begin("filter", 2000);
 	expect(FT_RESULT, 0, "image too large (1808 > 808 bytes)");
 	begin("filter", 1000);
 	expect(FT_ACK, 0, "");
-	reload_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
+	reload_proto_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
 }
 
 int main(void)
 {
 	reload_rx_byte(FRAME_SOH); /* before init: ignored */
-	reload_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
+	reload_proto_init(stage, sizeof stage, tess_reload_key, RELOAD_KEY_LEN);
 	for (size_t i = 0; i < sizeof payload; i++)
 		payload[i] = (uint8_t)(i ^ 0x5a);
 	clean_transfer();

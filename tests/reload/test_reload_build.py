@@ -7,7 +7,7 @@ import subprocess
 
 from reload_fixture import KEY, ROOT
 from tessera import image
-from tessera import reload_package as rpk
+from tessera.reload import package as rpk
 
 MANIFEST = os.path.join(ROOT, "manifest", "examples", "packet-pipeline-aarch64.yaml")
 

@@ -12,7 +12,7 @@ import tty
 import pytest
 
 from reload_fixture import FILTER, KEY, MANIFEST_HASH, ROOT
-from tessera import reload_package as rpk
+from tessera.reload import package as rpk
 
 PAYLOAD = bytes((i * 7) & 0xFF for i in range(2500))
 

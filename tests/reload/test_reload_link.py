@@ -1,4 +1,4 @@
-"""The host's stop-and-wait session (reload_link.py) against scripted
+"""The host's stop-and-wait session (codegen/tessera/reload/link.py) against scripted
 kernels on a fake port with a fake clock: every outcome, no real waiting."""
 import struct
 
@@ -6,8 +6,8 @@ import pytest
 
 import reload_fixture  # noqa: F401  (puts codegen/ on sys.path)
 
-from tessera import reload_link as rl
-from tessera import reload_proto as rp
+from tessera.reload import link as rl
+from tessera.reload import proto as rp
 
 
 class FakePort:

@@ -1,4 +1,4 @@
-"""reload_proto.py on its own, and against kern/reload through the C driver
+"""codegen/tessera/reload/proto.py on its own, and against kern/reload through the C driver
 (Python builds frames and packages, C decodes and verifies them, and the
 other way round)."""
 import hashlib
@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reload_fixture import FILTER, KEY, MANIFEST_HASH, SINK
-from tessera import reload_package as rpk
-from tessera import reload_proto as rp
+from tessera.reload import package as rpk
+from tessera.reload import proto as rp
 
 
 def test_cobs_vectors_match_the_c_encoder():

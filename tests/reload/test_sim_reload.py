@@ -28,7 +28,7 @@ import pytest
 
 from reload_fixture import ROOT
 from reload_host import CorruptingProxy, partial_transfer, write_package
-from tessera import reload_package as rpk
+from tessera.reload import package as rpk
 
 TESSERA = os.path.join(ROOT, "tessera")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -139,7 +139,7 @@ def reload(sim, *args, url=None):
 
 
 def layout(sim):
-    from tessera import reload_image
+    from tessera.reload import source as reload_image
     return reload_image.read_layout(os.path.join(sim.build, "gen", "layout.json"))
 
 
@@ -186,7 +186,7 @@ def test_refused_truncated(sim, tmp_path):
 
 def test_refused_prepare_failed(sim, tmp_path):
     """A signed package whose payload does not start (an ELF header and
-    zeros): the prepare (sim/prepare.c) fails on the console thread, the
+    zeros): the prepare (sim/reload.c) fails on the console thread, the
     swap is refused and the running filter is never stopped."""
     start = len(sim.lines)
     refused(sim, tmp_path, "prepare failed")
@@ -291,7 +291,7 @@ def test_every_message_exactly_once(sim):
     # The co-located gen (shared-core run) never stalled into its watchdog.
     assert not sim.grep(r"^kern\| shard (gen|sink): (watchdog|fault|restarted|halted)")
     # The end table has one line per install and other shard of its core
-    # (sim/stall.c): the crashing filter, filter_v2, gen.
+    # (bench/sim_stall.c): the crashing filter, filter_v2, gen.
     swaps = [m.groups() for m in sim.grep(r"^sim\| swap of (\w+) \(core (\d+), install [\d.]+ us\): (\w+) waited "
                                           r"[\d.]+ us across it")]
     shared = os.path.basename(sim.build) == "reload-e2e-shared"

@@ -6,7 +6,7 @@ static uint8_t payload[T_SHARD_MEM + 1], pkg[T_SHARD_MEM + 1 + PKG_OVERHEAD];
 static const char *verdict(const uint8_t *p, size_t n, const char *want_name)
 {
 	static struct verdict v;
-	if (rl_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, p, n, want_name, &v) == 0)
+	if (reload_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, p, n, want_name, &v) == 0)
 		return "ok";
 	return v.reason;
 }
@@ -25,7 +25,7 @@ int main(void)
 
 	size_t n = good(1000);
 	CHECK(n == 1000 + PKG_OVERHEAD);
-	CHECK(rl_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, pkg, n, "filter", &v) == 0);
+	CHECK(reload_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, pkg, n, "filter", &v) == 0);
 	CHECK(v.cfg == &tess_system.shards[0] && v.version == 7 && v.len == 1000);
 	CHECK(v.payload == pkg + PKG_HDR);
 	CHECK_STR(verdict(pkg, n, NULL), "ok");
@@ -55,17 +55,17 @@ int main(void)
 	/* Signed with the right key, but the header's SHA-256 is wrong. */
 	n = good(1000);
 	pkg[PKG_SHA_AT] ^= 1;
-	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
+	reload_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	CHECK_STR(verdict(pkg, n, NULL), "sha-256 mismatch");
 
 	/* The code pages must lie in the region (16 pages of 4 KiB). */
 	n = good(1000);
-	rl_put_le32(pkg + PKG_XP_AT, 16);
-	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
-	CHECK(rl_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, pkg, n, NULL, &v) == 0 &&
+	reload_put_le32(pkg + PKG_XP_AT, 16);
+	reload_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
+	CHECK(reload_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, pkg, n, NULL, &v) == 0 &&
 	      v.exec_pages == 16);
-	rl_put_le32(pkg + PKG_XP_AT, 17);
-	rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
+	reload_put_le32(pkg + PKG_XP_AT, 17);
+	reload_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
 	CHECK_STR(verdict(pkg, n, NULL), "exec pages beyond the shard's memory");
 
 	n = good(10);

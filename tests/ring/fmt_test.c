@@ -1,9 +1,10 @@
-/* The runtime's printf subset (shards/runtime/fmt.c), exact outputs. */
+/* The printf engine as the runtime's tess_log uses it (kern/libc/fmt.c),
+ * exact outputs. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
+#include <tessera/fmt.h>
 #include "check.h"
-#include "rt.h"
 
 static char buf[64];
 
@@ -12,7 +13,7 @@ static const char *fmt(size_t cap, const char *f, ...)
 	va_list ap;
 
 	va_start(ap, f);
-	rt_vfmt(buf, cap, f, ap);
+	tess_vsnprintf(buf, cap, f, ap);
 	va_end(ap);
 	return buf;
 }

@@ -83,13 +83,13 @@ void plat_console_write(const char *s, size_t n);
 int plat_shard_load(const struct tess_shard_cfg *cfg);
 /* Stop a shard for good or before a reload/restart (simulator: kill). */
 void plat_shard_stop(const struct tess_shard_cfg *cfg);
-/* Hot reload (kern/swap.c). Install a verified new image: `payload` (len
+/* Hot reload (kern/reload/swap.c). Install a verified new image: `payload` (len
  * bytes, in staging memory) into the shard's private memory, the rest
  * zeroed, like plat_shard_load (simulator: the process is respawned from
  * the new executable). Does NOT change what plat_shard_load loads, so a
  * rollback is plat_shard_load. 0, or -1 after logging why. */
 int plat_shard_install(const struct tess_shard_cfg *cfg, const void *payload, size_t len);
-/* Hot reload, before the swap is posted: called by kern_reload_apply on
+/* Hot reload, before the swap is posted: called by reload_swap_request on
  * the console core (the one that feeds reload_rx_byte), while the shard's
  * core keeps running its shards, with the verified payload (valid until
  * the verdict). A platform does here whatever part of the install is

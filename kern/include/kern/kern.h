@@ -2,6 +2,7 @@
 #ifndef KERN_KERN_H
 #define KERN_KERN_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <tessera/tables.h>
 
@@ -22,6 +23,9 @@ void kern_irq(unsigned core, uint32_t irq);
 /* Kernel console line with the "kern| " prefix; printf subset:
  * %s %c %d %u %x %lu %lx %llu %llx %p %%, width and 0-padding. */
 void kern_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Bytes as given, as one unit between console lines (a hot reload frame:
+ * it never lands inside another line's bytes). */
+void kern_console_write(const void *buf, size_t n);
 
 /* Per-shard counters and channel figures as a table on the console. */
 void kern_stats_print(void);

@@ -41,7 +41,7 @@ struct kern_shard {
 	uint32_t window_count;
 	uint32_t restarts_total;
 	uint64_t version;
-	/* Hot reload downtime (swap.c): when the old version was stopped (0:
+	/* Hot reload downtime (reload/swap.c): when the old version was stopped (0:
 	 * not measuring) and the new version's yields since. */
 	uint64_t reload_stopped_at;
 	uint32_t reload_yields;
@@ -92,27 +92,17 @@ bool kern_watchdog(unsigned core, struct kern_shard *s);
 /* policy.c */
 void kern_fault(unsigned core, struct kern_shard *s, const struct trap *t);
 void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy);
-/* swap.c: hot reload. kern_swap_request runs on the console core; the
- * rest on the shard's core: kern_swap_step at the top of every scheduling
- * step, kern_swap_yield on each YIELD, kern_swap_failed before a fault or
- * hang policy (true: the failed new version was rolled back instead). */
-/* Console core: kern_swap_claim reserves the machinery (-1: a swap is in
- * progress); then either kern_swap_request (needs the claim) or
- * kern_swap_unclaim (the swap was refused after all). */
-int kern_swap_claim(void);
-void kern_swap_unclaim(void);
-int kern_swap_request(struct kern_shard *s, const void *payload, size_t len, uint64_t version);
-void kern_swap_step(unsigned core);
-void kern_swap_yield(unsigned core, struct kern_shard *s);
-bool kern_swap_failed(unsigned core, struct kern_shard *s);
-/* The outcome of a finished swap, once: true and *accepted, *version,
- * *reason filled; the swap machinery is idle again afterwards. */
-bool kern_swap_outcome(int *accepted, uint64_t *version, const char **reason);
-void kern_swap_reset(void);
+/* reload/swap.c: the hot-reload swap on the shard's core:
+ * reload_swap_step at the top of every scheduling step, reload_swap_yield
+ * on each YIELD, reload_swap_failed before a fault or hang policy (true:
+ * the failed new version was rolled back instead); reload_swap_reset at
+ * boot. The console core's side is kern/reload/internal.h. */
+void reload_swap_reset(void);
+void reload_swap_step(unsigned core);
+void reload_swap_yield(unsigned core, struct kern_shard *s);
+bool reload_swap_failed(unsigned core, struct kern_shard *s);
 /* log.c: one console line, prefix + text, under the console lock. */
 void kern_console_line(const char *prefix, const char *prefix2, const char *text, size_t len);
-void kern_console_lock(void);
-void kern_console_unlock(void);
 /* stats.c / trace.c */
 void kern_trace(unsigned core, unsigned shard, unsigned event, uint64_t arg);
 void kern_trace_reset(void);

@@ -22,14 +22,5 @@ FAULT_NO_SANITIZE static void kernel_store(uint64_t va)
 
 void shard_poll(void)
 {
-	static int told;
-
-	if (!&tess_probe_kernel_va) {
-		if (!told++)
-			tess_log("no kernel address known on this platform");
-		return;
-	}
-	tess_log("writing to kernel at %p", (void *)(uintptr_t)tess_probe_kernel_va);
-	kernel_store(tess_probe_kernel_va);
-	tess_log("kernel write to %p did not fault", (void *)(uintptr_t)tess_probe_kernel_va);
+	fault_probe(&tess_probe_kernel_va, "kernel", kernel_store);
 }

@@ -23,14 +23,5 @@ FAULT_NO_SANITIZE static void mmio_store(uint64_t va)
 
 void shard_poll(void)
 {
-	static int told;
-
-	if (!&tess_probe_device_pa) {
-		if (!told++)
-			tess_log("no device address known on this platform");
-		return;
-	}
-	tess_log("writing to device at %p", (void *)(uintptr_t)tess_probe_device_pa);
-	mmio_store(tess_probe_device_pa);
-	tess_log("device write to %p did not fault", (void *)(uintptr_t)tess_probe_device_pa);
+	fault_probe(&tess_probe_device_pa, "device", mmio_store);
 }

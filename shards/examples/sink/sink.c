@@ -35,17 +35,6 @@ static void check(const struct pkt *p)
 
 void shard_notified(tess_set_t set)
 {
-	struct tess_chan *in = tess_in(0);
-	void *slots[PKT_BURST];
-	unsigned n;
-
 	(void)set;
-	if (!in)
-		return;
-	for (unsigned b = 0; b < PKT_BURSTS_PER_ENTRY && (n = tess_peek_burst(in, slots, PKT_BURST)) != 0;
-	     b++) {
-		for (unsigned i = 0; i < n; i++)
-			check(slots[i]);
-		tess_release(in, n);
-	}
+	pkt_consume(tess_in(0), check);
 }

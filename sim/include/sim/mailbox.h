@@ -14,7 +14,7 @@
 #define SIM_FD_MBOX   4 /* mailboxes: page argv[1] (default: shard id) * SIM_MBOX_SIZE */
 #define SIM_MBOX_SIZE 4096u
 /* Mailbox pages per shard: the running process's and a hot reload's
- * prepared one (sim/prepare.c). */
+ * prepared one (sim/reload.c). */
 #define SIM_MBOX_SLOTS 2u
 
 enum sim_turn { SIM_TURN_KERNEL = 0, SIM_TURN_SHARD = 1 };

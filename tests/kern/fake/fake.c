@@ -23,7 +23,7 @@ size_t fake_installed_len[TESS_MAX_SHARDS], fake_committed_len[TESS_MAX_SHARDS];
 int fake_install_fail[TESS_MAX_SHARDS], fake_commit_fail[TESS_MAX_SHARDS];
 uint32_t fake_unmasked[16];
 unsigned fake_nunmasked;
-unsigned char fake_mem[FAKE_MEM_PAGES * TESS_PAGE_SIZE];
+_Alignas(TESS_PAGE_SIZE) unsigned char fake_mem[FAKE_MEM_PAGES * TESS_PAGE_SIZE]; /* page-aligned, as RAM */
 jmp_buf fake_halt_jmp;
 int fake_halted;
 int fake_threaded;

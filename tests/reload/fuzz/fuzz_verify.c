@@ -14,14 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	n--;
 	memcpy(pkg, data + 1, n);
 	if (n >= PKG_OVERHEAD) {
-		uint64_t size = rl_le64(pkg + PKG_SIZE_AT);
+		uint64_t size = reload_le64(pkg + PKG_SIZE_AT);
 		if ((mode & 1) && size <= n - PKG_OVERHEAD)
 			sha256(pkg + PKG_HDR, size, pkg + PKG_SHA_AT);
 		if (mode & 2)
-			rl_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC, pkg + n - PKG_MAC);
+			reload_hmac_sha256(tess_reload_key, RELOAD_KEY_LEN, pkg, n - PKG_MAC,
+					   pkg + n - PKG_MAC);
 	}
 	const char *want = mode & 4 ? "sink" : NULL;
-	if (rl_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, pkg, n, want, &v) == 0) {
+	if (reload_verify(&tess_system, tess_reload_key, RELOAD_KEY_LEN, pkg, n, want, &v) == 0) {
 		/* Accepted: everything it hands on lies inside the package and the region. */
 		if (v.payload != pkg + PKG_HDR || v.len + PKG_OVERHEAD != n || v.len > v.cfg->mem_size)
 			__builtin_trap();

@@ -7,8 +7,8 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "codegen"))
-from tessera import reload_package as rpk  # noqa: E402
-from tessera import reload_proto as rp  # noqa: E402
+from tessera.reload import package as rpk  # noqa: E402
+from tessera.reload import proto as rp  # noqa: E402
 
 KEY = bytes(range(32))
 MH = bytes([0xAA, 0xBB, 0xCC, 0xDD] + list(range(1, 29)))

@@ -1,5 +1,5 @@
 /* What the board file promises, for the boot-time device-tree check.
- * Emitted per manifest by `tessera build` (codegen/tessera/cmd_build.py)
+ * Emitted per manifest by `tessera build` (codegen/templates/board.c.j2)
  * into <gen>/platform/board.c from the board YAML. */
 #ifndef PLAT_BOARD_H
 #define PLAT_BOARD_H
@@ -35,9 +35,5 @@ int tess_dtb_check(const void *fdt);
  * hvc", ...), or logs "dtb: ..." and returns NULL if `ncores` cores
  * cannot be started. */
 const char *plat_dtb_core_start(const void *fdt, unsigned ncores);
-
-/* Clear and format every channel ring of tess_system (rings.c); call
- * before kern_boot. */
-void tess_channels_format(void);
 
 #endif

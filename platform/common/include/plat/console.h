@@ -10,7 +10,8 @@
 void arch_uart_putc(char c);
 /* Prefix every console line with the boot time "[s.nnnnnnnnn] "
  * (TESS_CONSOLE_STAMPS, `tessera build --stamps`, read by
- * bench/qemu_figures.py); defined by each platform's build choice. */
+ * bench/qemu_figures.py): stamps_on.c or stamps_off.c, whichever the build
+ * compiles (cmake/target.cmake). */
 extern const bool tess_console_stamps;
 
 #endif

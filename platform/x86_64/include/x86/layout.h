@@ -1,19 +1,33 @@
 /* Where the x86_64 kernel lives and how its descriptors are numbered.
  * Plain #defines: included by C, assembly and the linker script.
  *
- * Design: the kernel runs in the top 2 GiB (-mcmodel=kernel), VA = PA +
- * X86_KOFF for RAM in [0, 1 GiB) (PML4 slot 511, PDPT slot 510); PDPT slot
- * 511 maps the device gigabyte [3 GiB, 4 GiB) (IOAPIC, local APIC,
- * virtio-mmio) uncached at VA = PA + X86_DEV_KOFF. Every shard's PML4
- * shares slot 511 (supervisor-only, global); slots 0..255 are the shard's. */
+ * Design: the kernel runs in the top 2 GiB (-mcmodel=kernel links it
+ * there: its addresses are sign-extended 32-bit immediates), VA = PA +
+ * X86_KOFF for RAM in [0, 1 GiB): the linear map is also the link address
+ * (the arch table's kva_offset, codegen/tessera/arch.py, passed by
+ * `tessera build` as TESS_KVA_OFFSET). That gigabyte is PDPT slot
+ * X86_KSLOT_RAM of PML4 slot X86_KSLOT_PML4; the next PDPT slot maps the
+ * device gigabyte [3 GiB, 4 GiB) (IOAPIC, local APIC, virtio-mmio)
+ * uncached at VA = PA + X86_DEV_KOFF. Every shard's PML4 shares slot
+ * X86_KSLOT_PML4 (supervisor-only, global); slots 0..255 are the shard's. */
 #ifndef X86_LAYOUT_H
 #define X86_LAYOUT_H
 
-#define X86_KOFF      0xffffffff80000000
-#define X86_DEV_KOFF  0xffffffff00000000
-#define X86_RAM_LIMIT 0x40000000 /* RAM the kernel map covers: [0, 1 GiB) */
-#define X86_DEV_BASE  0xc0000000
-#define X86_USER_TOP  0x00007ffffffff000 /* the last lower-half page stays unmapped (trap.c) */
+#define X86_KOFF TESS_KVA_OFFSET
+/* -mcmodel=kernel: RAM's gigabyte and the device gigabyte above it must
+ * both lie in the top 2 GiB, each in one PDPT slot (1 GiB aligned). */
+#if X86_KOFF != 0xffffffff80000000
+#error "TESS_KVA_OFFSET: the x86_64 layout puts RAM in the second-highest gigabyte (0xffffffff80000000)"
+#endif
+#define X86_KSLOT_PML4 ((X86_KOFF >> 39) & 511)
+#define X86_KSLOT_RAM  ((X86_KOFF >> 30) & 511)
+#define X86_KSLOT_DEV  (X86_KSLOT_RAM + 1)
+#define X86_RAM_LIMIT  0x40000000 /* RAM the kernel map covers: [0, 1 GiB) */
+#define X86_DEV_BASE   0xc0000000
+#define X86_DEV_KOFF   (X86_KOFF + X86_RAM_LIMIT - X86_DEV_BASE)
+/* The arch table's user_va_limit: the last lower-half page stays unmapped
+ * (trap.c: no SYSRET to the non-canonical 2^47). */
+#define X86_USER_TOP 0x00007ffffffff000
 
 #define X86_STACK_SIZE 16384 /* per core; its lowest page is an unmapped guard */
 #define X86_IST_SIZE   4096

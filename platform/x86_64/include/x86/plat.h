@@ -127,7 +127,6 @@ void x86_mmu_kernel_init(void);
 void x86_mmu_kernel_switch(void);
 extern uint64_t x86_kernel_pml4[512];
 uint64_t x86_shard_cr3(unsigned shard_id); /* PML4 PA | PCID */
-int x86_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx);
 /* Load a shard's CR3 on this core (PCID: without flushing its entries). */
 void x86_mmu_switch(struct x86_cpu *cpu, uint64_t cr3);
 
@@ -159,7 +158,6 @@ extern uint64_t x86_tsc_hz;
 void x86_irq_record(struct x86_cpu *cpu, unsigned vector);
 enum x86_irq_result { X86_IRQ_NONE = 0, X86_IRQ_TICK = 1, X86_IRQ_DEVICE = 2 };
 enum x86_irq_result x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi);
-extern bool x86_reload_on;
 
 /* fpu.c */
 void x86_fpu_init(void); /* this core: CR0/CR4/XCR0 for lazy FPU */
@@ -168,9 +166,8 @@ void x86_fpu_trap(struct x86_cpu *cpu, struct arch_ctx *ctx); /* #NM from the sh
 void x86_fpu_forget(const struct arch_ctx *ctx, unsigned core);
 
 /* smp.c / halt */
-extern volatile bool x86_halting;
 _Noreturn void x86_park(void);
-void x86_stop_others(void);
+void x86_stop_others(void); /* waits up to 100 ms */
 _Noreturn void x86_cpu_go(unsigned core);
 
 /* bench_on.c / bench_off.c: kernel-path stamps of the benchmark build. */

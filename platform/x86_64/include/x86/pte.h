@@ -17,9 +17,4 @@
 
 #define X86_LEVELS 4 /* PML4 = level 3 ... page table = level 0 */
 
-static inline unsigned pt_index(uint64_t va, unsigned level)
-{
-	return (unsigned)(va >> (12 + 9 * level)) & 511;
-}
-
 #endif

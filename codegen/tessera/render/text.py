@@ -1,0 +1,35 @@
+"""The memory map as text (`tessera gen --print-layout`)."""
+from tessera.manifest.units import fmt_size
+
+
+def render(plan):
+    rows = [("kernel reserve", plan.kernel_pa, None, plan.kernel_size, "kernel")]
+    for s in plan.shards:
+        n = s["name"]
+        rows.append(("%s memory (stack %s)" % (n, fmt_size(s["stack_size"])), s["mem_pa"], s["mem_va"],
+                     s["mem_size"], n))
+        rows.append(("%s ctrl page" % n, s["ctrl_pa"], s["ctrl_va"], 4096, n))
+        if s["persist_size"]:
+            rows.append(("%s persistent" % n, s["persist_pa"], s["persist_va"], s["persist_size"], n))
+        if s["pt_size"]:
+            rows.append(("%s page tables" % n, s["pt_pa"], None, s["pt_size"], "kernel"))
+    for c in plan.channels:
+        rows.append(("channel %s (%dx%d)" % (c["name"], c["slots"], c["slot_size"]), c["pa"], c["va"], c["size"],
+                     "%s -> %s" % (c["from"], c["to"])))
+    for r in plan.regions:
+        rows.append(("region %s" % r["name"], r["pa"], r["va"], r["size"],
+                     ", ".join("%s:%s" % kv for kv in r["access"].items())))
+    for s in plan.shards:
+        for w in s["dev_windows"]:
+            rows.append(("device %s" % w["device"], w["pa"], w["va"], w["size"], s["name"] + " (MMIO)"))
+    out = ["%s on board %s (%s): RAM 0x%x-0x%x, %s of %s used" % (
+        plan.name, plan.board["name"], plan.arch, plan.ram_base, plan.ram_base + plan.ram_size,
+        fmt_size(plan.ram_used), fmt_size(plan.ram_size))]
+    out.append("%-34s %-29s %-29s %8s  %s" % ("what", "PA", "VA", "size", "owner"))
+    for what, pa, va, size, owner in rows:
+        par = "0x%012x-0x%012x" % (pa, pa + size)
+        var = "0x%012x-0x%012x" % (va, va + size) if va is not None else "-"
+        out.append("%-34s %-29s %-29s %8s  %s" % (what, par, var, fmt_size(size), owner))
+    out.append("cores: " + "; ".join("%d: %s" % (c, " ".join(plan.shards[i]["name"] for i in o) or "-")
+                                     for c, o in enumerate(plan.core_order)))
+    return "\n".join(out) + "\n"

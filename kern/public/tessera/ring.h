@@ -1,0 +1,130 @@
+/* The SPSC ring under every channel: fixed slots in shared memory, free
+ * running uint32 indices, zero-copy (reserve/commit, peek/release).
+ * Header-only so the runtime, the kernel (formatting, stats), the simulator
+ * and the benchmark all inline the same code. Freestanding: stdint/stdatomic and
+ * memset (kern/libc on targets).
+ *
+ * Shared layout (docs/design.md "Channel memory"):
+ *   [0,64)    header: magic, slots, slot_size     (written once by ring_init)
+ *   [64,128)  producer line: head, producer_waiting (written by the producer)
+ *   [128,192) consumer line: tail, consumer_waiting (written by the consumer)
+ *   [192,256) pad, then slots from TESS_CHAN_HDR_SIZE.
+ * Each end keeps a private struct with its own index and a cached copy of the
+ * other end's index; the cache lives in the end's private memory, never in the
+ * shared lines, so a fast path touches only its own line plus the slots.
+ *
+ * Memory ordering: the producer fills slots with plain stores, then publishes
+ * head with a release store; the consumer reads head with acquire before it
+ * reads the slots. Symmetrically, tail is released after the consumer is done
+ * with the slots and acquired by the producer before it reuses them. The
+ * remote index is only re-read (acquire) when the cached copy says full/empty.
+ *
+ * Sleep protocol (no lost wakeup). The consumer, before sleeping
+ * (ring_cons_prepare_wait):
+ *     consumer_waiting := 1 (seq_cst);  R head (seq_cst)     -> data? don't sleep.
+ * The producer, after filling slots (ring_commit_wake):
+ *     head := new head (seq_cst);       R consumer_waiting (seq_cst) -> 1? notify.
+ * All four are seq_cst operations, so they sit in one total order (C11
+ * 7.17.3p6) consistent with each thread's program order: if the consumer's
+ * read of head comes before the producer's store, its flag store does too,
+ * and the producer's later read sees the flag. So either the consumer sees
+ * the new head and stays awake, or the producer sees the flag and notifies;
+ * both may happen, which costs only a spurious wakeup. The producer clears
+ * the flag with an exchange and only the side that swapped 1->0 notifies, so
+ * one sleep costs at most one NOTIFY; every clear by the producer comes with
+ * a notification, which the kernel latches in the pending set, so a consumer
+ * that has armed but not yet entered its WAIT yield returns at once. The
+ * stores are exchanges: on x86 a seq_cst store would be mov+mfence with some
+ * compilers, the exchange is a single xchg. The producer waiting for space on
+ * a full ring is the exact mirror
+ * (producer_waiting, tail, ring_cons_release_wake). */
+#ifndef TESSERA_RING_H
+#define TESSERA_RING_H
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <tessera/limits.h>
+
+#define TESS_RING_MAGIC 0x52494e47u /* "RING" */
+
+struct tess_ring_shm {
+	alignas(TESS_CACHE_LINE) _Atomic uint32_t magic;
+	uint32_t slots;
+	uint32_t slot_size;
+	alignas(TESS_CACHE_LINE) _Atomic uint32_t head;
+	_Atomic uint32_t producer_waiting;
+	alignas(TESS_CACHE_LINE) _Atomic uint32_t tail;
+	_Atomic uint32_t consumer_waiting;
+	alignas(TESS_CACHE_LINE) uint8_t pad[TESS_CACHE_LINE];
+};
+
+_Static_assert(offsetof(struct tess_ring_shm, head) == 64, "producer line at 64");
+_Static_assert(offsetof(struct tess_ring_shm, tail) == 128, "consumer line at 128");
+_Static_assert(sizeof(struct tess_ring_shm) == TESS_CHAN_HDR_SIZE, "slots start at TESS_CHAN_HDR_SIZE");
+
+/* The producer's private view. */
+struct tess_ring_prod {
+	struct tess_ring_shm *shm;
+	uint8_t *slot0;
+	uint32_t mask, slot_size;
+	uint32_t head;	     /* next slot to fill; equals shm->head after commit */
+	uint32_t tail_cache; /* last tail seen; free >= slots - (head - tail_cache) */
+};
+
+/* The consumer's private view. */
+struct tess_ring_cons {
+	struct tess_ring_shm *shm;
+	uint8_t *slot0;
+	uint32_t mask, slot_size;
+	uint32_t tail;	     /* next slot to read; equals shm->tail after release */
+	uint32_t head_cache; /* last head seen; avail >= head_cache - tail */
+};
+
+/* Bytes a ring of `slots` x `slot_size` needs (before page rounding). */
+static inline size_t ring_bytes(uint32_t slots, uint32_t slot_size)
+{
+	return TESS_CHAN_HDR_SIZE + (size_t)slots * slot_size;
+}
+
+/* A power-of-two slot count and sizes within the kernel's limits. */
+static inline bool ring_geometry_ok(uint32_t slots, uint32_t slot_size)
+{
+	return slots != 0 && (slots & (slots - 1)) == 0 && slots <= TESS_MAX_SLOTS && slot_size != 0 &&
+	       slot_size <= TESS_MAX_SLOT_SIZE;
+}
+
+/* Format a channel once, before either end attaches (the kernel does, at
+ * boot: kern/boot.c); both ends see indices 0. Returns false on bad
+ * geometry. */
+static inline bool ring_init(void *mem, uint32_t slots, uint32_t slot_size)
+{
+	struct tess_ring_shm *r = (struct tess_ring_shm *)mem;
+
+	if (!ring_geometry_ok(slots, slot_size))
+		return false;
+	memset(r, 0, TESS_CHAN_HDR_SIZE);
+	r->slots = slots;
+	r->slot_size = slot_size;
+	atomic_store_explicit(&r->head, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->tail, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->producer_waiting, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->consumer_waiting, 0, memory_order_relaxed);
+	/* Magic last: an end that sees it also sees the geometry. */
+	atomic_store_explicit(&r->magic, TESS_RING_MAGIC, memory_order_release);
+	return true;
+}
+
+static inline bool ring_shm_ok(struct tess_ring_shm *r)
+{
+	uint32_t magic = atomic_load_explicit(&r->magic, memory_order_acquire);
+	return magic == TESS_RING_MAGIC && r->slots != 0 && (r->slots & (r->slots - 1)) == 0;
+}
+
+#include <tessera/ring_prod.h>
+#include <tessera/ring_cons.h>
+
+#endif
