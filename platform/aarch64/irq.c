@@ -12,9 +12,9 @@
 
 #define INTID_SPURIOUS 1023u
 
-enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
+enum plat_irq a64_irq_drain(unsigned core, uint32_t *intid)
 {
-	enum a64_irq_result res = A64_IRQ_NONE;
+	enum plat_irq res = PLAT_IRQ_NONE;
 	for (;;) {
 		uint32_t id = a64_gic_ack();
 		if (id >= INTID_SPURIOUS)
@@ -28,8 +28,8 @@ enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
 			a64_gic_eoi(id);
 			if (core == 0 && tess_reload_on)
 				reload_poll(plat_time_ns());
-			if (res == A64_IRQ_NONE)
-				res = A64_IRQ_TICK;
+			if (res == PLAT_IRQ_NONE)
+				res = PLAT_IRQ_TICK;
 			continue;
 		}
 		if (id == a64_console_irq && id) { /* console RX: hot reload frames */
@@ -46,6 +46,6 @@ enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
 		a64_gic_spi_mask(id);
 		a64_gic_eoi(id);
 		*intid = id;
-		return A64_IRQ_DEVICE;
+		return PLAT_IRQ_DEVICE;
 	}
 }

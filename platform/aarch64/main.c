@@ -79,7 +79,7 @@ void plat_idle(unsigned core)
 {
 	uint32_t irq;
 	__asm__ volatile("dsb sy\n wfi" ::: "memory");
-	while (a64_irq_drain(core, &irq) == A64_IRQ_DEVICE)
+	while (a64_irq_drain(core, &irq) == PLAT_IRQ_DEVICE)
 		kern_irq(core, irq);
 }
 

@@ -1,17 +1,10 @@
 /* CPU features and the per-core set-up every core runs before it takes a
  * trap: GDT, TSS, IDT, control registers and the MSRs that define what a
  * shard at CPL 3 may do. Bits and their sections: include/x86/regs.h. */
-#include <stddef.h>
 #include <kern/kern.h>
 #include <x86/plat.h>
 #include <x86/regs.h>
 
-_Static_assert(offsetof(struct x86_cpu, self) == X86_CPU_SELF, "layout.h offsets");
-_Static_assert(offsetof(struct x86_cpu, ctx) == X86_CPU_CTX, "layout.h offsets");
-_Static_assert(offsetof(struct x86_cpu, ksp) == X86_CPU_KSP, "layout.h offsets");
-_Static_assert(offsetof(struct x86_cpu, vector) == X86_CPU_VECTOR, "layout.h offsets");
-_Static_assert(offsetof(struct x86_cpu, error) == X86_CPU_ERROR, "layout.h offsets");
-_Static_assert(offsetof(struct x86_cpu, scratch) == X86_CPU_SCRATCH, "layout.h offsets");
 _Static_assert(sizeof(struct x86_tss) == 104, "64-bit TSS is 104 bytes");
 
 struct x86_features x86_feat;

@@ -31,9 +31,9 @@ void x86_irq_record(struct x86_cpu *cpu, unsigned vector)
 		x86_park();
 }
 
-enum x86_irq_result x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi)
+enum plat_irq x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi)
 {
-	enum x86_irq_result res = X86_IRQ_NONE;
+	enum plat_irq res = PLAT_IRQ_NONE;
 	if (cpu->events & X86_EV_CONSOLE) {
 		cpu->events &= ~X86_EV_CONSOLE;
 		x86_uart_rx_drain();
@@ -45,13 +45,13 @@ enum x86_irq_result x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi)
 			reload_poll(plat_time_ns());
 		if (cpu->core == 0)
 			x86_bench_report();
-		res = X86_IRQ_TICK;
+		res = PLAT_IRQ_TICK;
 	}
 	if (cpu->gsi_pending) {
 		uint32_t g = (uint32_t)__builtin_ctzll(cpu->gsi_pending);
 		cpu->gsi_pending &= ~(1ull << g);
 		*gsi = g;
-		return X86_IRQ_DEVICE;
+		return PLAT_IRQ_DEVICE;
 	}
 	return res;
 }

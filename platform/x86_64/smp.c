@@ -36,13 +36,13 @@ void plat_ipi(unsigned core)
 void plat_idle(unsigned core)
 {
 	struct x86_cpu *cpu = x86_this_cpu();
-	enum x86_irq_result r;
+	enum plat_irq r;
 	uint32_t gsi;
 	if (!cpu->events && !cpu->gsi_pending)
 		__asm__ volatile("sti\n hlt\n cli" ::
 					 : "memory"); /* STI's shadow covers HLT: no lost wake-up */
-	while ((r = x86_irq_take(cpu, &gsi)) != X86_IRQ_NONE)
-		if (r == X86_IRQ_DEVICE)
+	while ((r = x86_irq_take(cpu, &gsi)) != PLAT_IRQ_NONE)
+		if (r == PLAT_IRQ_DEVICE)
 			kern_irq(core, gsi);
 }
 

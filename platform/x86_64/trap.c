@@ -23,6 +23,7 @@
 #include <x86/plat.h>
 #include <x86/regs.h>
 
+/* entry.S reaches struct arch_ctx and struct x86_cpu by these offsets. */
 _Static_assert(offsetof(struct arch_ctx, rax) == X86_CTX_RAX, "ctx.h offsets");
 _Static_assert(offsetof(struct arch_ctx, rsp) == X86_CTX_RSP, "ctx.h offsets");
 _Static_assert(offsetof(struct arch_ctx, r8) == X86_CTX_R8, "ctx.h offsets");
@@ -31,6 +32,12 @@ _Static_assert(offsetof(struct arch_ctx, rip) == X86_CTX_RIP, "ctx.h offsets");
 _Static_assert(offsetof(struct arch_ctx, rflags) == X86_CTX_RFLAGS, "ctx.h offsets");
 _Static_assert(offsetof(struct arch_ctx, sysret) == X86_CTX_SYSRET, "ctx.h offsets");
 _Static_assert(offsetof(struct arch_ctx, xsave) == X86_CTX_XSAVE, "ctx.h offsets");
+_Static_assert(offsetof(struct x86_cpu, self) == X86_CPU_SELF, "layout.h offsets");
+_Static_assert(offsetof(struct x86_cpu, ctx) == X86_CPU_CTX, "layout.h offsets");
+_Static_assert(offsetof(struct x86_cpu, ksp) == X86_CPU_KSP, "layout.h offsets");
+_Static_assert(offsetof(struct x86_cpu, vector) == X86_CPU_VECTOR, "layout.h offsets");
+_Static_assert(offsetof(struct x86_cpu, error) == X86_CPU_ERROR, "layout.h offsets");
+_Static_assert(offsetof(struct x86_cpu, scratch) == X86_CPU_SCRATCH, "layout.h offsets");
 
 enum {
 	VEC_DE = 0,
@@ -155,19 +162,8 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 	x86_mmu_switch(cpu, x86_shard_cr3(cfg->id));
 	for (;;) {
 		uint32_t gsi;
-		switch (x86_irq_take(cpu, &gsi)) {
-		case X86_IRQ_TICK:
-			t->kind = TRAP_TICK;
-			t->pc = ctx->rip;
+		if (plat_irq_trap(x86_irq_take(cpu, &gsi), &gsi, ctx->rip, t))
 			return;
-		case X86_IRQ_DEVICE:
-			t->kind = TRAP_IRQ;
-			t->irq = gsi;
-			t->pc = ctx->rip;
-			return;
-		case X86_IRQ_NONE:
-			break;
-		}
 		/* Only a canonical lower-half RIP is ever resumed: SYSRET to a
 		 * non-canonical RCX would fault at CPL 0 on the shard's stack,
 		 * IRETQ to one at CPL 0 with the shard's GS (SDM Vol. 2B SYSRET,

@@ -58,7 +58,7 @@
 /* What x86_enter_user returns besides a vector number. */
 #define X86_TRAP_SYSCALL 0x100
 
-/* struct x86_cpu offsets used by entry.S (checked in cpu.c). */
+/* struct x86_cpu offsets used by entry.S (checked in trap.c). */
 #define X86_CPU_SELF	0
 #define X86_CPU_CTX	8
 #define X86_CPU_KSP	16

@@ -7,6 +7,7 @@
 #include <arch/ctx.h>
 #include <tessera/limits.h>
 #include <tessera/tables.h>
+#include <plat/irq.h>
 #include <x86/layout.h>
 
 /* 64-bit TSS, SDM Vol. 3A §7.7 (Figure 7-11). iomap_base beyond the limit:
@@ -156,8 +157,7 @@ extern uint64_t x86_tsc_hz;
 
 /* irq.c: interrupts, from user mode (trap.c) or in plat_idle (smp.c). */
 void x86_irq_record(struct x86_cpu *cpu, unsigned vector);
-enum x86_irq_result { X86_IRQ_NONE = 0, X86_IRQ_TICK = 1, X86_IRQ_DEVICE = 2 };
-enum x86_irq_result x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi);
+enum plat_irq x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi);
 
 /* fpu.c */
 void x86_fpu_init(void); /* this core: CR0/CR4/XCR0 for lazy FPU */
