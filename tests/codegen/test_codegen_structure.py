@@ -1,10 +1,14 @@
 """The tool's structure: every generated file from a template, the board
-decided once before planning, every arch fact in the arch table."""
+decided once before planning, every arch fact in the arch table, the
+packer writing the image size into each kind of boot header."""
 import os
 import re
+import struct
 
+import pytest
 from codegen_helpers import EXAMPLES, ROOT, tessera
 from tessera import arch, image, pipeline
+from tessera.errors import TesseraError
 from tessera.paths import TEMPLATES_DIR
 from tessera.render import files
 
@@ -112,3 +116,27 @@ def test_rooms_import_only_earlier_rooms():
                 if n.startswith("tessera.") and ORDER.index(room(n)) > mine:
                     bad.append("%s imports %s" % (rel, n))
     assert bad == []
+
+
+def _elf64_with_load():
+    """An ELF64 header (e_phoff 64, 2 program headers of 56 bytes): a
+    PT_NOTE, then a PT_LOAD from file offset 0."""
+    img = bytearray(4096)
+    img[:6] = b"\x7fELF\x02\x01"
+    struct.pack_into("<Q", img, 32, 64)
+    struct.pack_into("<HH", img, 54, 56, 2)
+    struct.pack_into("<IIQ", img, 64, 4, 4, 176)  # PT_NOTE at 176
+    struct.pack_into("<IIQ", img, 120, 1, 7, 0)  # PT_LOAD at 0
+    return img
+
+
+def test_the_packer_writes_the_size_where_each_boot_header_kind_keeps_it():
+    linux = bytearray(4096)
+    image.SIZE_WRITERS[arch.LINUX_IMAGE.kind](linux, arch.LINUX_IMAGE, 0x12345)
+    assert struct.unpack_from("<Q", linux, 16) == (0x12345,)
+    elf = _elf64_with_load()
+    image.SIZE_WRITERS[arch.ELF_PVH.kind](elf, arch.ELF_PVH, 0x12345)
+    assert struct.unpack_from("<QQ", elf, 120 + 32) == (0x12345, 0x12345)  # p_filesz, p_memsz
+    assert struct.unpack_from("<QQ", elf, 64 + 32) == (0, 0)  # the note is left alone
+    with pytest.raises(TesseraError, match="does not start with an ELF64 little-endian header"):
+        image.SIZE_WRITERS[arch.ELF_PVH.kind](bytearray(4096), arch.ELF_PVH, 1)
