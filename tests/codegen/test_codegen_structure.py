@@ -140,3 +140,17 @@ def test_the_packer_writes_the_size_where_each_boot_header_kind_keeps_it():
     assert struct.unpack_from("<QQ", elf, 64 + 32) == (0, 0)  # the note is left alone
     with pytest.raises(TesseraError, match="does not start with an ELF64 little-endian header"):
         image.SIZE_WRITERS[arch.ELF_PVH.kind](bytearray(4096), arch.ELF_PVH, 1)
+
+
+def test_qemu_refuses_kvm_before_building(tmp_path):
+    """`tessera qemu --accel kvm` for a guest of another arch than the host's
+    stops with the reason, before it builds anything; so does --icount
+    with KVM."""
+    guest = next(a for a in arch.targets() if a != arch.host_arch())
+    out = str(tmp_path / "out")
+    rc, _, err = tessera("qemu", A64, "--arch", guest, "--accel", "kvm", "-o", out)
+    assert rc == 1 and err.strip() == ("tessera: error: --accel kvm: KVM runs guests of the host's architecture "
+                                       "only (host %s, guest %s); run without it (TCG)" % (arch.host_arch(), guest))
+    rc, _, err = tessera("qemu", A64, "--arch", guest, "--accel", "kvm", "--icount", "-o", out)
+    assert rc == 1 and "-icount counts emulated instructions, TCG only" in err
+    assert not os.path.exists(out)

@@ -35,10 +35,12 @@ def kvm_problem(arch):
     return None
 
 
-def require_accel(arch, accel):
+def require_accel(arch, accel, icount=False):
     """Refuse an accelerator that cannot run an `arch` guest here."""
     if accel not in ACCELS:
         raise TesseraError("--accel %s: one of %s" % (accel, ", ".join(ACCELS)))
+    if accel == "kvm" and icount:
+        raise TesseraError("--accel kvm: -icount counts emulated instructions, TCG only; run without one of them")
     why = kvm_problem(arch) if accel == "kvm" else None
     if why:
         raise TesseraError("--accel kvm: %s; run without it (TCG)" % why)
@@ -63,7 +65,7 @@ def qemu_argv(built, icount=False, image=None, gdb=False, accel="tcg"):
     if q.get("bios"):
         argv += ["-bios", str(q["bios"])]
     argv += [str(a) for a in q.get("args") or []]
-    require_accel(built["arch"], accel)
+    require_accel(built["arch"], accel, icount)
     argv += ["-accel", accel]
     argv += ["-nographic", "-no-reboot", "-kernel", image or built["image"]]
     if icount:

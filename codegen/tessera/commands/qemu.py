@@ -24,7 +24,7 @@ def add_parser(sub):
 
 
 def run(args):
-    qemu.require_accel(args.arch, args.accel)  # before the build, not after it
+    qemu.require_accel(args.arch, args.accel, args.icount)  # before the build, not after it
     built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps)
     argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb, accel=args.accel)
     if args.gdb:
