@@ -8,7 +8,7 @@ class Diags:
 
     def add(self, sev, file, pos, msg):
         line, col = pos
-        self.items.append((str(file), line, col, sev, msg))
+        self.items.append((str(file), line, col, sev, printable(msg)))
 
     def error(self, file, pos, msg):
         self.add("error", file, pos, msg)
@@ -35,6 +35,15 @@ class Diags:
                 seen.add(text)
                 out.append(text)
         return out
+
+
+def printable(text):
+    """Text a terminal shows as it is: a control character or other
+    unprintable one that a manifest value brought in is escaped, so a
+    message cannot move the cursor, recolour or overwrite earlier lines."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def did_you_mean(word, choices):

@@ -12,7 +12,7 @@ import os
 from tessera.arch import ARCHES
 from tessera.manifest import boards, limits, yamlpos
 from tessera.manifest.diag import Diags, did_you_mean
-from tessera.manifest.units import UnitError, fmt_size, parse_size, parse_time
+from tessera.manifest.units import TooLarge, UnitError, clip, fmt_size, parse_size, parse_time, show
 from tessera.validate import schema
 
 POLICIES = ("restart", "halt", "panic")
@@ -52,6 +52,9 @@ class Checker:
         """The number a size/time literal stands for, or None after reporting it."""
         try:
             n = parse(v)
+        except TooLarge:
+            self.err(path, "%s is %s" % (schema.describe(path), too_big % clip(str(v))), value=True)
+            return None
         except UnitError as e:
             self.err(path, "%s: %s" % (schema.describe(path), e), value=True)
             return None
@@ -59,7 +62,7 @@ class Checker:
             self.err(path, "%s must not be zero" % schema.describe(path), value=True)
             return None
         if n > absurd:
-            self.err(path, "%s is %s" % (schema.describe(path), too_big % v), value=True)
+            self.err(path, "%s is %s" % (schema.describe(path), too_big % clip(str(v))), value=True)
             return None
         return n
 
@@ -69,9 +72,6 @@ class Checker:
             self.doc = yamlpos.load(self.path)
         except OSError as e:
             self.diags.error(self.file, (1, 1), "cannot read manifest: %s" % e.strerror)
-            return None
-        except UnicodeDecodeError:
-            self.diags.error(self.file, (1, 1), "manifest is not UTF-8 text")
             return None
         for line, col, msg in self.doc.problems:
             self.diags.error(self.file, (line, col), msg)
@@ -130,11 +130,11 @@ class Checker:
         name = self.board_override or d.get("board")
         if not isinstance(name, str):
             return None
-        if not boards.path_of(name).is_file() or "/" in name:
-            known = boards.known()
+        known = boards.known()
+        if name not in known:  # a lookup, not a path: any string is safe here
             where = ("board",) if "board" in d else ()
-            self.err(where, "unknown board '%s' (known boards: %s)%s"
-                     % (name, ", ".join(known), did_you_mean(name, known)), value=True)
+            self.err(where, "unknown board %s (known boards: %s)%s"
+                     % (show(name), ", ".join(known), did_you_mean(name, known)), value=True)
             return None
         b = boards.load(name, self.diags)
         if b and self.arch and b["arch"] != self.arch:
@@ -256,8 +256,8 @@ class Checker:
                 if n not in by_name:
                     ok = False
                     if n not in shards_raw:
-                        self.err(base + (role,), "channel #%d: '%s' names unknown shard '%s'%s"
-                                 % (i + 1, role, n, did_you_mean(n, list(shards_raw))), value=True)
+                        self.err(base + (role,), "channel #%d: '%s' names unknown shard %s%s"
+                                 % (i + 1, role, show(n), did_you_mean(n, list(shards_raw))), value=True)
                 ends[role] = n
             name = c.get("name")
             if not isinstance(name, str):
@@ -327,8 +327,8 @@ class Checker:
             good = {}
             for sn, mode in acc.items():
                 if sn not in shards_raw:
-                    self.err(base + ("access", sn), "region '%s' grants access to unknown shard '%s'%s"
-                             % (name, sn, did_you_mean(sn, list(shards_raw))))
+                    self.err(base + ("access", sn), "region '%s' grants access to unknown shard %s%s"
+                             % (name, show(sn), did_you_mean(sn, list(shards_raw))))
                 elif mode in ("r", "rw"):
                     good[sn] = mode
             if size:
@@ -345,8 +345,8 @@ class Checker:
             for i, dv in s["devices"]:
                 path = ("shards", s["name"], "devices", i)
                 if dv not in bdevs:
-                    self.err(path, "unknown device '%s' on board '%s'%s"
-                             % (dv, board["name"], did_you_mean(dv, list(bdevs))), value=True)
+                    self.err(path, "unknown device %s on board '%s'%s"
+                             % (show(dv), board["name"], did_you_mean(dv, list(bdevs))), value=True)
                 elif bdevs[dv]["interrupt_controller"]:
                     self.err(path, "device '%s' is an interrupt controller and belongs to the kernel" % dv, value=True)
                 elif dv in owner:
@@ -382,8 +382,8 @@ class Checker:
         if self.board_swapped and name != board["console"] and name not in board["devices"]:
             name = board["console"]  # planning for another board (e.g. the simulator): its console
         if name != board["console"] and name not in board["devices"]:
-            self.err(("kernel", "console"), "unknown console device '%s' on board '%s'%s"
-                     % (name, board["name"], did_you_mean(name, list(board["devices"]) + [board["console"]])),
+            self.err(("kernel", "console"), "unknown console device %s on board '%s'%s"
+                     % (show(name), board["name"], did_you_mean(name, list(board["devices"]) + [board["console"]])),
                      value=True)
             return
         for s in m["shards"]:

@@ -85,16 +85,19 @@ def _report(doc, diags, err):
     if kind == "propertyNames":
         return  # reported by the nested error below
     where = doc.vpos(path)
-    if kind == "pattern" and sub.get("pattern", "").startswith("^[A-Za-z_]"):
-        if path and path[-1] == "name" and len(path) == 1:
-            what = "manifest name"
-        else:
-            what = "name"
+    if kind in ("pattern", "maxLength") and isinstance(inst, str):
+        what = "manifest name" if path == ("name",) else "name"
         # propertyNames errors point at the mapping; find the key itself
-        if isinstance(inst, str) and path + (inst,) in doc.key_pos:
+        if path + (inst,) in doc.key_pos:
             where = doc.key_pos[path + (inst,)]
-        diags.error(f, where, "invalid %s '%s' (use letters, digits and '_', not starting with a digit)"
-                    % (what, inst))
+        if kind == "maxLength":
+            diags.error(f, where, "%s '%s' is too long (%d characters; at most %d)"
+                        % (what, inst[:err.validator_value] + "...", len(inst), err.validator_value))
+        elif sub.get("pattern", "").startswith("^[A-Za-z_]"):
+            diags.error(f, where, "invalid %s %s (use letters, digits and '_', not starting with a digit)"
+                        % (what, show(inst)))
+        else:
+            diags.error(f, where, "invalid %s %s" % (what, show(inst)))
         return
     if kind == "type":
         want = err.validator_value
