@@ -52,6 +52,8 @@ def build(manifest, arch, out, stamps=False, cmake_defs=()):
     if arch not in targets():
         raise TesseraError("--arch %s: one of %s" % (arch, ", ".join(sorted(targets()))))
     plan = pipeline.load_and_plan(manifest, arch=arch)
+    for w in plan.warnings:  # as `check` shows them (a shard that can reach all memory, ...)
+        print(w, file=sys.stderr)
     spec = plan.spec
     name = common.system_name(plan)
     bdir = common.build_dir(arch, name, cmake_defs)

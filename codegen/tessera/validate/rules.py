@@ -108,8 +108,8 @@ class Checker:
         by_name = {s["name"]: s for s in m["shards"]}
         m["channels"] = self.channels(d.get("channels"), by_name, shards)
         m["regions"] = self.regions(d.get("regions"), shards)
-        self.devices(m, board)
         self.console(m, kern, board)
+        self.devices(m, board)
         self.limits(m, d)
         # Judge isolation on what was written, so a shard whose only channel
         # is invalid gets the error, not also this warning.
@@ -233,7 +233,12 @@ class Checker:
                          % (src, name), value=True)
         devs = s.get("devices")
         if isinstance(devs, list):
-            sh["devices"] = [(i, dv) for i, dv in enumerate(devs) if isinstance(dv, str)]
+            # (entry index, device name, `dma: unconfined` written?)
+            for i, dv in enumerate(devs):
+                if isinstance(dv, str):
+                    sh["devices"].append((i, dv, False))
+                elif isinstance(dv, dict) and isinstance(dv.get("name"), str) and dv.get("dma") in (None, "unconfined"):
+                    sh["devices"].append((i, dv["name"], "dma" in dv))
         return sh
 
     # ---- channels, regions, devices ----
@@ -336,41 +341,87 @@ class Checker:
         return out
 
     def devices(self, m, board):
+        """Grants of board devices: each to one shard, never the kernel's,
+        a bus master only with `dma: unconfined` (then a warning every run),
+        never sharing an MMIO page with another shard's or the kernel's
+        device, never overlapping RAM."""
+        for s in m["shards"]:
+            s["dma_unconfined"] = []
         if not board:
             return
         owner = {}
         bdevs = board["devices"]
         for s in m["shards"]:
-            names = []
-            for i, dv in s["devices"]:
+            names, first = [], None
+            for i, dv, unconfined in s["devices"]:
                 path = ("shards", s["name"], "devices", i)
                 if dv not in bdevs:
                     self.err(path, "unknown device %s on board '%s'%s"
                              % (show(dv), board["name"], did_you_mean(dv, list(bdevs))), value=True)
                 elif bdevs[dv]["interrupt_controller"]:
                     self.err(path, "device '%s' is an interrupt controller and belongs to the kernel" % dv, value=True)
+                elif dv == m["console"]:
+                    self.err(("shards", s["name"], "devices"), "device '%s' is the kernel console and cannot be "
+                             "granted to shard '%s'" % (dv, s["name"]))
                 elif dv in owner:
                     if owner[dv] == s["name"]:
                         self.err(path, "device '%s' is listed twice for shard '%s'" % (dv, s["name"]), value=True)
                     else:
                         self.err(path, "device '%s' is granted to two shards: '%s' and '%s'"
                                  % (dv, owner[dv], s["name"]), value=True)
-                else:
+                elif self.dma(path, s["name"], dv, bdevs[dv]["bus_master"], unconfined):
                     owner[dv] = s["name"]
                     names.append(dv)
+                    if unconfined:
+                        s["dma_unconfined"].append(dv)
+                        first = first or path
             s["devices"] = names
-        # Two devices in one MMIO page cannot be isolated from each other.
+            if s["dma_unconfined"]:
+                self.warn(first, "shard '%s' can reach all memory: %s granted with dma: unconfined (no IOMMU "
+                          "confines DMA: the shard is trusted like the kernel)" % (s["name"], bus_masters(s)))
         page = self.lim["TESS_PAGE_SIZE"]
-        pages = {}
+
+        def pages(dv):
+            for r in bdevs[dv]["reg"]:
+                yield from range(r["base"] // page, (r["base"] + r["size"] + page - 1) // page)
+
+        # The kernel's devices (console, interrupt controllers) and RAM are
+        # never inside a shard's device window; two devices in one MMIO page
+        # cannot be isolated from each other.
+        kernel = {pg: dv for dv, d in bdevs.items() if d["interrupt_controller"] or dv == m["console"]
+                  for pg in pages(dv)}
+        ram = [(r["base"] // page, (r["base"] + r["size"] + page - 1) // page) for r in board["ram"]]
+        taken = {}
         for s in m["shards"]:
-            for i, dv in enumerate(s["devices"]):
-                for r in bdevs[dv]["reg"]:
-                    for pg in range(r["base"] // page, (r["base"] + r["size"] + page - 1) // page):
-                        prev = pages.setdefault(pg, (dv, s["name"]))
-                        if prev[1] != s["name"]:
-                            self.err(("shards", s["name"], "devices"), "device '%s' of shard '%s' shares MMIO page "
-                                     "0x%x with device '%s' of shard '%s'" % (dv, s["name"], pg * page, prev[0],
-                                                                             prev[1]))
+            where = ("shards", s["name"], "devices")
+            for dv in s["devices"]:
+                for pg in pages(dv):
+                    if pg in kernel and kernel[pg] != dv:
+                        self.err(where, "device '%s' of shard '%s' shares MMIO page 0x%x with the kernel's device '%s'"
+                                 % (dv, s["name"], pg * page, kernel[pg]))
+                    if any(lo <= pg < hi for lo, hi in ram):
+                        self.err(where, "device '%s' of shard '%s' has its registers in board RAM (page 0x%x): "
+                                 "its window would map memory of the kernel or other shards"
+                                 % (dv, s["name"], pg * page))
+                    prev = taken.setdefault(pg, (dv, s["name"]))
+                    if prev[1] != s["name"]:
+                        self.err(where, "device '%s' of shard '%s' shares MMIO page 0x%x with device '%s' of shard '%s'"
+                                 % (dv, s["name"], pg * page, prev[0], prev[1]))
+
+    def dma(self, path, shard, dv, master, unconfined):
+        """Whether granting device `dv` to `shard` is as written: a bus
+        master (it reads and writes memory on its own, and no IOMMU
+        confines it) needs `dma: unconfined`, and only a bus master takes it."""
+        if master and not unconfined:
+            self.err(path, "device '%s' is a bus master (its DMA can reach all memory and no IOMMU confines it): "
+                     "grant it as {name: %s, dma: unconfined} to accept that shard '%s' can reach all memory"
+                     % (dv, dv, shard), value=True)
+            return False
+        if unconfined and not master:
+            self.err(path, "device '%s' is not a bus master: 'dma: unconfined' does not apply (list it as %s)"
+                     % (dv, dv), value=True)
+            return False
+        return True
 
     def console(self, m, kern, board):
         m["console"] = None
@@ -386,10 +437,6 @@ class Checker:
                      % (show(name), board["name"], did_you_mean(name, list(board["devices"]) + [board["console"]])),
                      value=True)
             return
-        for s in m["shards"]:
-            if name in s["devices"]:
-                self.err(("shards", s["name"], "devices"), "device '%s' is the kernel console and cannot be "
-                         "granted to shard '%s'" % (name, s["name"]))
         m["console"] = name
 
     def limits(self, m, d):
@@ -416,6 +463,12 @@ class Checker:
             if nmaps > L["TESS_MAX_SHARD_MAPS"]:
                 self.err(("shards", s["name"]), "shard '%s' needs %d mappings, more than the kernel limit "
                          "TESS_MAX_SHARD_MAPS = %d" % (s["name"], nmaps, L["TESS_MAX_SHARD_MAPS"]))
+
+
+def bus_masters(s):
+    """'bus master 'a'' or 'bus masters 'a', 'b'': a shard's unconfined devices."""
+    ds = s["dma_unconfined"]
+    return "bus master%s %s" % ("s" if len(ds) > 1 else "", ", ".join("'%s'" % d for d in ds))
 
 
 def _round(n, a):

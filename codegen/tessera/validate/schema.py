@@ -84,6 +84,15 @@ def _report(doc, diags, err):
         return
     if kind == "propertyNames":
         return  # reported by the nested error below
+    if kind == "anyOf" and sub.get("x-what"):
+        # One of two forms: the mapping's own errors if it is a mapping,
+        # else what the forms are.
+        forms = [e for e in err.context if isinstance(inst, dict) and e.relative_schema_path[0] == 1]
+        for e in forms:
+            _report(doc, diags, e)
+        if not forms:
+            diags.error(f, doc.vpos(path), "%s must be %s, not %s" % (describe(path), sub["x-what"], show(inst)))
+        return
     where = doc.vpos(path)
     if kind in ("pattern", "maxLength") and isinstance(inst, str):
         what = "manifest name" if path == ("name",) else "name"
