@@ -26,7 +26,7 @@ from ruamel.yaml.reader import ReaderError
 _INT = re.compile(r"^[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
 
-MAX_BYTES = 1 << 20  # a manifest is a few K, a board file some 10K
+MAX_BYTES = 256 << 10  # a manifest is a few K, a board file some 10K; loading is linear
 MAX_DEPTH = 32  # a manifest nests 7 deep; jsonschema and our checks recurse
 MAX_ALIAS_NODES = 10000  # nodes aliases may add to the document
 INT_BITS = 64  # every number of a manifest or board is an address, size or count

@@ -447,10 +447,12 @@ class Checker:
             if n > L[lim]:
                 self.err((key,), "too many %s: %d (kernel limit %s = %d)" % (what, n, lim, L[lim]))
         board = m["board"]
+        by_name = {s["name"]: s for s in m["shards"]}
+        for r in m["regions"]:  # each shard's regions in region order
+            for name, mode in r["access"].items():
+                if name in by_name:
+                    by_name[name]["regions"].append((r["id"], mode))
         for s in m["shards"]:
-            for r in m["regions"]:
-                if s["name"] in r["access"]:
-                    s["regions"].append((r["id"], r["access"][s["name"]]))
             irqs = sum(len(board["devices"][dv]["irqs"]) for dv in s["devices"]) if board else 0
             nev = len(s["ends"]) + irqs
             if nev > L["TESS_MAX_SHARD_EVENTS"]:
