@@ -237,8 +237,9 @@ class Checker:
             for i, dv in enumerate(devs):
                 if isinstance(dv, str):
                     sh["devices"].append((i, dv, False))
-                elif isinstance(dv, dict) and isinstance(dv.get("name"), str) and dv.get("dma") in (None, "unconfined"):
-                    sh["devices"].append((i, dv["name"], "dma" in dv))
+                elif isinstance(dv, dict) and isinstance(dv.get("name"), str):
+                    if dv.get("dma", "unconfined") == "unconfined":  # else the schema's error alone
+                        sh["devices"].append((i, dv["name"], "dma" in dv))
         return sh
 
     # ---- channels, regions, devices ----
@@ -369,7 +370,7 @@ class Checker:
                     else:
                         self.err(path, "device '%s' is granted to two shards: '%s' and '%s'"
                                  % (dv, owner[dv], s["name"]), value=True)
-                elif self.dma(path, s["name"], dv, bdevs[dv]["bus_master"], unconfined):
+                elif self.dma_ok(path, s["name"], dv, bdevs[dv]["bus_master"], unconfined):
                     owner[dv] = s["name"]
                     names.append(dv)
                     if unconfined:
@@ -379,36 +380,39 @@ class Checker:
             if s["dma_unconfined"]:
                 self.warn(first, "shard '%s' can reach all memory: %s granted with dma: unconfined (no IOMMU "
                           "confines DMA: the shard is trusted like the kernel)" % (s["name"], bus_masters(s)))
-        page = self.lim["TESS_PAGE_SIZE"]
-
-        def pages(dv):
-            for r in bdevs[dv]["reg"]:
-                yield from range(r["base"] // page, (r["base"] + r["size"] + page - 1) // page)
-
         # The kernel's devices (console, interrupt controllers) and RAM are
         # never inside a shard's device window; two devices in one MMIO page
-        # cannot be isolated from each other.
-        kernel = {pg: dv for dv, d in bdevs.items() if d["interrupt_controller"] or dv == m["console"]
-                  for pg in pages(dv)}
-        ram = [(r["base"] // page, (r["base"] + r["size"] + page - 1) // page) for r in board["ram"]]
-        taken = {}
+        # cannot be isolated from each other. Windows are page ranges
+        # [lo, hi), compared as ranges (a board's PCIe window is 64K pages).
+        page = self.lim["TESS_PAGE_SIZE"]
+
+        def pages(r):
+            return r["base"] // page, -(-(r["base"] + r["size"]) // page)
+
+        kernel = [pages(r) + (dv,) for dv, d in bdevs.items() if d["interrupt_controller"] or dv == m["console"]
+                  for r in d["reg"]]
+        ram = [pages(r) for r in board["ram"]]
+        taken = []  # (lo, hi, device, shard) of the windows granted so far
         for s in m["shards"]:
             where = ("shards", s["name"], "devices")
             for dv in s["devices"]:
-                for pg in pages(dv):
-                    if pg in kernel and kernel[pg] != dv:
-                        self.err(where, "device '%s' of shard '%s' shares MMIO page 0x%x with the kernel's device '%s'"
-                                 % (dv, s["name"], pg * page, kernel[pg]))
-                    if any(lo <= pg < hi for lo, hi in ram):
-                        self.err(where, "device '%s' of shard '%s' has its registers in board RAM (page 0x%x): "
-                                 "its window would map memory of the kernel or other shards"
-                                 % (dv, s["name"], pg * page))
-                    prev = taken.setdefault(pg, (dv, s["name"]))
-                    if prev[1] != s["name"]:
-                        self.err(where, "device '%s' of shard '%s' shares MMIO page 0x%x with device '%s' of shard '%s'"
-                                 % (dv, s["name"], pg * page, prev[0], prev[1]))
+                for lo, hi in map(pages, bdevs[dv]["reg"]):
+                    for klo, khi, kdv in kernel:
+                        if kdv != dv and lo < khi and klo < hi:
+                            self.err(where, "device '%s' of shard '%s' shares MMIO page 0x%x with the kernel's "
+                                     "device '%s'" % (dv, s["name"], max(lo, klo) * page, kdv))
+                    for rlo, rhi in ram:
+                        if lo < rhi and rlo < hi:
+                            self.err(where, "device '%s' of shard '%s' has its registers in board RAM (page 0x%x): "
+                                     "its window would map memory of the kernel or other shards"
+                                     % (dv, s["name"], max(lo, rlo) * page))
+                    for tlo, thi, tdv, ts in taken:
+                        if ts != s["name"] and lo < thi and tlo < hi:
+                            self.err(where, "device '%s' of shard '%s' shares MMIO page 0x%x with device '%s' of "
+                                     "shard '%s'" % (dv, s["name"], max(lo, tlo) * page, tdv, ts))
+                    taken.append((lo, hi, dv, s["name"]))
 
-    def dma(self, path, shard, dv, master, unconfined):
+    def dma_ok(self, path, shard, dv, master, unconfined):
         """Whether granting device `dv` to `shard` is as written: a bus
         master (it reads and writes memory on its own, and no IOMMU
         confines it) needs `dma: unconfined`, and only a bus master takes it."""
