@@ -123,3 +123,15 @@ def test_device_windows_never_reach_the_kernel_or_ram(tmp_path, monkeypatch):
         "device 'in_ram' of shard 'a' has its registers in board RAM (page 0x40200000): its window would map "
         "memory of the kernel or other shards"]
 
+
+
+def test_port_io_devices_are_never_mapped(tmp_path):
+    """microvm's serial is at I/O ports 0x3f8-0x3ff: a 'window' for it would
+    map physical page 0, which is RAM."""
+    p = tmp_path / "m.yaml"
+    p.write_text("tessera: 1\nname: m\nboard: qemu-microvm-x86_64\nkernel: {console: virtio_mmio0}\nshards:\n"
+                 "  a:\n    devices: [serial]\n    cores: [0]\n    memory: 64K\n    source: %s/shards/examples/pktgen\n"
+                 % ROOT)
+    rc, out, err = tessera("check", str(p))
+    assert (rc, err) == (1, "%s:7:15: error: device 'serial' is reached through I/O ports, which are not granted to "
+                         "shards\n" % p)

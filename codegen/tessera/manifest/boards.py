@@ -76,6 +76,7 @@ def load(name, diags):
                 "irqs": [_int(i) for i in dv.get("irqs", [])],
                 "interrupt_controller": bool(dv.get("interrupt_controller", False)),
                 "bus_master": _dma(dv.get("dma")),
+                "port_io": bool(dv.get("port_io", False)),
             }
         b["devices"] = devs
     except (ValueError, TypeError, KeyError, AttributeError):

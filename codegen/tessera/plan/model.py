@@ -22,6 +22,7 @@ class Device(TypedDict):
     irqs: List[int]
     interrupt_controller: bool  # owned by the kernel: never granted
     bus_master: bool  # `dma: master`: reads and writes memory on its own (DMA)
+    port_io: bool  # reached through x86 I/O ports: `reg` is a port range, not memory
 
 
 class Board(TypedDict):

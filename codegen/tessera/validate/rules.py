@@ -364,6 +364,9 @@ class Checker:
                 elif dv == m["console"]:
                     self.err(("shards", s["name"], "devices"), "device '%s' is the kernel console and cannot be "
                              "granted to shard '%s'" % (dv, s["name"]))
+                elif bdevs[dv]["port_io"]:  # its `reg` is a port range: a window would map RAM at that address
+                    self.err(path, "device '%s' is reached through I/O ports, which are not granted to shards" % dv,
+                             value=True)
                 elif dv in owner:
                     if owner[dv] == s["name"]:
                         self.err(path, "device '%s' is listed twice for shard '%s'" % (dv, s["name"]), value=True)
