@@ -154,3 +154,10 @@ def test_fuzzed_manifests_through_every_command(tmp_path):
     build and sim front ends; derandomized, so a failure reproduces."""
     rc, out, err = limited(str(tmp_path), "150", python=os.path.join(ROOT, "tests", "codegen", "fuzz_manifest.py"))
     assert rc == 0, out + err
+
+
+def test_thousand_digit_duration():
+    """`tessera sim --duration` is a time literal too (checked before any build)."""
+    rc, out, err = limited("sim", "manifest/examples/packet-pipeline.yaml", "--duration", "9" * 400 + "s")
+    assert (rc, err) == (1, "tessera: error: --duration: 99999999999999999999999999999999... (401 characters) is too "
+                         "long (the simulator counts in 64-bit nanoseconds)\n")
