@@ -41,8 +41,8 @@ channels:
   - {from: a, to: b, slots: 4, slot_size: 64}
 """ % (ROOT, ROOT)
 
-# The issue's 735-byte document: nine levels of nine aliases each, 9^9 (387
-# million) nodes once expanded, under a key of an otherwise valid manifest.
+# Like the issue's 735-byte document: nine levels of nine aliases each, 9^9
+# (387 million) nodes once expanded, under a key of an otherwise valid manifest.
 BOMB = VALID + "".join("%s: &%s [%s]\n" % (c, c, ", ".join(["*" + p] * 9 if p else ['"lol"'] * 9))
                        for p, c in zip([""] + list("abcdefgh"), "abcdefghi"))
 
