@@ -57,6 +57,40 @@ BOARDS = {
 # Nodes the kernel owns: interrupt controllers and the RISC-V timer/IPI unit.
 KERNEL_ONLY = ("riscv,clint0", "sifive,clint0", "riscv,aclint-mswi", "riscv,aclint-mtimer")
 
+# Bus masters (`dma: master`): devices that read and write memory on their
+# own. These boards have no IOMMU, so nothing confines where: a shard granted
+# one can reach all memory, and the manifest must say so (docs/manifest.md
+# "Bus masters"). A device is a bus master when
+#  - the DTB says it does DMA: `dma-coherent` or `dma-noncoherent`
+#    (Devicetree Specification v0.4, 2.3.10 and 2.3.11: properties of a
+#    device that performs DMA). QEMU's aarch64 virt sets it on virtio-mmio,
+#    fw_cfg and the PCIe host; riscv64 virt on fw_cfg and the PCIe host;
+#  - it is a PCI host bridge (device_type "pci"): its ECAM window reaches
+#    the configuration space of every PCI function behind it, and a
+#    function's Bus Master Enable bit (PCI Local Bus Specification 3.0,
+#    6.2.2, Command register bit 2) lets it DMA anywhere;
+#  - it is an MSI controller (`msi-controller`: the GICv3 ITS): the ITS
+#    reads its command queue and reads and writes its tables in memory at
+#    addresses software programs (GICv3/v4 architecture specification IHI
+#    0069, 12.19.1 GITS_BASER<n>, 12.19.6 GITS_CBASER);
+#  - else by compatible (DMA_COMPATIBLE), where QEMU's description is
+#    silent: riscv64 virt leaves dma-coherent off its virtio-mmio nodes (DMA
+#    is coherent by default there) and microvm has no DTB at all.
+# Not bus masters: cfi-flash (memory with a command interface; QEMU's
+# hw/block/pflash_cfi01.c has no DMA), the UARTs, RTCs, GPIO and the SiFive
+# test (power/reset) device: each only answers the CPU's accesses.
+DMA_COMPATIBLE = (
+    # Virtio 1.2, 4.2.2 "MMIO Device Register Layout": QueueDesc/QueueDriver/
+    # QueueDevice take guest-physical addresses of rings the device reads
+    # and writes, and so do the buffers the rings point at.
+    "virtio,mmio", "qemu,virtio-mmio",
+    # QEMU docs/specs/fw_cfg.rst, "DMA interface": writing a control
+    # structure's address to the DMA address register (offset 16 on MMIO)
+    # makes fw_cfg read or write guest memory at addresses the structure
+    # names (the issue-10 exploit overwrote the kernel's reload key so).
+    "qemu,fw-cfg-mmio",
+)
+
 
 def die(msg):
     print("gen-boards: error: %s" % msg, file=sys.stderr)
@@ -257,6 +291,9 @@ def dtb_board(name, spec, blob):
              "irqs": irq_numbers(t, off)}
         if t.prop(off, "interrupt-controller") is not None or any(c in KERNEL_ONLY for c in comp):
             d["interrupt_controller"] = True
+        if (any(t.prop(off, p) is not None for p in ("dma-coherent", "dma-noncoherent", "msi-controller"))
+                or t.strs(off, "device_type") == ["pci"] or any(c in DMA_COMPATIBLE for c in comp)):
+            d["dma"] = "master"
         d["dt_path"] = path
         devices[dn] = d
         if path == stdout:
@@ -314,6 +351,8 @@ def mtree_board(name, spec):
         d = {"compatible": ["qemu," + what], "reg": [{"base": lo, "size": size}], "irqs": []}
         if what == "ioapic":
             d["interrupt_controller"] = True
+        if d["compatible"][0] in DMA_COMPATIBLE:
+            d["dma"] = "master"
         devices[dn] = d
     serial = None
     for line in io.splitlines():
@@ -359,6 +398,8 @@ def emit(name, spec, b):
         for flag in ("interrupt_controller", "port_io"):
             if d.get(flag):
                 L.append("    %s: true" % flag)
+        if d.get("dma"):
+            L.append("    dma: %s" % d["dma"])
         if d.get("dt_path"):
             L.append("    dt_path: %s" % d["dt_path"])
     return "\n".join(L) + "\n"
