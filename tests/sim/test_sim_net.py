@@ -88,7 +88,7 @@ def test_reload_classify_under_traffic(tmp_path):
         port = int(sim.wait_for(r"^sim\| console on tcp 127\.0\.0\.1:\d+$").rsplit(":", 1)[1])
         sim.wait_for(UP)
         traffic = subprocess.Popen([TESSERA, "traffic", "--json", "--guest", "127.0.0.1:%d" % sim.local, "--bind",
-                                    "127.0.0.1:%d" % sim.remote, "--count", "60000", "--rate", "8000", "--window",
+                                    "127.0.0.1:%d" % sim.remote, "--count", "100000", "--rate", "8000", "--window",
                                     str(WINDOW), "--timeout", "5", "--query", str(STATS_PORT)],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         sim.wait_for(r"^shard:classify\| up \(reason 0\)")
@@ -103,7 +103,7 @@ def test_reload_classify_under_traffic(tmp_path):
     assert during, "the traffic ended before the reload did: nothing was tested"
     assert traffic.returncode == 0 and "Traceback" not in err, err
     f = json.loads(out)
-    assert (f["sent"], f["received"]) == (60000, 60000) and clean(f) == CLEAN, f
+    assert (f["sent"], f["received"]) == (100000, 100000) and clean(f) == CLEAN, f
     assert run.grep(r"^kern\| reload: 'classify' now runs version \d+$") and \
         "shard:classify| up (reason 2): 10.0.0.2 udp port 7, 2048 buffers" in run.lines
     no_faults(run)
