@@ -36,12 +36,13 @@ def build(manifest, arch, out, **kw):
 
 
 class Qemu:
-    def __init__(self, built, icount=False, image=None, extra=(), monitor=None):
-        """monitor: path of a unix socket for the QEMU monitor (pcs())."""
+    def __init__(self, built, icount=False, image=None, extra=(), monitor=None, net=()):
+        """monitor: path of a unix socket for the QEMU monitor (pcs());
+        net: `--net` values (backend/net.py NetSpec)."""
         self.arch = built["arch"]
         self.monitor = monitor
         extra = list(extra) + (["-monitor", "unix:%s,server=on,wait=off" % monitor] if monitor else [])
-        self.argv = qemu.qemu_argv(built, icount=icount, image=image) + extra
+        self.argv = qemu.qemu_argv(built, icount=icount, image=image, net=net) + extra
         self.lines = []
         self._cv = threading.Condition()
         self._done = False

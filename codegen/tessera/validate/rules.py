@@ -410,8 +410,12 @@ class Checker:
                     self.err(path, "%s must be printable ASCII text (it becomes a C string)" % what, value=True)
             elif v == [] and isinstance(v, list):
                 self.err(path, "%s must not be an empty list" % what, value=True)
-            elif not all(isinstance(x, int) and not isinstance(x, bool) for x in ints):
+            elif not isinstance(v, list) and not _is_int(v):
                 self.err(path, "%s must be %s, not %s" % (what, CFG_KINDS, show(v)), value=True)
+            elif not all(_is_int(x) for x in ints):
+                i = next(i for i, x in enumerate(ints) if not _is_int(x))
+                self.err(path + (i,), "%s: entry #%d must be an integer, not %s" % (what, i + 1, show(ints[i])),
+                         value=True)
             elif not all(CFG_MIN <= x <= CFG_MAX for x in ints):
                 bad = next(x for x in ints if not CFG_MIN <= x <= CFG_MAX)
                 self.err(path, "%s: %d does not fit 64 bits" % (what, bad), value=True)
@@ -503,6 +507,10 @@ class Checker:
             if nmaps > L["TESS_MAX_SHARD_MAPS"]:
                 self.err(("shards", s["name"]), "shard '%s' needs %d mappings, more than the kernel limit "
                          "TESS_MAX_SHARD_MAPS = %d" % (s["name"], nmaps, L["TESS_MAX_SHARD_MAPS"]))
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _round(n, a):

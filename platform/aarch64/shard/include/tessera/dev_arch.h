@@ -37,64 +37,26 @@ static inline void tess_dma_mb(void)
 	__asm__ volatile("dmb osh" ::: "memory");
 }
 
-static inline uint8_t tess_mmio_r8(uintptr_t va)
-{
-	uint8_t v;
+/* The accessors of one width: its load and store instruction and the
+ * register name modifier (w: 32-bit view, x: 64-bit). */
+#define TESS_MMIO_ACCESSORS(bits, ldr, str, reg)                                                             \
+	static inline uint##bits##_t tess_mmio_r##bits(uintptr_t va)                                         \
+	{                                                                                                    \
+		uint##bits##_t v;                                                                            \
+		__asm__ volatile(ldr " %" reg "0, [%1]" : "=r"(v) : "r"(va) : "memory");                     \
+		tess_dma_rmb();                                                                              \
+		return v;                                                                                    \
+	}                                                                                                    \
+	static inline void tess_mmio_w##bits(uintptr_t va, uint##bits##_t v)                                 \
+	{                                                                                                    \
+		tess_dma_wmb();                                                                              \
+		__asm__ volatile(str " %" reg "0, [%1]" ::"rZ"(v), "r"(va) : "memory");                      \
+	}
 
-	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(va) : "memory");
-	tess_dma_rmb();
-	return v;
-}
-
-static inline uint16_t tess_mmio_r16(uintptr_t va)
-{
-	uint16_t v;
-
-	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(va) : "memory");
-	tess_dma_rmb();
-	return v;
-}
-
-static inline uint32_t tess_mmio_r32(uintptr_t va)
-{
-	uint32_t v;
-
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(va) : "memory");
-	tess_dma_rmb();
-	return v;
-}
-
-static inline uint64_t tess_mmio_r64(uintptr_t va)
-{
-	uint64_t v;
-
-	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(va) : "memory");
-	tess_dma_rmb();
-	return v;
-}
-
-static inline void tess_mmio_w8(uintptr_t va, uint8_t v)
-{
-	tess_dma_wmb();
-	__asm__ volatile("strb %w0, [%1]" ::"rZ"(v), "r"(va) : "memory");
-}
-
-static inline void tess_mmio_w16(uintptr_t va, uint16_t v)
-{
-	tess_dma_wmb();
-	__asm__ volatile("strh %w0, [%1]" ::"rZ"(v), "r"(va) : "memory");
-}
-
-static inline void tess_mmio_w32(uintptr_t va, uint32_t v)
-{
-	tess_dma_wmb();
-	__asm__ volatile("str %w0, [%1]" ::"rZ"(v), "r"(va) : "memory");
-}
-
-static inline void tess_mmio_w64(uintptr_t va, uint64_t v)
-{
-	tess_dma_wmb();
-	__asm__ volatile("str %x0, [%1]" ::"rZ"(v), "r"(va) : "memory");
-}
+TESS_MMIO_ACCESSORS(8, "ldrb", "strb", "w")
+TESS_MMIO_ACCESSORS(16, "ldrh", "strh", "w")
+TESS_MMIO_ACCESSORS(32, "ldr", "str", "w")
+TESS_MMIO_ACCESSORS(64, "ldr", "str", "x")
+#undef TESS_MMIO_ACCESSORS
 
 #endif

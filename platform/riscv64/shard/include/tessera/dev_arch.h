@@ -38,64 +38,25 @@ static inline void tess_dma_mb(void)
 	__asm__ volatile("fence iorw,iorw" ::: "memory");
 }
 
-static inline uint8_t tess_mmio_r8(uintptr_t va)
-{
-	uint8_t v;
+/* The accessors of one width: its load and store instruction. */
+#define TESS_MMIO_ACCESSORS(bits, load, store)                                                               \
+	static inline uint##bits##_t tess_mmio_r##bits(uintptr_t va)                                         \
+	{                                                                                                    \
+		uint##bits##_t v;                                                                            \
+		__asm__ volatile(load " %0, 0(%1)" : "=r"(v) : "r"(va) : "memory");                          \
+		__asm__ volatile("fence i,r" ::: "memory");                                                  \
+		return v;                                                                                    \
+	}                                                                                                    \
+	static inline void tess_mmio_w##bits(uintptr_t va, uint##bits##_t v)                                 \
+	{                                                                                                    \
+		__asm__ volatile("fence w,o" ::: "memory");                                                  \
+		__asm__ volatile(store " %0, 0(%1)" ::"r"(v), "r"(va) : "memory");                           \
+	}
 
-	__asm__ volatile("lbu %0, 0(%1)" : "=r"(v) : "r"(va) : "memory");
-	__asm__ volatile("fence i,r" ::: "memory");
-	return v;
-}
-
-static inline uint16_t tess_mmio_r16(uintptr_t va)
-{
-	uint16_t v;
-
-	__asm__ volatile("lhu %0, 0(%1)" : "=r"(v) : "r"(va) : "memory");
-	__asm__ volatile("fence i,r" ::: "memory");
-	return v;
-}
-
-static inline uint32_t tess_mmio_r32(uintptr_t va)
-{
-	uint32_t v;
-
-	__asm__ volatile("lw %0, 0(%1)" : "=r"(v) : "r"(va) : "memory");
-	__asm__ volatile("fence i,r" ::: "memory");
-	return v;
-}
-
-static inline uint64_t tess_mmio_r64(uintptr_t va)
-{
-	uint64_t v;
-
-	__asm__ volatile("ld %0, 0(%1)" : "=r"(v) : "r"(va) : "memory");
-	__asm__ volatile("fence i,r" ::: "memory");
-	return v;
-}
-
-static inline void tess_mmio_w8(uintptr_t va, uint8_t v)
-{
-	__asm__ volatile("fence w,o" ::: "memory");
-	__asm__ volatile("sb %0, 0(%1)" ::"r"(v), "r"(va) : "memory");
-}
-
-static inline void tess_mmio_w16(uintptr_t va, uint16_t v)
-{
-	__asm__ volatile("fence w,o" ::: "memory");
-	__asm__ volatile("sh %0, 0(%1)" ::"r"(v), "r"(va) : "memory");
-}
-
-static inline void tess_mmio_w32(uintptr_t va, uint32_t v)
-{
-	__asm__ volatile("fence w,o" ::: "memory");
-	__asm__ volatile("sw %0, 0(%1)" ::"r"(v), "r"(va) : "memory");
-}
-
-static inline void tess_mmio_w64(uintptr_t va, uint64_t v)
-{
-	__asm__ volatile("fence w,o" ::: "memory");
-	__asm__ volatile("sd %0, 0(%1)" ::"r"(v), "r"(va) : "memory");
-}
+TESS_MMIO_ACCESSORS(8, "lbu", "sb")
+TESS_MMIO_ACCESSORS(16, "lhu", "sh")
+TESS_MMIO_ACCESSORS(32, "lw", "sw")
+TESS_MMIO_ACCESSORS(64, "ld", "sd")
+#undef TESS_MMIO_ACCESSORS
 
 #endif
