@@ -89,6 +89,13 @@ def test_arp_and_malformed(tmp_path):
     assert sum(1 for p in pkts if UDP in p and p[UDP].dport == 40000) == 200
 
 
+def test_answers_arp():
+    with EchoGuest(ask=bytes([10, 0, 0, 1])) as g:
+        f = figures(g, "--count", "100", "--answer-arp", "--mac", "02:00:00:00:00:07")
+    assert f["arp_answered"] == 1 and (f["received"], f["unexpected"]) == (100, 0)
+    assert g.answer == (bytes.fromhex("020000000007"), bytes([10, 0, 0, 1]))
+
+
 def test_counters_query():
     with EchoGuest(ports=(7, 9)) as g:
         asked = figures(g, "--count", "10", "--query", "9", "--timeout", "5")
