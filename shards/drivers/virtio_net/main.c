@@ -57,20 +57,42 @@ static bool setup_memory(void)
 	return true;
 }
 
+/* After a reset: the frames the device had received that were never
+ * passed on, and those of the `tx` buffers in the transmit queue it had not
+ * yet sent, are lost. The used indexes are the device's (read after the
+ * reset stopped it); our positions are kept in persistent memory, so this
+ * holds across a restart. A difference a queue cannot hold counts nothing
+ * (the device broke the protocol: we cannot know). */
+static void count_lost(uint32_t tx)
+{
+	const uint16_t q = TESS_CFG_QUEUE_SIZE;
+	uint16_t rx = (uint16_t)(vq_used_idx(net.ring_mem, q) - net.saved->rx_seen);
+	uint16_t sent = (uint16_t)(vq_used_idx(net.ring_mem + VQ_BYTES(q), q) - net.saved->tx_seen);
+
+	if (rx <= q)
+		ST.lost += rx;
+	if (sent <= tx)
+		ST.lost += tx - sent;
+}
+
 /* 3.1.1, the whole sequence; a (re)start always begins with the reset,
  * so a device still working on an earlier life's rings stops first. */
-static bool device_up(void)
+static bool device_up(bool new_life)
 {
 	uint8_t *mem = net.ring_mem;
+	uint32_t tx;
 
 	net.up = net.broken = false;
 	if (!vt_probe() || !vt_reset())
 		return false;
-	pool_device_reset();
+	tx = pool_device_reset();
+	if (!new_life || net.why != TESS_START_FIRST)
+		count_lost(tx);
 	if (!vt_negotiate())
 		goto failed;
 	vq_init(&net.rx, 0, TESS_CFG_QUEUE_SIZE, mem);
 	vq_init(&net.tx, 1, TESS_CFG_QUEUE_SIZE, mem + VQ_BYTES(TESS_CFG_QUEUE_SIZE));
+	net.saved->rx_seen = net.saved->tx_seen = 0;
 	if (!vt_queue(&net.rx) || !vt_queue(&net.tx))
 		goto failed;
 	/* Transmit completions are reclaimed on the way (tx.c), never by
@@ -90,7 +112,7 @@ static void device_restart(const char *why)
 {
 	tess_log("device reset: %s", why);
 	ST.resets++;
-	if (device_up())
+	if (device_up(false))
 		tess_log("virtio-net %02x:%02x:%02x:%02x:%02x:%02x renegotiated, %u-entry queues", net.mac[0],
 			 net.mac[1], net.mac[2], net.mac[3], net.mac[4], net.mac[5], TESS_CFG_QUEUE_SIZE);
 }
@@ -102,7 +124,7 @@ void shard_init(enum tess_start_reason why)
 	tess_poll(false);
 	if (!setup_memory() || !pool_init(why))
 		return;
-	if (!device_up()) {
+	if (!device_up(true)) {
 		tess_log("virtio-net: not started; the shard idles");
 		return;
 	}

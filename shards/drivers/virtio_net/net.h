@@ -105,8 +105,9 @@ struct net_stats {
 	/* Peers misbehaving. */
 	uint64_t bad_desc;  /* a frame outside the packet region */
 	uint64_t bad_owner; /* a buffer that is not out in the pipeline, or a stale tag */
-	/* Restarts: buffers the device held when it was reset, and buffers out
-	 * in the pipeline that never came back (pool.c). */
+	/* Restarts: frames lost (received but not passed on, or not yet sent
+	 * when the device was reset), and buffers out in the pipeline that
+	 * never came back (pool.c). */
 	uint64_t resets, lost, reclaimed;
 };
 
@@ -115,6 +116,10 @@ struct net_stats {
 struct net_saved {
 	uint32_t magic, nbufs;
 	struct net_stats st;
+	/* Our positions in the two used rings, as of the last step: after a
+	 * restart they tell what the device had done that we never saw. */
+	uint16_t rx_seen, tx_seen;
+	uint16_t pad[2];
 	uint32_t tag[POOL_MAX];	 /* the tag of the buffer's last hand-out */
 	uint8_t state[POOL_MAX]; /* enum buf_state */
 };
@@ -164,6 +169,7 @@ void vt_notify(const struct vq *q);
 #define VQ_BYTES(n) (VQ_RUP(16u * (n)) + VQ_RUP(6u + 2u * (n)) + VQ_RUP(6u + 8u * (n)))
 #define VQ_RUP(n)   (((n) + 63u) & ~63u)
 void vq_init(struct vq *q, uint16_t index, uint16_t size, uint8_t *mem);
+uint16_t vq_used_idx(uint8_t *mem, uint16_t size);
 uint64_t vq_bus(const void *p);
 void vq_add(struct vq *q, uint16_t d, uint32_t buf);
 void vq_kick(struct vq *q);
@@ -173,7 +179,7 @@ int vq_next_used(struct vq *q, uint32_t *buf, uint32_t *len);
 
 /* pool.c: who holds each packet buffer */
 bool pool_init(enum tess_start_reason why);
-void pool_device_reset(void);
+uint32_t pool_device_reset(void);
 uint32_t pool_get(enum buf_state device_state);
 uint32_t pool_give(uint32_t b);
 bool pool_take(const struct tess_pkt *d, uint32_t *b);

@@ -6,9 +6,10 @@
  * nor hand the device an address of its choosing.
  *
  * The table lives in persistent memory. After a restart the device is
- * reset (it holds nothing any more), and buffers out in the pipeline are
- * still expected back: until config reclaim_ms has passed, then they are
- * taken back (their tag changes, so a late return is refused). */
+ * reset and what it held is free again (pool_device_reset), and buffers
+ * out in the pipeline are still expected back: until config reclaim_ms has
+ * passed, then they are taken back (their tag changes, so a late return
+ * is refused). */
 #include <string.h>
 #include "net.h"
 
@@ -45,11 +46,10 @@ bool pool_init(enum tess_start_reason why)
 		if (s->state[b] == B_OUT || s->state[b] == B_OUT_OLD) {
 			s->state[b] = B_OUT_OLD;
 			out++;
-		} else if (s->state[b] == B_TX) {
-			ST.lost++; /* a frame to transmit the old device may not have sent */
-			push_free(b);
-		} else {
-			push_free(b); /* free, or an empty receive buffer */
+		} else if (s->state[b] == B_FREE) {
+			freelist[nfree++] = b;
+		} else if (s->state[b] != B_RX && s->state[b] != B_TX) {
+			push_free(b); /* not a state: the table was damaged */
 		}
 	}
 	if (out) {
@@ -60,15 +60,19 @@ bool pool_init(enum tess_start_reason why)
 	return true;
 }
 
-/* After a device reset: what it held is ours again. */
-void pool_device_reset(void)
+/* After a device reset, in this life or an earlier one: what the device
+ * held is ours again. Returns how many buffers were in (or on their way
+ * to) the transmit queue. */
+uint32_t pool_device_reset(void)
 {
+	uint32_t tx = 0;
+
 	for (uint32_t b = 0; b < net.saved->nbufs; b++) {
-		if (net.saved->state[b] == B_TX)
-			ST.lost++;
+		tx += net.saved->state[b] == B_TX;
 		if (net.saved->state[b] == B_RX || net.saved->state[b] == B_TX)
 			push_free(b);
 	}
+	return tx;
 }
 
 /* A free buffer, now in `device_state`; NO_BUF if none is free. */

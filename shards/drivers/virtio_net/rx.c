@@ -74,6 +74,7 @@ unsigned rx_harvest(unsigned budget)
 			maybe_fault();
 		}
 		tess_pkt_out_close(&out);
+		net.saved->rx_seen = net.rx.used_seen;
 		n += put;
 		if (put == 0)
 			break; /* the pipeline is full, or only bad entries */

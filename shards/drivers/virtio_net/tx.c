@@ -20,6 +20,7 @@ unsigned tx_reclaim(void)
 		ST.tx_done++;
 		n++;
 	}
+	net.saved->tx_seen = net.tx.used_seen;
 	return n;
 }
 

@@ -8,13 +8,18 @@
 /* Each part on its own cache lines: 2.7 asks 16-byte alignment for the
  * descriptor table, 2 for the available ring, 4 for the used ring, and the
  * used ring (the device's) shares no line with the driver's parts. */
+static struct vring_used *used_ring(uint8_t *mem, uint16_t size)
+{
+	return (struct vring_used *)(mem + VQ_RUP(16u * size) + VQ_RUP(6u + 2u * size));
+}
+
 void vq_init(struct vq *q, uint16_t index, uint16_t size, uint8_t *mem)
 {
 	/* Zeroed: used->flags starts 0 (2.7.10.1), no stale entry looks new. */
 	memset(mem, 0, VQ_BYTES(size));
 	q->desc = (struct vring_desc *)mem;
 	q->avail = (struct vring_avail *)(mem + VQ_RUP(16u * size));
-	q->used = (struct vring_used *)(mem + VQ_RUP(16u * size) + VQ_RUP(6u + 2u * size));
+	q->used = used_ring(mem, size);
 	q->index = index;
 	q->size = size;
 	q->avail_idx = q->used_seen = q->used_idx = 0;
@@ -24,6 +29,13 @@ void vq_init(struct vq *q, uint16_t index, uint16_t size, uint8_t *mem)
 		q->buf[d] = NO_BUF;
 		q->idle[q->nidle++] = (uint16_t)d;
 	}
+}
+
+/* The used index a queue at `mem` holds (an earlier life's queue, after
+ * the reset that stopped its device). */
+uint16_t vq_used_idx(uint8_t *mem, uint16_t size)
+{
+	return LOAD(used_ring(mem, size)->idx);
 }
 
 uint64_t vq_bus(const void *p)
