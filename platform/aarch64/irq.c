@@ -7,29 +7,29 @@
 #include <arch/a64.h>
 #include <kern/arch.h>
 #include <kern/reload.h>
+#include <plat/console_rx.h>
+#include <plat/halt.h>
 
 #define INTID_SPURIOUS 1023u
 
-extern volatile int a64_halting;
-
-enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
+enum plat_irq a64_irq_drain(unsigned core, uint32_t *intid)
 {
-	enum a64_irq_result res = A64_IRQ_NONE;
+	enum plat_irq res = PLAT_IRQ_NONE;
 	for (;;) {
 		uint32_t id = a64_gic_ack();
 		if (id >= INTID_SPURIOUS)
 			return res;
-		if (id == A64_SGI_HALT || a64_halting) {
+		if (id == A64_SGI_HALT || tess_halting) {
 			a64_gic_eoi(id);
 			a64_park();
 		}
 		if (id == A64_TIMER_PPI) {
 			a64_timer_rearm();
 			a64_gic_eoi(id);
-			if (core == 0 && a64_console_irq)
+			if (core == 0 && tess_reload_on)
 				reload_poll(plat_time_ns());
-			if (res == A64_IRQ_NONE)
-				res = A64_IRQ_TICK;
+			if (res == PLAT_IRQ_NONE)
+				res = PLAT_IRQ_TICK;
 			continue;
 		}
 		if (id == a64_console_irq && id) { /* console RX: hot reload frames */
@@ -46,6 +46,6 @@ enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid)
 		a64_gic_spi_mask(id);
 		a64_gic_eoi(id);
 		*intid = id;
-		return A64_IRQ_DEVICE;
+		return PLAT_IRQ_DEVICE;
 	}
 }

@@ -4,6 +4,7 @@
  * set_timer, which also clears the pending timer interrupt. */
 #include <kern/arch.h>
 #include <kern/reload.h>
+#include <plat/console_rx.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
 #include <rv/sbi.h>
@@ -57,11 +58,9 @@ void rv_timer_arm_next(void)
 	sbi_set_timer(cpu->next_tick);
 }
 
-bool rv_reload_on; /* main.c start_reload: the console feeds kern/reload */
-
 void rv_tick(unsigned core)
 {
 	rv_timer_arm_next();
-	if (core == 0 && rv_reload_on)
+	if (core == 0 && tess_reload_on)
 		reload_poll(plat_time_ns());
 }

@@ -120,7 +120,7 @@ shards:
     source: %s/shards/examples/sink
     cores: [0]
     memory: 64K
-    devices: [virtio_mmio3]
+    devices: [{name: virtio_mmio3, dma: unconfined}]
     config: {queue: 256, neg: -5, wide: 0x100000000, top: 18446744073709551615, mac: "52:54:00:AB:cd:ef",
              name: 'say "hi"', rules: [1, -2, 3]}
   app:
