@@ -55,31 +55,32 @@ static uint64_t access(uint64_t pa, unsigned size, bool write, uint64_t val)
 	return 0;
 }
 
-static bool fault(struct trap *t, const struct sim_mailbox *mb, uint32_t kind)
+static bool fault(struct trap *t, uint64_t va, uint64_t pc, uint32_t kind)
 {
 	t->kind = TRAP_FAULT;
 	t->fault = kind;
-	t->addr = mb->addr;
-	t->pc = mb->pc;
+	t->addr = va;
+	t->pc = pc;
 	return false;
 }
 
 bool sim_mmio_serve(const struct tess_shard_cfg *cfg, const struct sim_mailbox *mb, uint64_t *val,
 		    struct trap *t)
 {
-	uint64_t va = mb->addr;
+	/* Each field once: the shard process may change the page meanwhile. */
+	uint64_t va = mb->addr, pc = mb->pc, wval = mb->mmio_val;
 	unsigned size = mb->mmio_size;
 	bool write = mb->mmio_write != 0;
 	const struct tess_map *m;
 
 	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return fault(t, mb, FAULT_OTHER);
+		return fault(t, va, pc, FAULT_OTHER);
 	if (va & (size - 1))
-		return fault(t, mb, FAULT_ALIGN);
+		return fault(t, va, pc, FAULT_ALIGN);
 	m = granted(cfg, va, size, write);
 	if (!m)
-		return fault(t, mb, write ? FAULT_WRITE : FAULT_READ);
-	*val = access(m->pa + (va - m->va), size, write, mb->mmio_val);
+		return fault(t, va, pc, write ? FAULT_WRITE : FAULT_READ);
+	*val = access(m->pa + (va - m->va), size, write, wval);
 	if (size < 8)
 		*val &= (1ull << (8 * size)) - 1;
 	return true;

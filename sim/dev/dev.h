@@ -57,7 +57,6 @@ struct sim_vmmio *sim_vmmio_new(const char *name, uint64_t base, int line);
 /* Put a device behind the transport (before any access). */
 void sim_vmmio_attach(struct sim_vmmio *t, const struct sim_vdev_ops *ops, void *dev);
 const struct sim_mmio_dev *sim_vmmio_window(struct sim_vmmio *t);
-const char *sim_vmmio_name(const struct sim_vmmio *t);
 /* The transport's lock: models take it for work off the MMIO path (a
  * receive thread); the ops above run with it held. */
 void sim_vmmio_lock(struct sim_vmmio *t);
@@ -65,8 +64,6 @@ void sim_vmmio_unlock(struct sim_vmmio *t);
 /* Lock held: the device's queue `q`, or NULL if it is not ready or the
  * driver has not set DRIVER_OK. */
 struct sim_vq *sim_vmmio_queue(struct sim_vmmio *t, unsigned q);
-/* Lock held: the negotiated features. */
-uint64_t sim_vmmio_features(const struct sim_vmmio *t);
 /* Lock held: a used buffer notification for queue `q`, if the driver
  * wants one (event index or VIRTQ_AVAIL_F_NO_INTERRUPT). */
 void sim_vmmio_used(struct sim_vmmio *t, struct sim_vq *q);

@@ -65,11 +65,6 @@ const struct sim_mmio_dev *sim_vmmio_window(struct sim_vmmio *t)
 	return &t->win;
 }
 
-const char *sim_vmmio_name(const struct sim_vmmio *t)
-{
-	return t->name;
-}
-
 void sim_vmmio_lock(struct sim_vmmio *t)
 {
 	pthread_mutex_lock(&t->lock);
@@ -92,11 +87,6 @@ struct sim_vq *sim_vmmio_queue(struct sim_vmmio *t, unsigned q)
 	if (!t->live || q >= nqueues(t) || !t->q[q].ready)
 		return NULL;
 	return &t->q[q];
-}
-
-uint64_t sim_vmmio_features(const struct sim_vmmio *t)
-{
-	return t->status & VIRTIO_CONFIG_S_FEATURES_OK ? t->drv_features : 0;
 }
 
 static void interrupt(struct sim_vmmio *t, uint32_t bits)

@@ -4,7 +4,9 @@ simulator's virtio-net model (sim/dev/), the virtio_net driver shard,
 classify and echo (manifest/examples/udp-echo.yaml) and back, with ASan
 and UBSan in every process. At most WINDOW frames are in flight, so the
 rate adapts to however fast the host runs and a restart's losses have a
-bound; counts, never times, are asserted. Counters come from the console
+bound; counts, never times, are asserted (a frame counts as lost only
+seconds after it was sent, so a loaded host slows a run, never fails it).
+Counters come from the console
 (`--query`: a datagram to classify's stats_port makes every stage log
 them) and from the simulator's end-of-run lines."""
 import json
@@ -60,20 +62,28 @@ def test_100k_frames_in_order_and_malformed_dropped(tmp_path):
 def test_driver_restart_renegotiates(tmp_path):
     """The driver crashes once after 20 000 received frames (config
     fault_after), is restarted, resets and renegotiates the device, and
-    traffic carries on; what it lost is counted and at most what was in
-    flight."""
+    traffic carries on: lost at most the frames in flight, counted by the
+    host and, as far as it can know them, by the driver; then clean again."""
     window = 32
     with EchoSim(echo_variant(tmp_path, "net-restart", "fault_after: 20000")) as sim:
         sim.wait_for(UP)
-        f = sim.traffic("--count", "50000", "--window", str(window), "--timeout", "1", "--query", str(STATS_PORT))
+        f = sim.traffic("--count", "50000", "--window", str(window), "--timeout", "10")
+        after = sim.traffic("--count", "5000", "--window", str(window), "--timeout", "10", "--query",
+                            str(STATS_PORT))
         sim.wait_for(QUERY_DONE)
         run = sim.stop()
+    assert (after["sent"], after["received"]) == (5000, 5000) and clean(after) == CLEAN, after
+    net0 = counters(run, "shard:net0| stats(query)")
+    # what the driver knows it lost (received and not passed on, not yet
+    # sent): no more than the host saw lost (a frame that reached a reset
+    # device is lost unseen)
+    assert 1 <= net0["lost"] <= f["lost"] and (net0["bad_owner"], net0["bad_desc"]) == (0, 0), (net0, f)
     assert "shard:net0| fault injected after 20000 frames (config fault_after)" in run.lines, str(run)
     assert "kern| shard net0: restarted (1/3 in 10 s)" in run.lines
     assert run.grep(r"^shard:net0\| virtio-net 52:54:00:12:34:56 up \(restart: device reset and renegotiated\)")
     assert f["sent"] == 50000 and 0 <= f["lost"] <= window, f
     assert (f["duplicated"], f["corrupted"], f["unexpected"]) == (0, 0, 0)
-    assert f["received"] >= 50000 - window and f["query_answered"]
+    assert f["received"] >= 50000 - window
     s = run.shards()["net0"]
     assert (s["faults"], s["restarts"]) == (1, 1)
     assert (run.shards()["classify"]["faults"], run.shards()["echo"]["faults"]) == (0, 0)
@@ -88,7 +98,7 @@ def test_reload_classify_under_traffic(tmp_path):
         port = int(sim.wait_for(r"^sim\| console on tcp 127\.0\.0\.1:\d+$").rsplit(":", 1)[1])
         sim.wait_for(UP)
         traffic = subprocess.Popen([TESSERA, "traffic", "--json", "--guest", "127.0.0.1:%d" % sim.local, "--bind",
-                                    "127.0.0.1:%d" % sim.remote, "--count", "60000", "--rate", "8000", "--window",
+                                    "127.0.0.1:%d" % sim.remote, "--count", "100000", "--rate", "8000", "--window",
                                     str(WINDOW), "--timeout", "5", "--query", str(STATS_PORT)],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         sim.wait_for(r"^shard:classify\| up \(reason 0\)")
@@ -103,7 +113,7 @@ def test_reload_classify_under_traffic(tmp_path):
     assert during, "the traffic ended before the reload did: nothing was tested"
     assert traffic.returncode == 0 and "Traceback" not in err, err
     f = json.loads(out)
-    assert (f["sent"], f["received"]) == (60000, 60000) and clean(f) == CLEAN, f
+    assert (f["sent"], f["received"]) == (100000, 100000) and clean(f) == CLEAN, f
     assert run.grep(r"^kern\| reload: 'classify' now runs version \d+$") and \
         "shard:classify| up (reason 2): 10.0.0.2 udp port 7, 2048 buffers" in run.lines
     no_faults(run)
@@ -122,7 +132,10 @@ def test_misbehaving_device(tmp_path, kind):
     n = {"bad-id": 3000, "long-len": 2000, "reorder": 3000}[kind]
     with EchoSim(echo_variant(tmp_path, "net-echo"), "--net-misbehave", kind) as sim:
         sim.wait_for(UP)
-        f = sim.traffic("--count", str(n), "--window", "32", "--timeout", "0.3", "--query", str(STATS_PORT))
+        # A frame counts as lost 3 s after it was sent: only what the
+        # driver dropped, however loaded the host (long-len's lost frames
+        # hold their window slot that long: a few seconds in all).
+        f = sim.traffic("--count", str(n), "--window", "64", "--timeout", "3", "--query", str(STATS_PORT))
         sim.wait_for(QUERY_DONE)
         run = sim.stop()
     no_faults(run)

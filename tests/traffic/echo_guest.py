@@ -12,7 +12,7 @@ GUEST_IP = bytes([10, 0, 0, 2])
 
 
 class EchoGuest:
-    def __init__(self, ports=(7, 9), drop=0, swap=0, corrupt=0, dup=0):
+    def __init__(self, ports=(7, 9), drop=0, swap=0, corrupt=0, dup=0, ask=None):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.05)
@@ -24,6 +24,8 @@ class EchoGuest:
         self._t = threading.Thread(target=self._loop, daemon=True)
         self._held = None
         self.n = 0
+        self.ask = ask  # an IPv4 address (4 bytes) to ARP for once the first frame came
+        self.answer = None  # (MAC, IPv4) of the reply
 
     def __enter__(self):
         self._t.start()
@@ -46,6 +48,12 @@ class EchoGuest:
             self._handle(f)
 
     def _handle(self, f):
+        if len(f) >= 42 and f[12:14] == b"\x08\x06" and f[20:22] == b"\x00\x02" and f[32:38] == GUEST_MAC:
+            self.answer = (f[22:28], f[28:32])
+            return
+        if self.ask and self.n == 0 and f[12:14] == b"\x08\x00":
+            self._send(b"\xff" * 6 + GUEST_MAC + b"\x08\x06\x00\x01\x08\x00\x06\x04\x00\x01" + GUEST_MAC + GUEST_IP
+                       + bytes(6) + self.ask)
         if len(f) >= 42 and f[12:14] == b"\x08\x06" and f[20:22] == b"\x00\x01" and f[38:42] == GUEST_IP:
             self.arp += 1
             reply = f[6:12] + GUEST_MAC + b"\x08\x06" + f[14:20] + b"\x00\x02" + GUEST_MAC + GUEST_IP + f[22:32]

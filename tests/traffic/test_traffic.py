@@ -55,7 +55,7 @@ def test_paced_and_bursty():
 
 def test_faults_are_counted():
     with EchoGuest(drop=10, corrupt=11, dup=13) as g:
-        f = figures(g, "--count", "1000", "--window", "16", "--timeout", "0.3")
+        f = figures(g, "--count", "1000", "--window", "64", "--timeout", "1.5")
     # Frame i (from 1) to the guest is seq i-1; one fault per frame, the
     # first that applies: drop, corrupt, send twice.
     n = set(range(1, 1001))
@@ -89,9 +89,16 @@ def test_arp_and_malformed(tmp_path):
     assert sum(1 for p in pkts if UDP in p and p[UDP].dport == 40000) == 200
 
 
+def test_answers_arp():
+    with EchoGuest(ask=bytes([10, 0, 0, 1])) as g:
+        f = figures(g, "--count", "100", "--answer-arp", "--mac", "02:00:00:00:00:07")
+    assert f["arp_answered"] == 1 and (f["received"], f["unexpected"]) == (100, 0)
+    assert g.answer == (bytes.fromhex("020000000007"), bytes([10, 0, 0, 1]))
+
+
 def test_counters_query():
     with EchoGuest(ports=(7, 9)) as g:
-        asked = figures(g, "--count", "10", "--query", "9")
+        asked = figures(g, "--count", "10", "--query", "9", "--timeout", "5")
         unanswered = figures(g, "--count", "10", "--query", "8", "--timeout", "0.3")
     assert asked["query_answered"] is True and unanswered["query_answered"] is False
     assert (asked["received"], asked["unexpected"]) == (10, 0)

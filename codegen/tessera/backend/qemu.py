@@ -67,9 +67,9 @@ def qemu_argv(built, icount=False, image=None, gdb=False, accel="tcg", net=()):
     if q.get("bios"):
         argv += ["-bios", str(q["bios"])]
     argv += [str(a) for a in q.get("args") or []]
-    argv += netdev.qemu_args(built["plan"], net)
     require_accel(built["arch"], accel, icount)
     argv += ["-accel", accel]
+    argv += netdev.qemu_args(built["plan"], net)
     argv += ["-nographic", "-no-reboot", "-kernel", image or built["image"]]
     if icount:
         argv += ["-icount", "shift=0"]

@@ -21,6 +21,9 @@ MAGIC = b"TSRA"
 MIN_FRAME, MAX_FRAME = 60, 1514  # Ethernet without FCS
 HEAD = 14 + 20 + 8  # Ethernet, IPv4 without options, UDP
 SEQ_AT = HEAD + 8  # payload: magic (4), run id (4), sequence number (8), pattern
+# All ones in 16 bits: the Internet checksum is one's-complement arithmetic
+# on 16-bit words, i.e. arithmetic mod ONES (RFC 1071: 2^16 = 1 mod ONES).
+ONES = (1 << 16) - 1
 _MAC = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
 _ETH_IP_UDP = struct.Struct("!6s6sH BBHHHBBH4s4s HHHH")
 
@@ -44,18 +47,18 @@ def mac_text(b):
 
 def csum_sum(data):
     """The one's-complement sum of 16-bit big-endian words, unfolded: the
-    value mod 0xffff (RFC 1071: 2^16 = 1 mod 0xffff), computed in C."""
+    whole as one big-endian number mod ONES, computed in C."""
     if len(data) & 1:
         data += b"\0"
-    return int.from_bytes(data, "big") % 0xffff
+    return int.from_bytes(data, "big") % ONES
 
 
 def csum(data):
     """The Internet checksum field for `data` (RFC 1071): the complement of
-    the folded sum, which is 0xffff (not 0) for non-zero data = 0 mod 0xffff."""
+    the folded sum, which is ONES (not 0) for non-zero data = 0 mod ONES."""
     s = csum_sum(data)
-    folded = s if s else (0xffff if any(data) else 0)
-    return ~folded & 0xffff
+    folded = s if s else (ONES if any(data) else 0)
+    return ~folded & ONES
 
 
 @dataclass(frozen=True)
@@ -101,11 +104,11 @@ class Templates:
 
     def frame(self, seq, size):
         head, base, tag, pattern = self._template(size)
-        s = base + (seq >> 48) + ((seq >> 32) & 0xffff) + ((seq >> 16) & 0xffff) + (seq & 0xffff)
-        s %= 0xffff
+        s = base + (seq >> 48) + ((seq >> 32) & ONES) + ((seq >> 16) & ONES) + (seq & ONES)
+        s %= ONES
         # The data is never all zero (the magic), so the folded sum is s or
-        # 0xffff; a computed 0 goes on the wire as 0xffff (RFC 768).
-        c = (~s & 0xffff) if s else 0xffff
+        # ONES; a computed 0 goes on the wire as ONES (RFC 768).
+        c = (~s & ONES) if s else ONES
         return head + struct.pack("!H", c) + tag + struct.pack("!Q", seq) + pattern
 
     def pattern(self, size):
@@ -199,7 +202,7 @@ def _malformed(flow):
         "ip-length": bytes(_udp_frame(flow, ip={"len": 1400})),  # longer than the frame
         "ip-checksum": bytes(_udp_frame(flow, ip={"chksum": 0x1234})),
         "not-udp": bytes(_udp_frame(flow, ip={"proto": 6})),
-        "port": bytes(_udp_frame(flow, udp={"dport": (flow.dst_port + 1) & 0xffff or 1})),
+        "port": bytes(_udp_frame(flow, udp={"dport": (flow.dst_port + 1) & ONES or 1})),
     }
 
 

@@ -131,7 +131,7 @@ def resolve_mac(wire, flow, timeout):
 
 def run(wire, flow, opts, run_id=None):
     """Send opts.count data frames, take the echoes; a Result."""
-    run_id = os.getpid() & 0xffffffff if run_id is None else run_id
+    run_id = os.getpid() % (1 << 32) if run_id is None else run_id
     tpl = frames.Templates(flow, run_id)
     lo, hi = opts.sizes
     span = hi - lo + 1

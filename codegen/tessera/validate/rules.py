@@ -547,7 +547,7 @@ class Checker:
             for name, mode in r["access"].items():
                 if name in by_name:
                     by_name[name]["regions"].append((r["id"], mode))
-        for r in m["dma"]:  # and its DMA regions in DMA region order
+        for r in m["dma"]:  # and DMA regions in DMA region order
             for name, mode in r["access"].items():
                 if name in by_name:
                     by_name[name]["dma"].append((r["id"], mode))
