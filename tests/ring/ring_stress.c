@@ -355,7 +355,8 @@ static void victim_producer_round(void)
 	pthread_join(t, NULL);
 	if (p.stopped) {
 		CHECK(p.bad_index == atomic_load(&H.bogus));
-		CHECK(atomic_load(&p.shm->head) == p.head); /* published nothing after */
+		/* published nothing after */
+		CHECK(atomic_load(&((struct tess_ring_shm *)mem)->head) == p.head);
 	}
 	CHECK(H.consumed == seq); /* read back exactly what was committed */
 }

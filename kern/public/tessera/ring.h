@@ -160,6 +160,16 @@ static inline bool ring_shm_ok(struct tess_ring_shm *r)
 	return magic == TESS_RING_MAGIC && ring_geometry_ok(r->slots, r->slot_size);
 }
 
+/* Where a stopped end's shared lines point (ring.h "Trust"): private to
+ * the program, so what a stopped end still stores (a commit or release of
+ * slots it had before the stop, a waiting flag) lands here, not in the
+ * ring, and the fast paths need no test of `stopped`. Nothing reads it. */
+static inline struct tess_ring_shm *ring_sink(void)
+{
+	static struct tess_ring_shm sink;
+	return &sink;
+}
+
 /* The window an honest peer's index lies in: `seen` in [lo, lo + span]. */
 static inline bool ring_index_ok(uint32_t seen, uint32_t lo, uint32_t span)
 {

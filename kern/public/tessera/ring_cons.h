@@ -9,6 +9,7 @@ static inline void ring_cons_stop(struct tess_ring_cons *c, uint32_t seen)
 	c->stopped = true;
 	c->bad_index = seen;
 	c->head_cache = c->tail; /* avail 0: every peek fails */
+	c->shm = ring_sink();	 /* stores from now on go nowhere */
 }
 
 /* Open the consumer end of the ring at `mem` with the end's own geometry
@@ -95,11 +96,10 @@ static inline unsigned ring_peek_burst(struct tess_ring_cons *c, void **slots, u
 }
 
 /* Hand n slots back to the producer with one release store. A stopped end
- * releases nothing (slots peeked before the stop). */
+ * releases nothing (slots peeked before the stop): its store goes to
+ * ring_sink. */
 static inline void ring_release(struct tess_ring_cons *c, unsigned n)
 {
-	if (c->stopped)
-		return;
 	c->tail += n;
 	atomic_store_explicit(&c->shm->tail, c->tail, memory_order_release);
 }
@@ -108,8 +108,6 @@ static inline void ring_release(struct tess_ring_cons *c, unsigned n)
  * and must be notified (mirror of ring_commit_wake). */
 static inline bool ring_release_wake(struct tess_ring_cons *c, unsigned n)
 {
-	if (c->stopped)
-		return false;
 	c->tail += n;
 	atomic_exchange_explicit(&c->shm->tail, c->tail, memory_order_seq_cst);
 	return ring_take_flag(&c->shm->producer_waiting);
@@ -121,20 +119,20 @@ static inline bool ring_release_wake(struct tess_ring_cons *c, unsigned n)
  * sleep: nothing will arrive on this ring. */
 static inline bool ring_cons_prepare_wait(struct tess_ring_cons *c)
 {
+	struct tess_ring_shm *r = c->shm; /* a stop below moves c->shm */
+
 	if (c->stopped)
 		return true;
-	atomic_exchange_explicit(&c->shm->consumer_waiting, 1, memory_order_seq_cst);
-	if (ring_cons_take_head(c, atomic_load_explicit(&c->shm->head, memory_order_seq_cst)) == 0 &&
-	    !c->stopped)
+	atomic_exchange_explicit(&r->consumer_waiting, 1, memory_order_seq_cst);
+	if (ring_cons_take_head(c, atomic_load_explicit(&r->head, memory_order_seq_cst)) == 0 && !c->stopped)
 		return true;
-	atomic_store_explicit(&c->shm->consumer_waiting, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->consumer_waiting, 0, memory_order_relaxed);
 	return c->stopped;
 }
 
 static inline void ring_cons_cancel_wait(struct tess_ring_cons *c)
 {
-	if (!c->stopped)
-		atomic_store_explicit(&c->shm->consumer_waiting, 0, memory_order_relaxed);
+	atomic_store_explicit(&c->shm->consumer_waiting, 0, memory_order_relaxed);
 }
 
 #endif

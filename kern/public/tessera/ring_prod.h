@@ -9,6 +9,7 @@ static inline void ring_prod_stop(struct tess_ring_prod *p, uint32_t seen)
 	p->stopped = true;
 	p->bad_index = seen;
 	p->tail_cache = p->head - (p->mask + 1); /* space 0: every reserve fails */
+	p->shm = ring_sink();			 /* stores from now on go nowhere */
 }
 
 /* Open the producer end of the ring at `mem` with the end's own geometry
@@ -97,11 +98,10 @@ static inline unsigned ring_reserve_burst(struct tess_ring_prod *p, void **slots
 }
 
 /* Publish n filled slots with one release store (a burst costs one store).
- * A stopped end publishes nothing (slots reserved before the stop). */
+ * A stopped end publishes nothing (slots reserved before the stop): its
+ * store goes to ring_sink. */
 static inline void ring_commit(struct tess_ring_prod *p, unsigned n)
 {
-	if (p->stopped)
-		return;
 	p->head += n;
 	atomic_store_explicit(&p->shm->head, p->head, memory_order_release);
 }
@@ -122,8 +122,6 @@ static inline bool ring_take_flag(_Atomic uint32_t *flag)
  * on AArch64 with LSE), instead of release store + fence. */
 static inline bool ring_commit_wake(struct tess_ring_prod *p, unsigned n)
 {
-	if (p->stopped)
-		return false;
 	p->head += n;
 	atomic_exchange_explicit(&p->shm->head, p->head, memory_order_seq_cst);
 	return ring_take_flag(&p->shm->consumer_waiting);
@@ -135,21 +133,21 @@ static inline bool ring_commit_wake(struct tess_ring_prod *p, unsigned n)
  * the flag clear and may sleep: nothing will change on this ring. */
 static inline bool ring_prod_prepare_wait(struct tess_ring_prod *p)
 {
+	struct tess_ring_shm *r = p->shm; /* a stop below moves p->shm */
+
 	if (p->stopped)
 		return true;
-	atomic_exchange_explicit(&p->shm->producer_waiting, 1, memory_order_seq_cst);
-	if (ring_prod_take_tail(p, atomic_load_explicit(&p->shm->tail, memory_order_seq_cst)) == 0 &&
-	    !p->stopped)
+	atomic_exchange_explicit(&r->producer_waiting, 1, memory_order_seq_cst);
+	if (ring_prod_take_tail(p, atomic_load_explicit(&r->tail, memory_order_seq_cst)) == 0 && !p->stopped)
 		return true;
-	atomic_store_explicit(&p->shm->producer_waiting, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->producer_waiting, 0, memory_order_relaxed);
 	return p->stopped;
 }
 
 /* After waking: disarm, so the consumer stops paying for notifications. */
 static inline void ring_prod_cancel_wait(struct tess_ring_prod *p)
 {
-	if (!p->stopped)
-		atomic_store_explicit(&p->shm->producer_waiting, 0, memory_order_relaxed);
+	atomic_store_explicit(&p->shm->producer_waiting, 0, memory_order_relaxed);
 }
 
 #endif
