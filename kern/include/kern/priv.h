@@ -57,7 +57,8 @@ struct kern_chan {
 };
 
 struct kern_core {
-	unsigned next; /* round-robin position in tess_system.cores[c].order */
+	unsigned next;		    /* round-robin position in tess_system.cores[c].order */
+	struct kern_shard *running; /* whose turn it is (NULL between turns); owner core only */
 };
 
 extern const struct tess_system_cfg *kern_sys;
