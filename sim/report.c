@@ -137,8 +137,8 @@ static void channel_table(uint64_t elapsed_ns)
 		snprintf(ends, sizeof ends, "%s -> %s", shard_name(ch->from), shard_name(ch->to));
 		snprintf(errors, sizeof errors, "%llu/%llu", (unsigned long long)st.stops_producer,
 			 (unsigned long long)st.stops_consumer);
-		printf("sim| %-20s %-24s %12llu %12llu %12llu %9s %6llu\n", ch->name, ends, (unsigned long long)n,
-		       (unsigned long long)tails[i].total,
+		printf("sim| %-20s %-24s %12llu %12llu %12llu %9s %6llu\n", ch->name, ends,
+		       (unsigned long long)n, (unsigned long long)tails[i].total,
 		       (unsigned long long)(elapsed_ns ? n * 1000000000.0 / (double)elapsed_ns : 0), errors,
 		       (unsigned long long)st.formats);
 	}
@@ -163,5 +163,6 @@ void sim_report(uint64_t elapsed_ns)
 	shard_table();
 	channel_table(elapsed_ns);
 	core_table();
+	sim_port_report();
 	fflush(stdout);
 }

@@ -59,7 +59,10 @@ void sim_console_flush(void);
 /* port.c: --console-port (TCP console, reload RX). */
 int sim_port_open(unsigned port);
 int sim_port_start(void); /* after kern_boot() */
+/* One console unit (a kern/ line or frame): kernel units always, shard
+ * lines while the client keeps up (else dropped and counted). */
 void sim_port_write(const char *s, size_t n);
+void sim_port_report(void); /* lines dropped, per shard (end of the run) */
 
 /* run.c implements kern/arch.h's arch_* hooks (a shard's turn) and
  * exports nothing else. */

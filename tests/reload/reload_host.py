@@ -116,3 +116,45 @@ class CorruptingProxy:
         kern = socket.create_connection(self.target)
         threading.Thread(target=self._pump, args=(kern, host, False), daemon=True).start()
         self._pump(host, kern, True)
+
+
+class SlowProxy:
+    """Forwards one TCP connection to the console at `url`, the host's bytes
+    at once and the console's at most `rate` bytes a second, like a slow
+    serial line whose reader lags. `seen` collects what it passed on."""
+
+    def __init__(self, url, rate):
+        self.target = ("127.0.0.1", int(url.rsplit(":", 1)[1]))
+        self.rate, self.seen = rate, bytearray()
+        self.lsock = socket.socket()
+        self.lsock.bind(("127.0.0.1", 0))
+        self.lsock.listen(1)
+        self.url = "socket://127.0.0.1:%d" % self.lsock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _pump(self, src, dst, slow):
+        import time
+
+        try:
+            while True:
+                data = src.recv(max(1, self.rate // 20) if slow else 4096)
+                if not data:
+                    break
+                if slow:
+                    self.seen += data
+                    time.sleep(len(data) / self.rate)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def _serve(self):
+        host, _ = self.lsock.accept()
+        kern = socket.create_connection(self.target)
+        threading.Thread(target=self._pump, args=(kern, host, True), daemon=True).start()
+        self._pump(host, kern, False)
