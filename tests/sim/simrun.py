@@ -95,9 +95,9 @@ def leftover_processes(build_dir):
     return left
 
 
-def run_sim(manifest, *args, expect_rc=0):
+def run_sim(manifest, *args, expect_rc=0, sanitize=True):
     proc = subprocess.run(
-        [TESSERA, "sim", "--sanitize", manifest, *args],
+        [TESSERA, "sim"] + (["--sanitize"] if sanitize else []) + [manifest, *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
