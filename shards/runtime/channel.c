@@ -133,6 +133,11 @@ bool tess_chan_stopped(const struct tess_chan *c)
 	return stopped(c);
 }
 
+uint32_t tess_chan_index(const struct tess_chan *c)
+{
+	return c->role == TESS_ROLE_PRODUCER ? c->prod.head : c->cons.tail;
+}
+
 uint32_t tess_chan_slot_size(const struct tess_chan *c)
 {
 	return c->prod.slot_size; /* same offset in both union members */

@@ -25,6 +25,10 @@ uint32_t tess_chan_slot_size(const struct tess_chan *c);
  * the kernel re-formats the channel (the peer restarts, or both ends
  * stopped) and notifies this end, which then opens it afresh. */
 unsigned tess_chan_errors(const struct tess_chan *c);
+/* The end's own ring index: slots committed (producer) or released
+ * (consumer) through the ring since it was formatted, mod 2^32. A
+ * restarted end starts at the index its previous life left. */
+uint32_t tess_chan_index(const struct tess_chan *c);
 bool tess_chan_stopped(const struct tess_chan *c);
 
 /* Producer. */
