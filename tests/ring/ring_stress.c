@@ -217,6 +217,36 @@ static int intact(const struct msg *m, uint64_t seq)
 	return ok;
 }
 
+/* One reserve of up to a random burst (no more than is left), filled and
+ * committed; how many. */
+static unsigned put_some(struct tess_ring_prod *p, uint32_t *s, uint64_t *seq)
+{
+	void *slots[BURST];
+	unsigned n = ring_reserve_burst(p, slots, 1 + rnd(s) % BURST);
+
+	if (n > H.total - *seq)
+		n = (unsigned)(H.total - *seq);
+	for (unsigned i = 0; i < n; i++, (*seq)++)
+		fill(slots[i], *seq);
+	if (n)
+		ring_commit(p, n);
+	return n;
+}
+
+/* One peek of up to a random burst, every message checked, released; how
+ * many. */
+static unsigned take_some(struct tess_ring_cons *c, uint32_t *s, uint64_t *expect)
+{
+	void *slots[BURST];
+	unsigned n = ring_peek_burst(c, slots, 1 + rnd(s) % BURST);
+
+	for (unsigned i = 0; i < n; i++, (*expect)++)
+		H.bad += !intact(slots[i], *expect);
+	if (n)
+		ring_release(c, n);
+	return n;
+}
+
 /* Hostile producer: honest commits, one flash of head. */
 static void *hostile_producer(void *arg)
 {
@@ -224,23 +254,13 @@ static void *hostile_producer(void *arg)
 	uint32_t s = H.seed;
 	uint64_t seq = 0, at = rnd(&s) % H.total;
 	unsigned misses = 0;
-	void *slots[BURST];
 
 	(void)arg;
 	ring_prod_attach(&p, mem);
 	while (seq < H.total && !atomic_load(&H.victim_stopped)) {
-		unsigned n = ring_reserve_burst(&p, slots, 1 + rnd(&s) % BURST);
-
-		if (n > H.total - seq)
-			n = (unsigned)(H.total - seq);
-		if (n == 0) {
+		if (put_some(&p, &s, &seq) == 0)
 			backoff(&misses);
-			continue;
-		}
-		for (unsigned i = 0; i < n; i++, seq++)
-			fill(slots[i], seq);
-		ring_commit(&p, n);
-		if (seq > at && at != UINT64_MAX) {
+		else if (seq > at && at != UINT64_MAX) {
 			flash(&p.shm->head, p.head, &s);
 			at = UINT64_MAX;
 		}
@@ -250,36 +270,26 @@ static void *hostile_producer(void *arg)
 
 static void victim_consumer_round(void)
 {
+	struct tess_ring_shm *r = (struct tess_ring_shm *)mem;
 	struct tess_ring_cons c;
 	uint32_t s = H.seed * 7 + 1;
 	uint64_t expect = 0;
 	unsigned misses = 0;
-	void *slots[BURST];
 	pthread_t t;
 
 	ring_init(mem, SLOTS, sizeof(struct msg));
 	ring_cons_open(&c, mem, SLOTS, sizeof(struct msg));
 	pthread_create(&t, NULL, hostile_producer, NULL);
-	while (expect < H.total) {
-		unsigned n = ring_peek_burst(&c, slots, 1 + rnd(&s) % BURST);
-
-		if (n == 0) {
-			if (c.stopped)
-				break;
+	while (expect < H.total && !c.stopped)
+		if (take_some(&c, &s, &expect) == 0)
 			backoff(&misses);
-			continue;
-		}
-		for (unsigned i = 0; i < n; i++, expect++)
-			H.bad += !intact(slots[i], expect);
-		ring_release(&c, n);
-	}
 	if (c.stopped) {
-		uint32_t tail = atomic_load(&((struct tess_ring_shm *)mem)->tail);
+		uint32_t tail = atomic_load(&r->tail);
 
 		atomic_store(&H.victim_stopped, 1);
 		pthread_join(t, NULL);
 		CHECK(c.bad_index == atomic_load(&H.bogus));
-		CHECK(atomic_load(&((struct tess_ring_shm *)mem)->tail) == tail && tail == c.tail);
+		CHECK(atomic_load(&r->tail) == tail && tail == c.tail);
 		CHECK(ring_peek(&c) == NULL); /* stays empty */
 	} else {
 		pthread_join(t, NULL);
@@ -296,24 +306,16 @@ static void *hostile_consumer(void *arg)
 	uint32_t s = H.seed;
 	uint64_t expect = 0, at = rnd(&s) % H.total;
 	unsigned misses = 0;
-	void *slots[BURST];
 
 	(void)arg;
 	ring_cons_attach(&c, mem);
 	for (;;) {
-		unsigned n = ring_peek_burst(&c, slots, 1 + rnd(&s) % BURST);
-
-		if (n == 0) {
+		if (take_some(&c, &s, &expect) == 0) {
 			/* The producer is done (or stopped) and all it committed is read. */
 			if (atomic_load(&H.done) && c.tail == atomic_load(&c.shm->head))
 				break;
 			backoff(&misses);
-			continue;
-		}
-		for (unsigned i = 0; i < n; i++, expect++)
-			H.bad += !intact(slots[i], expect);
-		ring_release(&c, n);
-		if (expect > at && at != UINT64_MAX) {
+		} else if (expect > at && at != UINT64_MAX) {
 			flash(&c.shm->tail, c.tail, &s);
 			at = UINT64_MAX;
 		}
@@ -328,29 +330,16 @@ static void victim_producer_round(void)
 	uint32_t s = H.seed * 7 + 1;
 	uint64_t seq = 0;
 	unsigned misses = 0;
-	void *slots[BURST];
 	pthread_t t;
 
 	ring_init(mem, SLOTS, sizeof(struct msg));
 	ring_prod_open(&p, mem, SLOTS, sizeof(struct msg));
 	pthread_create(&t, NULL, hostile_consumer, NULL);
-	while (seq < H.total) {
-		unsigned n = ring_reserve_burst(&p, slots, 1 + rnd(&s) % BURST);
-
-		if (n > H.total - seq)
-			n = (unsigned)(H.total - seq);
-		if (n == 0) {
-			if (p.stopped) {
-				atomic_store(&H.victim_stopped, 1);
-				break;
-			}
+	while (seq < H.total && !p.stopped)
+		if (put_some(&p, &s, &seq) == 0)
 			backoff(&misses);
-			continue;
-		}
-		for (unsigned i = 0; i < n; i++, seq++)
-			fill(slots[i], seq);
-		ring_commit(&p, n);
-	}
+	if (p.stopped)
+		atomic_store(&H.victim_stopped, 1);
 	atomic_store(&H.done, 1);
 	pthread_join(t, NULL);
 	if (p.stopped) {
