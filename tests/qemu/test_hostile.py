@@ -1,7 +1,10 @@
 """Hostile shards, peers and console users on QEMU (issue 10), on every arch
 of harness.ARCHES: one boot of tests/qemu/manifests/hostile-ARCH.yaml under
 -icount (guest time counts instructions, so a busy host cannot push the
-2 ms watchdog over) with the console on a socket (console_hub.py).
+2 ms watchdog over) with the console on a socket (console_hub.py). Every
+shard runs on core 0, which never idles: no other vCPU eats into `tight`'s
+guest time, and none needs waking (QEMU 7.2's round-robin -icount caveat,
+bench/README.md).
 
 * Console forgery (item 9): forger's lines carry a carriage return, an
   escape sequence, backspaces, a vertical tab and form feed before a fake
