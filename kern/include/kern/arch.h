@@ -104,7 +104,8 @@ int plat_shard_prepare(const struct tess_shard_cfg *cfg, const void *payload, si
  * `payload` (targets: a copy in cfg->reload_pa; simulator: the memfd).
  * Called before the staging buffer is released. 0, or -1. */
 int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, size_t len);
-/* Unmask a granted device IRQ. */
+/* Unmask a granted device IRQ: after its shard acknowledged it, and as the
+ * kernel restarts the shard. A line that is not masked stays as it is. */
 void plat_irq_unmask(uint32_t irq);
 /* Stop every core. Never returns. */
 _Noreturn void plat_halt_all(void);
