@@ -47,6 +47,7 @@ TESSERA = os.path.join(ROOT, "tessera")
 GUEST_MAC = "52:54:00:12:34:56"  # QEMU's first NIC; classify's config mac
 GUEST_IP, HOST_IP, UDP_PORT, STATS_PORT = "10.0.0.2", "10.0.0.1", 7, 9  # the examples' classify config
 WINDOW = 64  # frames in flight: a bound on what a restart can lose
+RUN_DEADLINE = 300  # seconds: a safety net, never a pass/fail criterion of a working guest
 SIZES = (60, 1514)
 FRAMES = 100000
 # Console lines of the counters (shards/drivers/virtio_net/main.c,
@@ -113,10 +114,18 @@ class Traffic:
 
     def run(self, count, port=UDP_PORT, timeout=30.0, **opts):
         """Frames sized SIZES[0]..SIZES[1] in turn; the run's Result. The
-        timeout only decides when a frame counts as lost (a safety net)."""
+        timeout only decides when a frame counts as lost; RUN_DEADLINE is
+        the safety net of the whole run (a guest that echoes nothing any
+        more would otherwise hold it for count / WINDOW timeouts)."""
         self.runs += 1
-        return engine.run(self.wire, self.flow(port), engine.Options(count=count, sizes=SIZES, window=WINDOW,
-                                                                     timeout=timeout, **opts), run_id=self.runs)
+        o = engine.Options(count=count, sizes=SIZES, window=WINDOW, timeout=timeout, **opts)
+        done = []
+        t = threading.Thread(target=lambda: done.append(engine.run(self.wire, self.flow(port), o, self.runs)),
+                             daemon=True)
+        t.start()
+        t.join(RUN_DEADLINE)
+        assert done, "a run of %d frames did not end within %d s" % (count, RUN_DEADLINE)
+        return done[0]
 
     def close(self):
         self.wire.close()
