@@ -2,10 +2,12 @@
  * from EL0 and after wfi in plat_idle (the kernel itself runs with
  * PSTATE.I set; a pending IRQ still ends wfi, Arm ARM D1.6.2). Core 0 is
  * the console core: it takes the console RX interrupt (hot reload frames,
- * kern/reload) and polls the reload machine on its ticks. */
+ * kern/reload) and polls the reload machine on its ticks; the time both
+ * take is the kernel's, not the interrupted shard's (kern_irq_work). */
 #include <stdint.h>
 #include <arch/a64.h>
 #include <kern/arch.h>
+#include <kern/kern.h>
 #include <kern/reload.h>
 #include <plat/console_rx.h>
 #include <plat/halt.h>
@@ -26,15 +28,22 @@ enum plat_irq a64_irq_drain(unsigned core, uint32_t *intid)
 		if (id == A64_TIMER_PPI) {
 			a64_timer_rearm();
 			a64_gic_eoi(id);
-			if (core == 0 && tess_reload_on)
-				reload_poll(plat_time_ns());
+			if (core == 0 && tess_reload_on) {
+				uint64_t t0 = plat_time_ns();
+
+				reload_poll(t0);
+				kern_irq_work(core, t0);
+			}
 			if (res == PLAT_IRQ_NONE)
 				res = PLAT_IRQ_TICK;
 			continue;
 		}
 		if (id == a64_console_irq && id) { /* console RX: hot reload frames */
+			uint64_t t0 = plat_time_ns();
+
 			a64_uart_rx_drain();
 			a64_gic_eoi(id);
+			kern_irq_work(core, t0); /* not the interrupted shard's time */
 			continue;
 		}
 		if (id < 16) { /* wake-up SGI: the pending set is in memory */

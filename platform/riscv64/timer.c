@@ -3,6 +3,7 @@
  * §3.2.1 mtime, exposed as `time`); the tick is programmed through SBI TIME
  * set_timer, which also clears the pending timer interrupt. */
 #include <kern/arch.h>
+#include <kern/kern.h>
 #include <kern/reload.h>
 #include <plat/console_rx.h>
 #include <rv/csr.h>
@@ -61,6 +62,10 @@ void rv_timer_arm_next(void)
 void rv_tick(unsigned core)
 {
 	rv_timer_arm_next();
-	if (core == 0 && tess_reload_on)
-		reload_poll(plat_time_ns());
+	if (core == 0 && tess_reload_on) {
+		uint64_t t0 = plat_time_ns();
+
+		reload_poll(t0);
+		kern_irq_work(core, t0); /* the kernel's time, not the shard's */
+	}
 }

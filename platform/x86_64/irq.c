@@ -35,14 +35,21 @@ enum plat_irq x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi)
 {
 	enum plat_irq res = PLAT_IRQ_NONE;
 	if (cpu->events & X86_EV_CONSOLE) {
+		uint64_t t0 = plat_time_ns();
+
 		cpu->events &= ~X86_EV_CONSOLE;
 		x86_uart_rx_drain();
+		kern_irq_work(cpu->core, t0); /* the kernel's time, not the shard's */
 	}
 	if (cpu->events & X86_EV_TICK) {
 		cpu->events &= ~X86_EV_TICK;
 		x86_timer_rearm(cpu);
-		if (cpu->core == 0 && tess_reload_on)
-			reload_poll(plat_time_ns());
+		if (cpu->core == 0 && tess_reload_on) {
+			uint64_t t0 = plat_time_ns();
+
+			reload_poll(t0);
+			kern_irq_work(cpu->core, t0);
+		}
 		if (cpu->core == 0)
 			x86_bench_report();
 		res = PLAT_IRQ_TICK;

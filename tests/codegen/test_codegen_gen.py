@@ -121,7 +121,8 @@ shards:
     cores: [0]
     memory: 64K
     devices: [{name: virtio_mmio3, dma: unconfined}]
-    config: {queue: 256, neg: -5, wide: 0x100000000, top: 18446744073709551615, mac: "52:54:00:AB:cd:ef",
+    config: {queue: 256, neg: -5, wide: 0x100000000, top: 18446744073709551615, low: -9223372036854775808,
+             mac: "52:54:00:AB:cd:ef",
              name: 'say "hi"', rules: [1, -2, 3]}
   app:
     source: %s/shards/examples/sink
@@ -154,7 +155,7 @@ dma:
                  "#define TESS_DEV_0_VA 0x%xull /* virtio_mmio3 */" % drv["dev_windows"][0]["reg_va"],
                  "#define TESS_DEV_0_IRQ 1",
                  "#define TESS_CFG_QUEUE 256", "#define TESS_CFG_NEG (-5)", "#define TESS_CFG_WIDE 4294967296ll",
-                 "#define TESS_CFG_TOP 18446744073709551615ull",
+                 "#define TESS_CFG_TOP 18446744073709551615ull", "#define TESS_CFG_LOW (-9223372036854775807ll - 1)",
                  "#define TESS_CFG_MAC { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef }",
                  '#define TESS_CFG_NAME "say \\"hi\\""', "#define TESS_CFG_RULES { 1, (-2), 3 }",
                  "#define TESS_CFG_RULES_LEN 3"):

@@ -7,13 +7,13 @@ One boot per arch (module fixture, console on a socket for `tessera
 reload`) serves, in file order: 100 000 frames of 60..1514 bytes that all
 come back once, in order, with valid checksums; malformed frames, each
 counted by classify under its reason and never echoed; a hot reload of
-classify while frames flow, losing and duplicating nothing. More boots: a
-legacy (virtio 0.9) device, refused with a log line; a hostile stage
-(tests/qemu/shards/evil_peer) forging descriptors on their way back to the
-driver, each counted and none transmitted; and a driver that crashes
-mid-stream (config fault_after, a test build), is restarted, resets and
-renegotiates the device and carries on, its losses bounded by the frames
-in flight.
+classify while frames flow, losing and duplicating nothing; and, booted
+again without force-legacy=false, a legacy (virtio 0.9) device, refused
+with a log line. Own builds: a hostile stage (tests/qemu/shards/evil_peer)
+forging descriptors on their way back to the driver, each counted and none
+transmitted; and a driver that crashes mid-stream (config fault_after, a
+test build), is restarted, resets and renegotiates the device and carries
+on, its losses bounded by the frames in flight and counted.
 
 The host side is `tessera traffic`'s engine (tessera/traffic): frames with
 sequence numbers, at most WINDOW in flight, so the rate adapts to however
@@ -42,6 +42,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # runs there: its <tessera/dev_arch.h>; x86_64 has none yet).
 ARCHES = [a for a in TARGETS if os.path.exists(os.path.join(ROOT, "manifest", "examples", "udp-echo-%s.yaml" % a))]
 EVIL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "shards", "evil_peer")
+EXAMPLE = os.path.join(ROOT, "manifest", "examples", "udp-echo-%s.yaml")
+# The targets the example exists for (a port brings its driver backend,
+# <tessera/dev_arch.h>, and its udp-echo-<arch>.yaml).
+ECHO_ARCHES = [a for a in ARCHES if os.path.exists(EXAMPLE % a)]
 TESSERA = os.path.join(ROOT, "tessera")
 GUEST_MAC = "52:54:00:12:34:56"  # QEMU's first NIC; classify's config mac
 GUEST_IP, HOST_IP, UDP_PORT, STATS_PORT = "10.0.0.2", "10.0.0.1", 7, 9  # the examples' classify config
@@ -59,7 +63,7 @@ def echo_copy(arch, tmp, name, net0_config=""):
     directory), sources where they are, more net0 config, and generous
     watchdogs: a loaded host can stall a vCPU for long, and a watchdog
     restart would muddle the exactly-once checks."""
-    with open(os.path.join(ROOT, "manifest", "examples", "udp-echo-%s.yaml" % arch)) as f:
+    with open(EXAMPLE % arch) as f:
         text = f.read()
     text = text.replace("name: udp-echo-%s" % arch, "name: %s" % name)
     text = text.replace("../../shards/", os.path.join(ROOT, "shards") + "/")
@@ -153,7 +157,7 @@ def delta(after, before):
     return {s: {k: v - before.get(s, {}).get(k, 0) for k, v in c.items()} for s, c in after.items()}
 
 
-@pytest.fixture(scope="module", params=ARCHES)
+@pytest.fixture(scope="module", params=ECHO_ARCHES)
 def system(request, tmp_path_factory):
     arch = request.param
     tmp = str(tmp_path_factory.mktemp("udp-echo-" + arch))
@@ -167,7 +171,7 @@ def system(request, tmp_path_factory):
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         hub = ConsoleHub(port)
-        hub.arch, hub.manifest, hub.out, hub.traffic = arch, manifest, out, traffic
+        hub.arch, hub.manifest, hub.out, hub.built, hub.traffic = arch, manifest, out, built, traffic
         hub.wait_for(r"shard:net0\| virtio-net %s up \(first start\), 256-entry queues, 2048 buffers, "
                      r"interrupts$" % GUEST_MAC)
         hub.wait_for(r"shard:echo\| up ")
@@ -248,7 +252,9 @@ def test_reload_classify_while_frames_flow(system):
         done.set()
         t.join()
     assert r.returncode == 0, (r.stdout, r.stderr)
-    assert r.stdout.strip().splitlines()[-1] == "reload| accepted: shard 'classify' now runs version 2"
+    # a slow host may have resent a frame of the transfer
+    assert re.fullmatch(r"reload\| accepted: shard 'classify' now runs version 2( \(\d+ frames? resent\))?",
+                        r.stdout.strip().splitlines()[-1]), r.stdout
     system.wait_for(r"kern\| reload: shard classify: version 1 stopped at a yield, version 2 installed$", start)
     system.wait_for(r"shard:classify\| up \(reason 2\)", start)
     assert during >= 1 and len(results) > during  # runs before the swap and after it
@@ -257,15 +263,13 @@ def test_reload_classify_while_frames_flow(system):
     assert not hit, [m.string for m in hit]
 
 
-def test_legacy_device_is_refused(tmp_path):
+def test_legacy_device_is_refused(system):
     """Without force-legacy=false QEMU's virtio-mmio speaks version 1: the
-    driver says why it will not drive it, and idles."""
-    arch = ARCHES[0]
-    manifest = echo_copy(arch, str(tmp_path), "udp-echo-legacy-%d" % os.getpid())
-    built = build(manifest, arch, str(tmp_path / "out"))
+    driver says why it will not drive it, and idles (the same image, booted
+    again beside the first)."""
     traffic = Traffic()
     try:
-        with Qemu(built, net=traffic.net, extra=["-global", "virtio-mmio.force-legacy=true"]) as q:
+        with Qemu(system.built, net=traffic.net, extra=["-global", "virtio-mmio.force-legacy=true"]) as q:
             q.wait_line(r"shard:net0\| virtio-mmio: legacy device \(version 1\) refused: this driver speaks "
                         r"virtio 1\.x over virtio-mmio version 2 \(QEMU: -global virtio-mmio\.force-legacy=false\)$")
             q.wait_line(r"shard:net0\| virtio-net: not started; the shard idles$")
@@ -273,7 +277,6 @@ def test_legacy_device_is_refused(tmp_path):
             assert not q.matching(r"kern\| shard net0: (fault|restarted|halted)")
     finally:
         traffic.close()
-        shutil.rmtree(built["build_dir"], ignore_errors=True)
 
 
 def test_hostile_peer_cannot_make_the_driver_misuse_a_buffer(tmp_path):
@@ -281,7 +284,7 @@ def test_hostile_peer_cannot_make_the_driver_misuse_a_buffer(tmp_path):
     the packet region, a wrong tag, sent twice, inside a buffer's
     headroom): net0 counts each, transmits none of them (the duplicate
     once), and echoes every other frame."""
-    arch = ARCHES[0]
+    arch = ECHO_ARCHES[0]
     manifest = echo_copy(arch, str(tmp_path), "udp-echo-evil-%d" % os.getpid())
     with_evil_peer(manifest)
     built = build(manifest, arch, str(tmp_path / "out"))
@@ -306,31 +309,31 @@ def test_hostile_peer_cannot_make_the_driver_misuse_a_buffer(tmp_path):
         shutil.rmtree(built["build_dir"], ignore_errors=True)
 
 
-@pytest.mark.parametrize("arch", ARCHES)
+@pytest.mark.parametrize("arch", ECHO_ARCHES)
 def test_driver_restart_mid_stream(arch, tmp_path):
-    """net0 crashes once after 20 000 frames (config fault_after, a test
+    """net0 crashes once after 10 000 frames (config fault_after, a test
     build); on_fault restart: it resets the device (which stops its DMA),
     renegotiates, takes back the buffers the device held and keeps those
     out in the pipeline, which come back. Lost: at most the frames in
     flight, and the driver counts what it can know of them; nothing
     duplicated or reordered; then traffic is clean again."""
     manifest = echo_copy(arch, str(tmp_path), "udp-echo-restart-%s-%d" % (arch, os.getpid()),
-                         ", fault_after: 20000")
+                         ", fault_after: 10000")
     built = build(manifest, arch, str(tmp_path / "out"))
     traffic = Traffic()
     try:
         with Qemu(built, net=traffic.net) as q:
             q.wait_line(r"shard:net0\| virtio-net %s up \(first start\)" % GUEST_MAC)
             q.wait_line(r"shard:echo\| up ")
-            res = traffic.run(60000, timeout=10.0)  # a frame is lost after 10 s: a restart takes far less
-            q.wait_line(r"shard:net0\| fault injected after 20000 frames \(config fault_after\)$")
+            res = traffic.run(30000, timeout=10.0)  # a frame is lost after 10 s: a restart takes far less
+            q.wait_line(r"shard:net0\| fault injected after 10000 frames \(config fault_after\)$")
             q.wait_line(r"kern\| shard net0: fault write at 0x8 ")
             q.wait_line(r"shard:net0\| virtio-net %s up \(restart: device reset and renegotiated\), 256-entry "
                         r"queues, 2048 buffers, interrupts$" % GUEST_MAC)
             f = figures(res)
-            assert f["sent"] == 60000 and f["received"] >= 60000 - WINDOW, f
+            assert f["sent"] == 30000 and f["received"] >= 30000 - WINDOW, f
             assert (f["reordered"], f["duplicated"], f["corrupted"], f["unexpected"]) == (0, 0, 0, 0), f
-            assert figures(traffic.run(5000)) == clean(5000)
+            assert figures(traffic.run(2000)) == clean(2000)
             assert len(q.matching(r"kern\| shard net0: fault ")) == 1
             # What the driver knows it lost (received and not passed on, as
             # the crashing step's frames; not yet sent): no more than the

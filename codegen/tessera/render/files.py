@@ -61,9 +61,12 @@ def _c_str(s):
 def _c_int(n):
     """An integer as a C constant of a type that holds it (C11 6.4.4.1):
     plain while it fits an int, else long long, unsigned above that;
-    negatives in parentheses so a macro expands safely."""
+    negatives in parentheses so a macro expands safely. The most negative
+    long long has no literal of its own magnitude: it is written as a sum."""
     if -(1 << 31) <= n < (1 << 31):
         text = "%d" % n
+    elif n == -(1 << 63):
+        text = "%dll - 1" % (n + 1)
     elif -(1 << 63) < n < (1 << 63):
         text = "%dll" % n
     else:

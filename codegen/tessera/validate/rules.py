@@ -24,7 +24,7 @@ DEFAULTS = {"stack": 16 << 10, "persistent": 0, "on_fault": "halt", "watchdog": 
 DEFAULT_TICK = 10**6
 MAC = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
 # Config integers become C constants of a 64-bit type (signed or unsigned).
-CFG_MIN, CFG_MAX = -(1 << 63) + 1, (1 << 64) - 1
+CFG_MIN, CFG_MAX = -(1 << 63), (1 << 64) - 1
 CFG_KINDS = "an integer, a string (a MAC address like \"52:54:00:12:34:56\" is one) or a list of integers"
 
 
