@@ -31,16 +31,13 @@ import threading
 import pytest
 
 from console_hub import ConsoleHub, free_port, socket_console_argv
-from harness import ARCHES as TARGETS, Qemu, build
+from harness import ARCHES, Qemu, build
 from tessera.backend import net as netdev
 from tessera.backend import qemu as cmd_qemu
 from tessera.traffic import frames
 from tessera.traffic import run as engine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# The targets with a udp-echo example (a port gets one once the driver
-# runs there: its <tessera/dev_arch.h>; x86_64 has none yet).
-ARCHES = [a for a in TARGETS if os.path.exists(os.path.join(ROOT, "manifest", "examples", "udp-echo-%s.yaml" % a))]
 EVIL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "shards", "evil_peer")
 EXAMPLE = os.path.join(ROOT, "manifest", "examples", "udp-echo-%s.yaml")
 # The targets the example exists for (a port brings its driver backend,
