@@ -64,6 +64,10 @@ function(tess_target_kernel arch)
     ${TESS_GEN_DIR}/kern/tables.c ${_board} ${_key}
     ${TESS_RELOAD_SOURCES})
   target_include_directories(kernel PRIVATE ${_pdir}/include)
+  # The arch table's addresses (codegen/tessera/arch.py, via `tessera
+  # build`) for the platform's C and assembly: stated there only.
+  target_compile_definitions(kernel PRIVATE TESS_KERNEL_PA=${TESS_KERNEL_PA} TESS_TEXT_OFFSET=${TESS_TEXT_OFFSET}
+    TESS_KERNEL_LOAD_PA=${TESS_KERNEL_LOAD_PA} TESS_KVA_OFFSET=${TESS_KVA_OFFSET})
   target_link_libraries(kernel PRIVATE tess_plat_common kern_${arch} tess_plat_common)
   target_link_options(kernel PRIVATE -T${CMAKE_CURRENT_BINARY_DIR}/kernel.ld)
   set_target_properties(kernel PROPERTIES SUFFIX .elf LINK_DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/kernel.ld

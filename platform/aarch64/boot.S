@@ -1,6 +1,6 @@
 /* Entry points: the arm64 Image header, the boot core and secondary cores.
  *
- * The kernel is linked in the TTBR1 high half at VA = PA + A64_KVA_OFFSET
+ * The kernel is linked in the TTBR1 high half at VA = PA + TESS_KVA_OFFSET
  * and entered with the MMU off at its PA, so everything before the jump to
  * the high half is position independent (adr/adrp, literals only hold VAs
  * we branch to after the MMU is on). One 4 KiB level-1 table (boot_l1) of

@@ -5,7 +5,7 @@
 
 uint64_t arch_kernel_pa(const void *kva)
 {
-	return (uint64_t)(uintptr_t)kva - A64_KVA_OFFSET;
+	return a64_kpa(kva);
 }
 
 int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx)

@@ -45,7 +45,7 @@ static uint64_t *next_level(struct pt_pool *p, uint64_t *e)
 	uint64_t *t = pt_pool_alloc(p);
 	if (!t)
 		return 0;
-	*e = ((uint64_t)(uintptr_t)t - A64_KVA_OFFSET) | D_TABLE | D_VALID;
+	*e = a64_kpa(t) | D_TABLE | D_VALID;
 	return t;
 }
 

@@ -47,6 +47,26 @@ def test_arch_facts_live_in_the_arch_table():
     assert hits == []
 
 
+def test_platforms_take_the_arch_table_addresses_from_the_build():
+    """The kernel VA offset and the kernel load address are the arch table's
+    (and the board's): the platforms' C, assembly and linker scripts get
+    them as compile definitions and configured files, never as literals."""
+    facts = set()
+    for a in arch.targets():
+        spec = arch.ARCHES[a]
+        plan = pipeline.load_and_plan(A64, arch=a)
+        facts |= {spec.kva_offset, plan.kernel_load_pa, plan.kernel_load_va}
+    rx = re.compile(r"\b(%s)(ull|ul|u)?\b" % "|".join("0x%x" % f for f in sorted(facts)), re.I)
+    hits = []
+    for d in ("platform", "cmake", "kern"):
+        for base, _, names in os.walk(os.path.join(ROOT, d)):
+            for n in names:
+                p = os.path.join(base, n)
+                hits += ["%s:%d" % (os.path.relpath(p, ROOT), i + 1) for i, line in enumerate(open(p, errors="replace"))
+                         if rx.search(line)]
+    assert hits == []
+
+
 def test_board_check():
     plan = pipeline.load_and_plan(RV)
     assert [(d["name"], d["compatible"]) for d in plan.board_check] == [

@@ -17,12 +17,17 @@
 #define ISB()		      __asm__ volatile("isb" ::: "memory")
 #define DSB(opt)	      __asm__ volatile("dsb " #opt ::: "memory")
 
-/* The kernel's linear map (TTBR1, see boot.S): VA = PA + A64_KVA_OFFSET. */
-#define A64_KVA_OFFSET 0xffffff8000000000ull
-
+/* The kernel's linear map (TTBR1, see boot.S): VA = PA + TESS_KVA_OFFSET,
+ * the arch table's kva_offset (codegen/tessera/arch.py), which `tessera
+ * build` passes to the kernel's compile (cmake/target.cmake). */
 static inline void *a64_kva(uint64_t pa)
 {
-	return (void *)(uintptr_t)(pa + A64_KVA_OFFSET);
+	return (void *)(uintptr_t)(pa + TESS_KVA_OFFSET);
+}
+
+static inline uint64_t a64_kpa(const void *kva)
+{
+	return (uint64_t)(uintptr_t)kva - TESS_KVA_OFFSET;
 }
 
 /* QEMU virt (hw/arm/virt.c memmap): checked against the DTB at boot. */
