@@ -16,12 +16,28 @@
  * TTBR0 (A1=0). */
 #define TCR_VAL ((25 << 0) | (1 << 8) | (1 << 10) | (3 << 12) | (0 << 14) | (25 << 16) | (1 << 24) |     \
 		 (1 << 26) | (3 << 28) | (2 << 30) | (2 << 32))
-/* SCTLR_EL1 (D17.2 SCTLR_EL1): RES1 bits 29,28,23,22,20,11; M=1 MMU, C=1,
- * I=1 caches, SA=SA0=1 stack alignment checks. WXN stays 0: the kernel's
- * own RAM block is RWX for EL1 only; shard pages are never W+X by
- * construction (mmu.c refuses such a map). nTWI=nTWE=0: EL0 wfi/wfe trap,
- * UMA=0: EL0 cannot touch DAIF. */
+/* SCTLR_EL1 (D17.2 SCTLR_EL1), written whole, so every bit that shapes
+ * what EL0 may do is ours, not its UNKNOWN reset value: RES1 bits
+ * 29,28,23,22,20,11 (bit 20 is TSCXT where FEAT_CSV2 exists: EL0
+ * SCXTNUM_EL0 access traps); M=1 MMU, C=1, I=1 caches, SA=SA0=1 stack
+ * alignment checks. For EL0: UCI=0 (cache maintenance by VA traps), UCT=0
+ * (CTR_EL0 reads trap), DZE=0 (DC ZVA traps), nTWI=nTWE=0 (wfi/wfe trap),
+ * UMA=0 (no DAIF access), E0E=0 (little endian), EnRCTX=0 (prediction
+ * restriction instructions trap), EnIA/EnIB/EnDA/EnDB=0 (no pointer
+ * authentication keys in use). WXN stays 0: the kernel's own RAM is RWX
+ * for EL1 only; shard pages are never W+X by construction (mmu.c refuses
+ * such a map). */
 #define SCTLR_VAL (0x30d00800 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 12))
+/* CPACR_EL1 (D17.2 CPACR_EL1): FPEN=0b11, FP/SIMD does not trap (shards
+ * use it; the kernel is compiled with -mgeneral-regs-only and only
+ * fpsimd.S touches the registers, saved per shard by trap.c); ZEN=SMEN=0,
+ * SVE and SME trap (their state is not saved per shard); TTA=1, trace
+ * registers trap. */
+#define CPACR_VAL ((3 << 20) | (1 << 28))
+/* MDSCR_EL1 (D17.3 MDSCR_EL1; D2, self-hosted debug): TDCC=1, EL0 access to
+ * the debug communications channel traps; MDE=KDE=SS=0, no breakpoints,
+ * watchpoints or single step. */
+#define MDSCR_VAL (1 << 12)
 /* Level-1 block descriptors (D8.3.1, D8.4): bits[1:0]=01 block,
  * AttrIndx[4:2], SH[9:8], AF[10], AP[7:6]=00 EL1 RW / EL0 none,
  * PXN[53], UXN[54]. */
@@ -52,6 +68,7 @@ primary_entry:
 	b.ne	wrong_place
 	bl	el2_to_el1
 	msr	daifset, #0xf
+	bl	el1_defaults
 	/* boot_l1 (outside .bss; the image carries it as zeros): entry 0 =
 	 * device block (GIC, UART), entries 1-3 = RAM. */
 	adrp	x0, boot_l1
@@ -106,6 +123,7 @@ secondary_entry:
 	mov	x19, x0
 	bl	el2_to_el1
 	msr	daifset, #0xf
+	bl	el1_defaults
 	bl	mmu_on
 	ldr	x0, =secondary_high
 	br	x0
@@ -130,8 +148,16 @@ wrong_place:
 	b	wrong_place
 
 /* If entered at EL2 (e.g. -machine virtualization=on), drop to EL1h with
- * interrupts masked: HCR_EL2.RW=1 (EL1 is AArch64, D17.2 HCR_EL2), EL1 may
- * use the counters and timers (CNTHCTL_EL2.EL1PCTEN|EL1PCEN). */
+ * interrupts masked, after setting every EL2 control that reaches into
+ * EL1 and EL0 (reset values UNKNOWN, D17.2): HCR_EL2.RW=1 (EL1 is AArch64,
+ * nothing else routed or trapped to EL2: no stage 2, TGE=0, E2H=0);
+ * CNTHCTL_EL2.EL1PCTEN|EL1PCEN, EL1 may use the physical counter and
+ * timer (EL0's access is CNTKCTL_EL1's, el1_defaults); CPTR_EL2 = its RES1
+ * bits 13:12 and 9:0 only, so FP/SIMD (TFP), SVE and trace do not trap to
+ * EL2 (where no vector table is set up); MDCR_EL2 = 0 plus HPMN =
+ * PMCR_EL0.N, debug and PMU not trapped or routed to EL2, EL1 sees all
+ * counters (D17.3 MDCR_EL2); HSTR_EL2 = 0; VPIDR_EL2/VMPIDR_EL2 = the real
+ * MIDR/MPIDR, which EL1 reads through them (core n is MPIDR.Aff0 = n). */
 el2_to_el1:
 	mrs	x9, CurrentEL
 	cmp	x9, #(2 << 2)
@@ -141,18 +167,62 @@ el2_to_el1:
 	mov	x9, #3
 	msr	cnthctl_el2, x9
 	msr	cntvoff_el2, xzr
+	mov	x9, #0x33ff
+	msr	cptr_el2, x9
+	mov	x10, #0			/* HPMN: 0 without an architected PMU */
+	mrs	x9, id_aa64dfr0_el1	/* PMCR_EL0 exists only with one */
+	ubfx	x9, x9, #8, #4
+	cbz	x9, 2f
+	cmp	x9, #0xf
+	b.eq	2f
+	mrs	x10, pmcr_el0
+	ubfx	x10, x10, #11, #5
+2:	msr	mdcr_el2, x10
+	msr	hstr_el2, xzr
+	mrs	x9, midr_el1
+	msr	vpidr_el2, x9
+	mrs	x9, mpidr_el1
+	msr	vmpidr_el2, x9
 	mov	x9, #0x3c5		/* SPSR: EL1h, DAIF masked */
 	msr	spsr_el2, x9
 	msr	elr_el2, x30
 	eret
 1:	ret
 
-mmu_on:
-	/* CPACR_EL1.FPEN=0b11 (D17.2 CPACR_EL1): FP/SIMD does not trap. Shards
-	 * use it; the kernel is compiled with -mgeneral-regs-only and only
-	 * fpsimd.S touches the registers (saved per shard, trap.c). */
-	mov	x9, #(3 << 20)
+/* What EL0 may reach on this core, set explicitly on every core: the reset
+ * values of these registers are architecturally UNKNOWN (QEMU happens to
+ * reset most to 0; hardware need not). docs/aarch64.md "EL0's view". */
+el1_defaults:
+	ldr	x9, =CPACR_VAL
 	msr	cpacr_el1, x9
+	/* CNTKCTL_EL1 (D11, the Generic Timer in AArch64 state; D17,
+	 * CNTKCTL_EL1) = 0: EL0PTEN=EL0VTEN=0, EL0 cannot read or write the
+	 * physical or virtual timer (a shard cannot stop its core's tick and
+	 * with it the watchdog); EL0PCTEN=EL0VCTEN=0, no counter or CNTFRQ
+	 * reads either (the clock of the ABI is TESS_SYS_TIME, and no shard
+	 * gets a cycle-grained timer for cache-timing side channels); EVNTEN=0,
+	 * no event stream. */
+	msr	cntkctl_el1, xzr
+	ldr	x9, =MDSCR_VAL
+	msr	mdscr_el1, x9
+	/* PMUSERENR_EL0 (D17, PMUSERENR_EL0) = 0: EN=SW=CR=ER=0, no EL0 access
+	 * to the PMU. Only if one is implemented: ID_AA64DFR0_EL1.PMUVer
+	 * (bits 11:8) neither 0 nor 0xf (D17.2 ID_AA64DFR0_EL1). */
+	mrs	x9, id_aa64dfr0_el1
+	ubfx	x9, x9, #8, #4
+	cbz	x9, 1f
+	cmp	x9, #0xf
+	b.eq	1f
+	msr	pmuserenr_el0, xzr
+1:	/* TPIDR_EL0 is per shard (arch_ctx, vectors.S); TPIDRRO_EL0, which
+	 * EL0 may read, holds nothing (vectors.S uses it as scratch only on
+	 * the way to a panic). */
+	msr	tpidr_el0, xzr
+	msr	tpidrro_el0, xzr
+	isb
+	ret
+
+mmu_on:
 	ldr	x9, =MAIR_VAL
 	msr	mair_el1, x9
 	ldr	x9, =TCR_VAL

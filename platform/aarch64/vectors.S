@@ -2,7 +2,8 @@
  * of 0x80 bytes, table 2 KiB aligned) and the EL0 round trip.
  *
  * a64_enter_user(ctx) saves the kernel's callee-saved registers on this
- * core's kernel stack, loads the shard's registers and erets to EL0. Any
+ * core's kernel stack, loads the shard's registers (TPIDR_EL0 included:
+ * EL0 writes it) and erets to EL0. Any
  * exception from EL0 lands on the same SP_EL1, saves the shard's registers
  * back into ctx and returns from a64_enter_user (0: synchronous, 1: IRQ),
  * so C sees an ordinary call that returned. Every exception taken from EL1
@@ -71,6 +72,8 @@ el0_trap:
 	stp	x2, x3, [x0, #A64_CTX_SP]
 	mrs	x2, spsr_el1
 	str	x2, [x0, #A64_CTX_SPSR]
+	mrs	x2, tpidr_el0
+	str	x2, [x0, #A64_CTX_TPIDR]
 	mov	x0, x1
 	add	sp, sp, #16
 	ldp	x19, x20, [sp, #16]
@@ -97,6 +100,8 @@ a64_enter_user:
 	msr	elr_el1, x2
 	ldr	x1, [x0, #A64_CTX_SPSR]
 	msr	spsr_el1, x1
+	ldr	x1, [x0, #A64_CTX_TPIDR]
+	msr	tpidr_el0, x1
 	ldp	x2, x3, [x0, #16]
 	ldp	x4, x5, [x0, #32]
 	ldp	x6, x7, [x0, #48]

@@ -55,6 +55,8 @@ def console(built):
         for fp in ("fpa", "fpb"):
             if _has(built, fp):
                 q.wait_line(r"shard:%s\| fp ok 1000" % fp)
+        if _has(built, "sysreg"):
+            q.wait_line(r"shard:sysreg\| probes done \(\d+\)")
         # The pipeline must keep counting after the last fault was handled.
         last = max((i for i, ln in enumerate(q.lines) if faulty and re.search(r"kern\| shard (%s): " % "|".join(faulty), ln)), default=0)
         q.wait(lambda lines: sum(1 for ln in lines[last:] if re.search(SINK_LINE, ln)) >= 2)
@@ -130,6 +132,36 @@ def test_fp_registers_belong_to_their_shard(built, console, name):
         pytest.skip("no FP check shard in this arch's manifest")
     assert not [ln for ln in console if ln.startswith("shard:%s| fp state lost" % name)]
     assert "shard:%s| fp ok 1000" % name in console
+
+
+@pytest.mark.parametrize("name", ["fpa", "fpb"])
+def test_thread_register_belongs_to_its_shard(built, console, name):
+    """The thread register a shard may write at will (aarch64 TPIDR_EL0,
+    riscv64 tp) is part of its state: two shards on one core each find
+    their own value again after yielding to the other."""
+    if not _has(built, name):
+        pytest.skip("no FP check shard in this arch's manifest")
+    assert any(ln.startswith("shard:%s| up (reason 0), checking the thread register" % name) for ln in console)
+    assert not [ln for ln in console if ln.startswith("shard:%s| tp state lost" % name)]
+    assert "shard:%s| fp ok 1000" % name in console
+
+
+def test_per_core_registers_are_out_of_reach(built, console):
+    """A shard touching the timer (it could stop its core's tick, and with
+    it the watchdog), the counters, the PMU, the debug channel, cache
+    maintenance, the interrupt mask or a kernel register: each attempt is
+    an undefined-instruction fault, the policy restarts the shard, and it
+    goes on with the next (the platform's list: shard/sysreg.c)."""
+    if not _has(built, "sysreg"):
+        pytest.skip("no sysreg shard in this arch's manifest")
+    done = [int(m.group(1)) for m in (re.match(r"shard:sysreg\| probes done \((\d+)\)$", ln) for ln in console) if m]
+    assert len(done) == 1 and done[0] >= 6, done
+    tried = [m.group(1) for m in (re.match(r"shard:sysreg\| probe (\d+): ", ln) for ln in console) if m]
+    assert tried == [str(i) for i in range(done[0])], tried
+    assert not [ln for ln in console if re.match(r"shard:sysreg\| .* did not fault", ln)]
+    faults = [ln for ln in console if re.search(r"kern\| shard sysreg: fault ", ln)]
+    assert len(faults) == done[0] and all(re.search(r"fault undef at 0x[0-9a-f]+ pc 0x[0-9a-f]+$", ln) for ln in faults), faults
+    assert len([ln for ln in console if re.search(r"kern\| shard sysreg: restarted \(\d+/16", ln)]) == done[0]
 
 
 def test_kernel_survives_without_panic(console):
