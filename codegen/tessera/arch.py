@@ -61,6 +61,9 @@ class Arch:
     # plat_halt_all.
     qemu_pc_pattern: Optional[str] = None
     park_function: Optional[str] = None
+    # The platform's CMake option that picks a boot self-test
+    # (plat/selftest.h; tests/qemu/test_panic.py builds with "kstack").
+    selftest_option: Optional[str] = None
 
 
 ARCHES = {
@@ -75,7 +78,8 @@ ARCHES = {
         Arch("aarch64", supported=True, hosted=False, pt_levels=3, user_va_limit=1 << 39,
              default_board="qemu-virt-aarch64", text_offset=0x200000, kva_offset=0xffffff8000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-aarch64.cmake", qemu="qemu-system-aarch64",
-             gdb_arch="aarch64", qemu_pc_pattern=r"\bPC=([0-9a-f]+)", park_function="a64_park"),
+             gdb_arch="aarch64", qemu_pc_pattern=r"\bPC=([0-9a-f]+)", park_function="a64_park",
+             selftest_option="TESS_A64_SELFTEST"),
         # Sv39: three levels (RISC-V privileged spec 10.6); the user half is
         # [0, 2^38), the kernel's the sign-extended upper half from
         # 0xffffffc000000000. OpenSBI (fw_dynamic) loads the next stage
@@ -83,7 +87,8 @@ ARCHES = {
         Arch("riscv64", supported=True, hosted=False, pt_levels=3, user_va_limit=1 << 38,
              default_board="qemu-virt-riscv64", text_offset=0x200000, kva_offset=0xffffffc000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-riscv64.cmake", qemu="qemu-system-riscv64",
-             gdb_arch="riscv:rv64", qemu_pc_pattern=r"\bpc\s+([0-9a-f]+)", park_function="rv_park"),
+             gdb_arch="riscv:rv64", qemu_pc_pattern=r"\bpc\s+([0-9a-f]+)", park_function="rv_park",
+             selftest_option="TESS_RV_SELFTEST"),
         # 4-level paging, 48-bit canonical user half (Intel SDM vol. 3 4.5).
         # The port is in progress: planning works, building does not yet.
         Arch("x86_64", supported=False, hosted=False, pt_levels=4, user_va_limit=1 << 47,

@@ -5,7 +5,12 @@
  * the high half is position independent (adr/adrp, literals only hold VAs
  * we branch to after the MMU is on). One 4 KiB level-1 table (boot_l1) of
  * 1 GiB blocks maps PA 0-4 GiB both at VA = PA (TTBR0, only until the jump)
- * and in the high half (TTBR1, for good). TTBR0 then belongs to shards. */
+ * and in the high half (TTBR1, for good), except for the 2 MiB that hold
+ * the kernel stacks, mapped page by page without their guard pages
+ * (boot_l2, boot_l3). TTBR0 then belongs to shards. */
+
+#include <arch/a64.h>
+#include <tessera/limits.h>
 
 /* MAIR_EL1 (Arm ARM DDI0487 D17.2 MAIR_EL1, D8.5.3 memory attributes):
  * attr0 = 0x04 Device-nGnRE, attr1 = 0xff Normal Inner/Outer WB RW-allocate. */
@@ -38,12 +43,11 @@
  * the debug communications channel traps; MDE=KDE=SS=0, no breakpoints,
  * watchpoints or single step. */
 #define MDSCR_VAL (1 << 12)
-/* Level-1 block descriptors (D8.3.1, D8.4): bits[1:0]=01 block,
+/* Level-1/2 block descriptors (D8.3.1, D8.4): bits[1:0]=01 block,
  * AttrIndx[4:2], SH[9:8], AF[10], AP[7:6]=00 EL1 RW / EL0 none,
  * PXN[53], UXN[54]. */
 #define BLK_DEV (0x1 | (0 << 2) | (1 << 10) | (1 << 53) | (1 << 54))
 #define BLK_MEM (0x1 | (1 << 2) | (3 << 8) | (1 << 10) | (1 << 54))
-#define A64_STACK_SIZE 16384
 
 	.section .text.head, "ax"
 	.globl _start
@@ -81,13 +85,48 @@ primary_entry:
 	add	x2, x2, #1
 	cmp	x2, #4
 	b.lo	3b
-	/* The table was written with the MMU (and caches) off: drop any stale
-	 * lines before the walker reads it cacheable. */
+	/* The GiB that holds the kernel stacks (.kstacks, kernel.ld.in):
+	 * level 2 (boot_l2) of 2 MiB blocks, and for the 2 MiB block of the
+	 * stacks level 3 (boot_l3) of pages, in which the guard page below
+	 * each core's stack (main.c a64_stacks) stays invalid. Table and page
+	 * descriptors: bits[1:0] = 11 (D8.3.1); a page has the block's
+	 * attributes. */
+	adrp	x4, boot_l2
+	adrp	x5, boot_l3
+	adrp	x6, __kstacks_start	/* PA: the MMU is off */
+	lsr	x7, x6, #30
+	orr	x3, x4, #3
+	str	x3, [x0, x7, lsl #3]	/* level 1 -> boot_l2 */
+	mov	x10, x4
+	lsl	x11, x7, #30
+	mov	x12, #(1 << 21)
+	mov	x13, x1
+	bl	fill_table		/* 2 MiB blocks */
+	lsr	x9, x6, #21
+	lsl	x8, x9, #21		/* the stacks' 2 MiB block */
+	and	x9, x9, #511
+	orr	x3, x5, #3
+	str	x3, [x4, x9, lsl #3]	/* level 2 -> boot_l3 */
+	mov	x10, x5
+	mov	x11, x8
+	mov	x12, #4096
+	orr	x13, x1, #2
+	bl	fill_table		/* 4 KiB pages */
+	sub	x3, x6, x8
+	lsr	x3, x3, #12		/* page index of core 0's guard */
+	mov	x2, #0
+3:	str	xzr, [x5, x3, lsl #3]
+	add	x3, x3, #(A64_KSTACK_STRIDE / 4096)
+	add	x2, x2, #1
+	cmp	x2, #TESS_MAX_CORES
+	b.lo	3b
+	/* The tables were written with the MMU (and caches) off: drop any
+	 * stale lines before the walker reads them cacheable. */
 	mov	x2, #0
 4:	add	x3, x0, x2
 	dc	ivac, x3
 	add	x2, x2, #64
-	cmp	x2, #4096
+	cmp	x2, #(3 * 4096)		/* boot_l1, boot_l2, boot_l3 */
 	b.lo	4b
 	dsb	sy
 	bl	mmu_on
@@ -107,7 +146,7 @@ primary_high:
 	b	1b
 2:	adrp	x0, a64_stacks
 	add	x0, x0, :lo12:a64_stacks
-	add	sp, x0, #A64_STACK_SIZE
+	add	sp, x0, #A64_KSTACK_STRIDE	/* top of core 0's stack */
 	adrp	x0, a64_vectors
 	add	x0, x0, :lo12:a64_vectors
 	msr	vbar_el1, x0
@@ -131,8 +170,8 @@ secondary_high:
 	adrp	x0, a64_stacks
 	add	x0, x0, :lo12:a64_stacks
 	add	x1, x19, #1
-	mov	x2, #A64_STACK_SIZE
-	madd	x0, x1, x2, x0
+	mov	x2, #A64_KSTACK_STRIDE
+	madd	x0, x1, x2, x0			/* top of core x19's stack */
 	mov	sp, x0
 	adrp	x0, a64_vectors
 	add	x0, x0, :lo12:a64_vectors
@@ -146,6 +185,18 @@ secondary_high:
 wrong_place:
 	wfe
 	b	wrong_place
+
+/* Fill the 512 entries of the table at x10 with descriptors for x11,
+ * x11 + x12, ...: output address | attributes x13. Uses x14, x15. */
+fill_table:
+	mov	x14, #0
+1:	orr	x15, x11, x13
+	str	x15, [x10, x14, lsl #3]
+	add	x11, x11, x12
+	add	x14, x14, #1
+	cmp	x14, #512
+	b.lo	1b
+	ret
 
 /* If entered at EL2 (e.g. -machine virtualization=on), drop to EL1h with
  * interrupts masked, after setting every EL2 control that reaches into
@@ -249,8 +300,13 @@ a64_psci_smc:
 	smc	#0
 	ret
 
+	/* In this order: the cache maintenance above covers all three. */
 	.section .boot_pt, "aw", %nobits
 	.balign 4096
 	.globl boot_l1
 boot_l1:
+	.space	4096
+boot_l2:
+	.space	4096
+boot_l3:
 	.space	4096

@@ -12,8 +12,9 @@
 #include <kern/reload.h>
 #include <plat/board.h>
 #include <plat/load.h>
+#include <plat/selftest.h>
 
-char a64_stacks[TESS_MAX_CORES][A64_STACK_SIZE] __attribute__((aligned(16)));
+struct a64_kstack a64_stacks[TESS_MAX_CORES] __attribute__((section(".kstacks"), aligned(4096)));
 static uint64_t empty_l1[512] __attribute__((aligned(4096)));
 static volatile bool started[TESS_MAX_CORES];
 volatile int a64_halting;
@@ -145,7 +146,7 @@ void a64_boot_main(uint64_t dtb_pa)
 	start_reload();
 	for (unsigned c = 1; c < tess_system.ncores; c++)
 		plat_core_start(c);
-	a64_selftest();
+	plat_selftest();
 	a64_timer_init_cpu();
 	kern_core_main(0);
 }

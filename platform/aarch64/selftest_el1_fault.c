@@ -4,10 +4,10 @@
  * covers PA 0-4 GiB: boot.S), to check that an exception taken from EL1
  * dumps the registers and halts every core. */
 #include <stdint.h>
-#include <arch/a64.h>
 #include <kern/kern.h>
+#include <plat/selftest.h>
 
-void a64_selftest(void)
+void plat_selftest(void)
 {
 	kern_log("selftest: store to an unmapped kernel address");
 	*(volatile uint64_t *)(uintptr_t)(TESS_KVA_OFFSET + (8ull << 30)) = 0x5e1f7e57;

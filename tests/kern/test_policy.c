@@ -267,6 +267,30 @@ static void fault_names(void)
 	}
 }
 
+/* FAULT_STACK's name; the guard page is the one below the stack map,
+ * found in the tables: not the image's last page, not the stack's first. */
+static void stack_guard(void)
+{
+	static const struct tess_map maps[] = {
+		{.va = 0x400000, .size = 0xb000, .kind = TESS_MAP_KIND_IMAGE},
+		{.va = 0x40c000, .size = 0x4000, .kind = TESS_MAP_KIND_STACK},
+		{.va = 0x7f0000, .size = 0x1000, .kind = TESS_MAP_KIND_CTRL},
+	};
+	struct tess_shard_cfg cfg = {.name = "s", .maps = maps, .nmaps = 3};
+	char buf[32];
+
+	kern_fault_what(buf, sizeof(buf), FAULT_STACK, 0);
+	CHECK_STR(buf, "stack overflow");
+
+	CHECK(kern_stack_guard_hit(&cfg, 0x40b000));
+	CHECK(kern_stack_guard_hit(&cfg, 0x40bff8));
+	CHECK(!kern_stack_guard_hit(&cfg, 0x40aff8)); /* the image's last page */
+	CHECK(!kern_stack_guard_hit(&cfg, 0x40c000)); /* the stack's lowest byte */
+	CHECK(!kern_stack_guard_hit(&cfg, 0x7effff));
+	cfg.nmaps = 1; /* no stack map: nothing is a stack overflow */
+	CHECK(!kern_stack_guard_hit(&cfg, 0x40b000));
+}
+
 int main(void)
 {
 	watchdog_boundary();
@@ -278,5 +302,6 @@ int main(void)
 	halt_policy();
 	panic_policy();
 	fault_names();
+	stack_guard();
 	return t_summary("test_kern_policy");
 }

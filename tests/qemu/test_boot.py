@@ -1,9 +1,11 @@
 """Boot the fault manifest of each arch under QEMU and check, from the
 console, what the kernel did: every shard started on its core, the pipeline
 counts with intact sequence numbers, the watchdog catches the spinning
-shard and restarts it, the MMU stops five misbehaving shards (wild write,
+shard and restarts it, the MMU stops six misbehaving shards (wild write,
 ungranted device, executing data, writing the kernel, writing its own
-code) whose policy then applies while the pipeline keeps counting; and bad images or a board that
+code, overflowing its stack) whose policy then applies while the pipeline
+keeps counting; per-core registers are out of a shard's reach and its
+thread register is its own; and bad images or a board that
 does not match are refused before any shard runs.
 
 One boot per arch serves the behaviour tests (module fixture); the refusal
@@ -27,6 +29,7 @@ FAULT_SHARDS = {  # shard -> the fault the MMU must report
     "exec": "exec",
     "kwrite": "write",
     "wtext": "write",  # its own code: W^X
+    "stack": "stack overflow",  # recursion into the guard page below its stack
 }
 SINK_LINE = r"shard:sink\| count=(\d+) last_seq=(\d+)"
 
@@ -111,6 +114,23 @@ def test_mmu_stops_misbehaving_shard(built, console, name):
     assert not [ln for ln in console if re.search(r"shard:%s\| .* did not fault" % name, ln)]
     assert [ln for ln in console if re.search(r"kern\| shard %s: restarted \(1/" % name, ln)]
     assert any(ln.startswith("shard:%s| up (reason 1)" % name) for ln in console)
+
+
+def test_stack_overflow_hits_the_guard_page(built, console):
+    """Unbounded recursion faults on the unmapped page below the stack
+    (planned in VA between the image and the stack), reported as a stack
+    overflow at an address in that page, before anything of the shard's
+    own data was overwritten (its .data canary is intact at every start)."""
+    if not _has(built, "stack"):
+        pytest.skip("no stack shard in this arch's manifest")
+    shard = next(s for s in built["plan"].shards if s["name"] == "stack")
+    stack = next(m for m in shard["maps"] if m["kind"] == "stack")
+    faults = [int(m.group(1), 16) for m in (re.search(r"kern\| shard stack: fault stack overflow at 0x([0-9a-f]+) pc ", ln)
+                                            for ln in console) if m]
+    assert faults and all(stack["va"] - 4096 <= a < stack["va"] for a in faults), (faults, hex(stack["va"]))
+    assert not [ln for ln in console if re.search(r"kern\| shard stack: fault (?!stack overflow)", ln)]
+    ups = [ln for ln in console if ln.startswith("shard:stack| up (reason")]
+    assert len(ups) >= 2 and all(ln.endswith("canary intact") for ln in ups), ups
 
 
 def test_device_irq_reaches_its_shard(built, console):

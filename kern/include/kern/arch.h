@@ -32,6 +32,9 @@ enum fault_kind {
 	FAULT_ALIGN = 4,  /* misaligned access */
 	FAULT_SIGNAL = 5, /* simulator: host signal `code` (SIGSEGV, SIGBUS...) */
 	FAULT_OTHER = 6,
+	/* An access to the unmapped page below the shard's stack: its stack
+	 * overflowed. The platform decides with kern_stack_guard_hit. */
+	FAULT_STACK = 7,
 };
 
 struct trap {

@@ -21,7 +21,7 @@ enum tess_policy {
 
 enum tess_map_kind {
 	TESS_MAP_KIND_IMAGE = 0,   /* code + data loaded from the shard's part */
-	TESS_MAP_KIND_STACK = 1,   /* zeroed, RW, after the image */
+	TESS_MAP_KIND_STACK = 1,   /* zeroed, RW, one guard page above the image */
 	TESS_MAP_KIND_CTRL = 2,	   /* struct tess_ctrl page */
 	TESS_MAP_KIND_CHANNEL = 3, /* shared ring */
 	TESS_MAP_KIND_REGION = 4,  /* named shared region */
@@ -58,9 +58,11 @@ struct tess_shard_cfg {
 	const char *name;
 	uint16_t id;
 	uint16_t core;
-	/* Private memory: [mem_va, mem_va + mem_size) backed by mem_pa.
-	 * The image part occupies the start; the rest (bss, stack) is zeroed
-	 * at every start. */
+	/* Private memory: mem_size bytes at mem_pa: the image part, then bss,
+	 * then the stack, zeroed at every start except the part. In VA the
+	 * image (+ bss) room starts at mem_va and the stack ends at stack_top,
+	 * with one unmapped guard page between them (the maps: image, stack),
+	 * so stack_top = mem_va + mem_size + TESS_PAGE_SIZE. */
 	uint64_t mem_pa, mem_va, mem_size;
 	uint64_t entry;	    /* VA of _tess_start */
 	uint64_t stack_top; /* VA, 16-byte aligned */

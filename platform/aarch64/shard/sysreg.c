@@ -1,15 +1,16 @@
 /* What the example shards fault_sysreg and fp_check (shards/examples/) try
  * at EL0. Not part of the shard ABI.
  *
- * tess_probe_sysreg_run(i): one access to per-core state a shard must not
- * reach; each must trap to EL1 (ESR EC 0x18 or 0x00: FAULT_UNDEF), by the
+ * tess_probe_sysregs[i] (NULL-terminated) names what
+ * tess_probe_sysreg_run(i) does: one access to per-core state a shard must
+ * not reach; each must trap to EL1 (ESR EC 0x18 or 0x00: FAULT_UNDEF), by the
  * register defaults boot.S sets (el1_defaults, SCTLR_EL1). Not here: the
  * debug channel (MDSCR_EL1.TDCC=1 makes EL0 DCC access trap on hardware;
  * QEMU 7.2 does not model the trap). */
 #include <stddef.h>
 #include <stdint.h>
 
-static const char *const names[] = {
+const char *const tess_probe_sysregs[] = {
 	"msr cntv_ctl_el0 (stop the tick)", /* CNTKCTL_EL1.EL0VTEN = 0 */
 	"msr cntv_cval_el0",		    /* ditto */
 	"msr cntp_ctl_el0",		    /* CNTKCTL_EL1.EL0PTEN = 0 */
@@ -21,12 +22,8 @@ static const char *const names[] = {
 	"dc zva",			    /* SCTLR_EL1.DZE = 0 */
 	"msr daifset (mask interrupts)",    /* SCTLR_EL1.UMA = 0 */
 	"mrs sctlr_el1 (an EL1 register)",  /* UNDEFINED at EL0 */
+	NULL,
 };
-
-const char *tess_probe_sysreg_name(unsigned i)
-{
-	return i < sizeof(names) / sizeof(names[0]) ? names[i] : NULL;
-}
 
 void tess_probe_sysreg_run(unsigned i)
 {

@@ -1,8 +1,9 @@
 /* What the example shards fault_sysreg and fp_check (shards/examples/) try
  * in U-mode. Not part of the shard ABI.
  *
- * tess_probe_sysreg_run(i): one access to per-hart state a shard must not
- * reach; each must raise an illegal-instruction exception (scause 2:
+ * tess_probe_sysregs[i] (NULL-terminated) names what
+ * tess_probe_sysreg_run(i) does: one access to per-hart state a shard must
+ * not reach; each must raise an illegal-instruction exception (scause 2:
  * FAULT_UNDEF), by the defaults smp.c sets (user_defaults) or because it is
  * an S-mode CSR or instruction (priv spec v1.12 §2.1, §4.1). Not here:
  * rdtime. scounteren.TM is 0 too, but the trap goes to M-mode first, and
@@ -12,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-static const char *const names[] = {
+const char *const tess_probe_sysregs[] = {
 	"rdcycle",			/* scounteren.CY = 0 */
 	"rdinstret",			/* scounteren.IR = 0 */
 	"csrw sie (interrupt enables)", /* an S-mode CSR */
@@ -20,12 +21,8 @@ static const char *const names[] = {
 	"csrr sstatus",			/* ditto */
 	"cbo.inval (cache block)",	/* senvcfg.CBIE = 00 */
 	"sfence.vma (TLB maintenance)", /* S-mode instruction */
+	NULL,
 };
-
-const char *tess_probe_sysreg_name(unsigned i)
-{
-	return i < sizeof(names) / sizeof(names[0]) ? names[i] : NULL;
-}
 
 void tess_probe_sysreg_run(unsigned i)
 {

@@ -1,7 +1,27 @@
-/* aarch64 platform internals shared by the files of platform/aarch64. */
+/* aarch64 platform internals shared by the files of platform/aarch64.
+ * The constants first (boot.S and vectors.S include them too), then the
+ * C part. */
 #ifndef ARCH_A64_H
 #define ARCH_A64_H
 
+/* QEMU virt (hw/arm/virt.c memmap): checked against the DTB at boot. */
+#define A64_GICD_PA	0x08000000ull
+#define A64_GICR_PA	0x080a0000ull
+#define A64_GICR_STRIDE 0x20000ull /* RD_base + SGI_base frames, GICv3 12.10 */
+#define A64_TIMER_PPI	27u	   /* virtual timer PPI, CNTV */
+#define A64_SGI_WAKE	0u
+#define A64_SGI_HALT	1u
+/* Kernel stacks (main.c a64_stacks): per core an unmapped guard page
+ * (boot.S leaves it out of the kernel map), then the stack; the stack of
+ * core c ends at a64_stacks + (c + 1) * A64_KSTACK_STRIDE. A kernel stack
+ * overflow faults on the guard, and the EL1 vectors move to the core's
+ * panic stack (A64_PANIC_STACK bytes, vectors.S) before they push anything. */
+#define A64_STACK_SIZE	  16384
+#define A64_KSTACK_GUARD  4096
+#define A64_KSTACK_STRIDE (A64_KSTACK_GUARD + A64_STACK_SIZE)
+#define A64_PANIC_STACK	  4096
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 #include <stdbool.h>
 #include <arch/ctx.h>
@@ -30,14 +50,11 @@ static inline uint64_t a64_kpa(const void *kva)
 	return (uint64_t)(uintptr_t)kva - TESS_KVA_OFFSET;
 }
 
-/* QEMU virt (hw/arm/virt.c memmap): checked against the DTB at boot. */
-#define A64_GICD_PA	0x08000000ull
-#define A64_GICR_PA	0x080a0000ull
-#define A64_GICR_STRIDE 0x20000ull /* RD_base + SGI_base frames, GICv3 12.10 */
-#define A64_TIMER_PPI	27u	   /* virtual timer PPI, CNTV */
-#define A64_SGI_WAKE	0u
-#define A64_SGI_HALT	1u
-#define A64_STACK_SIZE	16384u
+struct a64_kstack {
+	uint8_t guard[A64_KSTACK_GUARD];
+	uint8_t stack[A64_STACK_SIZE];
+};
+extern struct a64_kstack a64_stacks[TESS_MAX_CORES];
 
 /* boot.S / vectors.S */
 extern char _start[], _end[], __kernel_ro_end[], __tess_image_hdr[];
@@ -51,9 +68,6 @@ uint64_t a64_psci_smc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 /* main.c */
 void a64_stop_others(bool wait);
 _Noreturn void a64_park(void);
-
-/* selftest_off.c / selftest_el1_fault.c */
-void a64_selftest(void);
 
 /* uart.c */
 void a64_uart_init(uint64_t pa);
@@ -86,5 +100,7 @@ int a64_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx_bytes);
 /* irq.c: drain the GIC; returns the device INTID to deliver or 0 */
 enum a64_irq_result { A64_IRQ_NONE = 0, A64_IRQ_TICK = 1, A64_IRQ_DEVICE = 2 };
 enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid);
+
+#endif /* __ASSEMBLER__ */
 
 #endif

@@ -20,6 +20,9 @@
 #define RV_TEXT_OFFSET TESS_TEXT_OFFSET
 #define RV_KERNEL_PA   TESS_KERNEL_LOAD_PA
 #define RV_STACK_SIZE  16384
+/* The lowest page of each kernel stack is left unmapped (mmu_kernel.c): a
+ * kernel stack overflow faults there (panic.c names it). */
+#define RV_STACK_GUARD 4096
 /* offsetof(struct tess_system_cfg, console_pa), for head.S (checked in ctx.c). */
 #define RV_SYS_CONSOLE_PA 64
 /* Root-table slots of the kernel half (each slot maps 1 GiB). */
