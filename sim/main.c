@@ -19,9 +19,11 @@
 
 static const char usage[] =
 	"usage: tessera-sim [--duration TIME] [--messages N] [--trace] [--console-port PORT]\n"
+	"                   [--rollback-store FILE]\n"
 	"  TIME: nanoseconds, or with a unit: 500ms, 2s, 1500us\n"
 	"  --trace: print the kernel's trace ring at the end\n"
-	"  --console-port: console (and hot reload) on tcp 127.0.0.1:PORT, 0: any free port\n";
+	"  --console-port: console (and hot reload) on tcp 127.0.0.1:PORT, 0: any free port\n"
+	"  --rollback-store: keep the anti-rollback counters in FILE across runs\n";
 
 static uint64_t run_start;
 static int dump_trace;
@@ -122,6 +124,7 @@ int main(int argc, char **argv)
 {
 	uint64_t duration = 0, messages = 0, port = 0;
 	int with_port = 0;
+	const char *store = NULL;
 	sigset_t stop;
 
 	for (int i = 1; i < argc; i++) {
@@ -136,6 +139,8 @@ int main(int argc, char **argv)
 			bad = parse_count(val, &messages), i++;
 		else if (val && strcmp(argv[i], "--console-port") == 0)
 			bad = parse_count(val, &port) || port > 65535, with_port = 1, i++;
+		else if (val && strcmp(argv[i], "--rollback-store") == 0)
+			store = val, bad = 0, i++;
 		if (bad) {
 			fputs(usage, stderr);
 			return 2;
@@ -153,6 +158,8 @@ int main(int argc, char **argv)
 	sim_cores_init();
 	if (sim_ram_init() != 0 || sim_shards_init() != 0 || sim_proc_init() != 0)
 		return 1;
+	if (store && sim_nv_open(store) != 0)
+		return 2;
 	if (messages && !sim_has_sinks()) {
 		fprintf(stderr, "sim| --messages: %s has no sink shard to count at\n", tess_system.name);
 		return 2;

@@ -231,6 +231,21 @@ def test_truncated_image_is_refused(built, tmp_path):
                   r"kern\| image: part %s: SHA-256 mismatch" % re.escape(victim["name"]))
 
 
+def test_part_versions_are_covered_by_the_header_hash(built, tmp_path):
+    """Each part carries its version id (the shard's version at boot and its
+    anti-rollback floor, `tessera build --image-version`, default 1) after
+    the part table; changing one without the header's SHA-256 is refused."""
+    hdr, parts = image.read_header(built["image"])
+    assert hdr["version"] == 2 and [p["version"] for p in parts] == [1] * len(parts)
+    at = hdr["offset"] + image.HDR_SIZE + len(parts) * image.PART_SIZE + (len(parts) - 1) * image.PART_VERSION_SIZE
+
+    def newer(d):
+        struct.pack_into(image.PART_VERSION_FMT, d, at, 1 << 40)
+        return d
+
+    _boot_refused(built, _copy(built, tmp_path, newer), r"kern\| image: header SHA-256 mismatch: header is corrupt")
+
+
 def test_image_of_another_manifest_is_refused(built, tmp_path):
     hdr, parts = image.read_header(built["image"])
     off = hdr["offset"]

@@ -35,6 +35,12 @@ def qemu_argv(built, icount=False, image=None, gdb=False):
     if q.get("bios"):
         argv += ["-bios", str(q["bios"])]
     argv += [str(a) for a in q.get("args") or []]
+    store = built["plan"].board.get("rollback_store")
+    if store and built.get("nv"):
+        # The kernel's anti-rollback counters: the store's flash bank (its
+        # last reg window: unit n is bank n on QEMU virt) from the file.
+        unit = len(built["plan"].board["devices"][store]["reg"]) - 1
+        argv += ["-drive", "if=pflash,format=raw,unit=%d,file=%s" % (unit, built["nv"])]
     argv += ["-nographic", "-no-reboot", "-kernel", image or built["image"]]
     if icount:
         argv += ["-icount", "shift=0"]

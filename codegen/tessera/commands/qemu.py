@@ -20,7 +20,7 @@ def add_parser(sub):
 
 
 def run(args):
-    built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps)
+    built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps, image_version=args.image_version)
     argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb)
     if args.gdb:
         print("tessera: QEMU waits for gdb on :1234; in another terminal:", file=sys.stderr)

@@ -26,6 +26,9 @@ def add_parser(sub):
     p.add_argument("--console-port", metavar="PORT", type=int,
                    help="also serve the console on tcp 127.0.0.1:PORT (0: a free port, printed at start), "
                    "for `tessera reload --arch host --port socket://127.0.0.1:PORT`")
+    p.add_argument("--rollback-store", metavar="FILE",
+                   help="keep the shards' anti-rollback counters (the newest version each accepted by hot "
+                   "reload) in FILE, created if missing, so they survive a restart of the simulator")
     return p
 
 
@@ -60,6 +63,8 @@ def run(args):
         if not 0 <= args.console_port <= 65535:
             raise TesseraError("--console-port must be 0..65535")
         argv += ["--console-port", str(args.console_port)]
+    if args.rollback_store:
+        argv += ["--rollback-store", os.path.abspath(args.rollback_store)]
     sys.stdout.flush()
     sys.stderr.flush()
     try:

@@ -176,6 +176,10 @@ def plan(model):
     if vcur[0] > spec.user_va_limit:
         raise PlanProblem(("shards",), "the plan's user addresses end at 0x%x, beyond the %s user address space "
                           "(0x%x)" % (vcur[0], spec.name, spec.user_va_limit))
+    # The kernel's persistent store: the last reg window of the board's
+    # rollback_store device (QEMU virt: the second flash bank).
+    store = b.get("rollback_store")
+    nv = devs[store]["reg"][-1] if store else {"base": 0, "size": 0}
     hashed_board = _board_for_hash(b)
     return Plan(
         model=model, name=model["name"], manifest_file=model["manifest_file"],
@@ -183,7 +187,7 @@ def plan(model):
         tick_ns=model["tick_ns"], shards=shards, channels=channels, regions=regions,
         console=console, console_pa=creg[0]["base"] if creg else 0, console_irq=cirqs[0] if cirqs else 0,
         kernel_pa=kernel_pa, kernel_size=kernel_size, ram_base=ram["base"], ram_size=ram["size"], ram_used=ram_used,
-        reload_staging_pa=staging_pa, reload_staging_size=staging_size,
+        reload_staging_pa=staging_pa, reload_staging_size=staging_size, nv_pa=nv["base"], nv_size=nv["size"],
         core_order=[[s["id"] for s in shards if s["core"] == c] for c in range(b["cores"])],
         board_check=board_check(b, console, shards),
     )

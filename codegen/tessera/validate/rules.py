@@ -349,6 +349,9 @@ class Checker:
                              % (dv, board["name"], did_you_mean(dv, list(bdevs))), value=True)
                 elif bdevs[dv]["interrupt_controller"]:
                     self.err(path, "device '%s' is an interrupt controller and belongs to the kernel" % dv, value=True)
+                elif dv == board.get("rollback_store"):
+                    self.err(path, "device '%s' holds the kernel's anti-rollback counters (the board's "
+                             "rollback_store) and belongs to the kernel" % dv, value=True)
                 elif dv in owner:
                     if owner[dv] == s["name"]:
                         self.err(path, "device '%s' is listed twice for shard '%s'" % (dv, s["name"]), value=True)

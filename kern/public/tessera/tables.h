@@ -117,6 +117,10 @@ struct tess_system_cfg {
 	 * sized for the largest shard's mem_size + package header + MAC.
 	 * Size 0: no staging planned (reload refused). */
 	uint64_t reload_staging_pa, reload_staging_size;
+	/* The kernel's persistent store of anti-rollback counters
+	 * (kern/rollback.c): a NOR flash window no shard can be granted (the
+	 * board's rollback_store). Size 0: the board has none. */
+	uint64_t nv_pa, nv_size;
 };
 
 /* Emitted by `tessera gen` into gen/kern/tables.c. */
