@@ -2,8 +2,8 @@
  * reload_swap_request takes a verified package: it refuses a version that
  * is not newer than the running one or than the shard's anti-rollback
  * floor (replayed old packages, also across reboots: kern/rollback.c,
- * docs/reload.md "Replay and rollback"), lets the platform prepare the new image
- * (plat_shard_prepare: the expensive part of the install, while the
+ * docs/reload.md "Replay and rollback"), lets the platform prepare the new
+ * image (plat_shard_prepare: the expensive part of the install, while the
  * shard's core keeps running its shards; a failure leaves the running
  * version alone) and posts the request. The shard's own core carries it
  * out at the top of a scheduling step, i.e. between two entries of its

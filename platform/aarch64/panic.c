@@ -6,6 +6,7 @@
 #include <kern/arch.h>
 
 _Static_assert(A64_PANIC_STACK == 1 << 12, "vectors.S shifts the core number by 12");
+_Static_assert((TESS_MAX_CORES & (TESS_MAX_CORES - 1)) == 0, "vectors.S masks the core number");
 
 /* Where the EL1 vectors put the dump's frame (vectors.S ventry_el1). */
 uint8_t a64_panic_stacks[TESS_MAX_CORES][A64_PANIC_STACK] __attribute__((aligned(16)));
