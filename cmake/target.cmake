@@ -60,8 +60,8 @@ function(tess_target_kernel arch)
   endforeach()
   # Hot reload (docs/reload.md): kern/reload/ and the device key.
   include(${TESS_KERN_DIR}/reload/sources.cmake)
-  add_executable(kernel ${ARGN} ${TESS_COMMON_DIR}/load.c ${TESS_COMMON_DIR}/console.c ${_tess_stamps}
-    ${TESS_COMMON_DIR}/nv_cfi.c
+  add_executable(kernel ${ARGN} ${TESS_COMMON_DIR}/load.c ${TESS_COMMON_DIR}/console.c
+    ${TESS_COMMON_DIR}/console_rx.c ${TESS_COMMON_DIR}/halt.c ${TESS_COMMON_DIR}/nv_cfi.c ${_tess_stamps}
     ${TESS_GEN_DIR}/kern/tables.c ${_board} ${_key}
     ${TESS_RELOAD_SOURCES})
   target_include_directories(kernel PRIVATE ${_pdir}/include)

@@ -5,7 +5,6 @@
 #include <kern/lib.h>
 #include <kern/priv.h>
 #include <kern/sched.h>
-#include <tessera/ring.h>
 
 const struct tess_system_cfg *kern_sys;
 struct kern_core kern_cores[TESS_MAX_CORES];
@@ -17,21 +16,6 @@ static void reset_state(const struct tess_system_cfg *sys)
 	kern_trace_reset();
 	reload_swap_reset();
 	kern_sys = sys;
-}
-
-/* Every channel ring, once, before any shard runs: cleared whole (RAM is
- * not zero on hardware) and its header written, so an end attaches only to
- * a ring whose header says slots x slot_size (shards/runtime/channel.c).
- * kern_check_tables vetted the geometry and the memory. */
-static void format_channels(const struct tess_system_cfg *sys)
-{
-	for (unsigned i = 0; i < sys->nchannels; i++) {
-		const struct tess_chan_cfg *ch = &sys->channels[i];
-		void *mem = plat_pa_to_kva(ch->pa);
-
-		memset(mem, 0, ch->size);
-		ring_init(mem, ch->slots, ch->slot_size);
-	}
 }
 
 int kern_boot_cfg(const struct tess_system_cfg *sys)
@@ -46,7 +30,7 @@ int kern_boot_cfg(const struct tess_system_cfg *sys)
 		kern_sys = 0;
 		return -1;
 	}
-	format_channels(sys);
+	kern_chan_boot(sys);
 	for (unsigned i = 0; i < sys->nshards; i++) {
 		struct kern_shard *s = &kern_shards[i];
 

@@ -1,9 +1,12 @@
 /* TESS_SYS_CONSOLE: print the text a shard left in its control page, one
  * "shard:<name>| " line per '\n'. The text is copied out first: the shard
  * (another process in the simulator) may scribble on the page meanwhile.
- * Only printable ASCII, tab and CR pass; other bytes become '?', so a
- * shard cannot forge the console's binary reload frames (SOH ... NUL,
- * docs/reload.md) or terminal escapes. */
+ * Only printable ASCII (0x20..0x7e) and tab pass; every other byte
+ * becomes '?'. So a shard can neither forge the console's binary reload
+ * frames (SOH ... NUL, docs/reload.md) nor move the terminal's cursor: no
+ * CR, backspace or escape sequence that would overwrite its own
+ * "shard:<name>| " prefix and show a forged "kern| " line (a tab only
+ * moves right). A newline ends the line; the next one gets the prefix. */
 #include <kern/lib.h>
 #include <kern/priv.h>
 
@@ -23,7 +26,7 @@ uint64_t kern_console(struct kern_shard *s, uint64_t len)
 			len = i;
 			break;
 		}
-		if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\r' && c != '\n')
+		if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\n')
 			buf[i] = '?';
 	}
 	tess_snprintf(prefix, sizeof(prefix), "shard:%s| ", s->cfg->name);

@@ -74,12 +74,25 @@ bool kern_core_step(unsigned core)
 		return false;
 	}
 	dispatch(core, s);
+	kern_cores[core].running = s;
 	do {
 		t = (struct trap){0};
 		cnt_inc(&s->n.resumes);
 		arch_shard_run(s, &s->ctx, &t);
 	} while (!handle(core, s, &t));
+	kern_cores[core].running = 0;
 	return true;
+}
+
+/* The watchdog measures the shard's turn: time the platform spent on the
+ * console's business inside it (a hot reload's frames, verdicts) is the
+ * kernel's, so the turn's start moves on by it. */
+void kern_irq_work(unsigned core, uint64_t since_ns)
+{
+	struct kern_shard *s = core < TESS_MAX_CORES ? kern_cores[core].running : 0;
+
+	if (s)
+		s->dispatched_at += plat_time_ns() - since_ns;
 }
 
 _Noreturn void kern_core_main(unsigned core)

@@ -70,10 +70,13 @@ int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *pa
 	ctrl->start_reason = reason;
 	ctrl->restarts = s->restarts_total;
 	ctrl->version = s->version;
+	atomic_store(&ctrl->chan_reset, 0);
 	atomic_store(&s->pending, 0);
 	atomic_store(&s->waiting, false);
 	s->poll = false;
 	s->in_syscall = false;
+	if (reason != TESS_START_FIRST)
+		kern_chan_restarted(plat_core_id(), s);
 	if ((payload ? plat_shard_install(c, payload, len) : plat_shard_load(c)) != 0) {
 		kern_log("shard %s: load failed", c->name);
 		return -1;

@@ -47,20 +47,38 @@ int kern_stats_get(unsigned id, struct kern_shard_stats *out)
 	return 0;
 }
 
-/* Channel fill from the ring's shared lines: head and tail are free-running
- * counts of slots committed and released. */
-static void channel_line(const struct tess_chan_cfg *ch)
+int kern_chan_stats_get(unsigned ch, struct kern_chan_stats *out)
 {
+	if (!kern_sys || ch >= kern_sys->nchannels)
+		return -1;
+	out->stops_producer = LOAD(kern_chans[ch].stops[TESS_ROLE_PRODUCER]);
+	out->stops_consumer = LOAD(kern_chans[ch].stops[TESS_ROLE_CONSUMER]);
+	out->formats = LOAD(kern_chans[ch].formats);
+	return 0;
+}
+
+/* Channel fill from the ring's shared lines: head and tail are free-running
+ * counts of slots committed and released (as the ends wrote them: figures,
+ * not facts, if an end is hostile); then protocol errors, if any. */
+static void channel_line(unsigned c)
+{
+	const struct tess_chan_cfg *ch = &kern_sys->channels[c];
+	const char *from = kern_sys->shards[ch->from].name, *to = kern_sys->shards[ch->to].name;
 	struct tess_ring_shm *r = plat_pa_to_kva(ch->pa);
+	struct kern_chan_stats st;
 	uint32_t head, tail;
 
 	if (!r)
 		return;
 	head = LOAD(r->head);
 	tail = LOAD(r->tail);
-	kern_log("channel %s (%s -> %s): %u sent, %u received, %u in flight of %u slots", ch->name,
-		 kern_sys->shards[ch->from].name, kern_sys->shards[ch->to].name, head, tail, head - tail,
-		 ch->slots);
+	kern_log("channel %s (%s -> %s): %u sent, %u received, %u in flight of %u slots", ch->name, from, to,
+		 head, tail, head - tail, ch->slots);
+	kern_chan_stats_get(c, &st);
+	if (st.stops_producer || st.stops_consumer || st.formats)
+		kern_log("channel %s: protocol errors seen by %s %llu, by %s %llu; re-formatted %llu times",
+			 ch->name, from, (unsigned long long)st.stops_producer, to,
+			 (unsigned long long)st.stops_consumer, (unsigned long long)st.formats);
 }
 
 void kern_stats_print(void)
@@ -84,5 +102,5 @@ void kern_stats_print(void)
 			 st.last_fault[0] ? st.last_fault : "-");
 	}
 	for (unsigned c = 0; c < kern_sys->nchannels; c++)
-		channel_line(&kern_sys->channels[c]);
+		channel_line(c);
 }

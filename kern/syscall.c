@@ -58,6 +58,9 @@ bool kern_syscall(unsigned core, struct kern_shard *s, const struct trap *t)
 	case TESS_SYS_IRQ_ACK:
 		ret = irq_ack(s, t->arg[0]);
 		break;
+	case TESS_SYS_CHAN_STOP:
+		ret = kern_chan_stop(core, s, t->arg[0], t->arg[1], t->arg[2]) == 0 ? 0 : SYS_ERR;
+		break;
 	default:
 		ret = SYS_ERR;
 		break;

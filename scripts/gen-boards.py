@@ -8,7 +8,9 @@ translated to the platform's interrupt numbers), console (/chosen
 stdout-path). x86_64 microvm builds no DTB for dumpdtb (QEMU 7.2 exits only
 for boards that call qemu_fdt_dumpdtb), so we ask its monitor for the flat
 memory map (`info mtree -f`) instead: RAM, MMIO windows and the I/O-port
-serial console; IRQ routing is not visible there and is left empty.
+serial console. IRQ routing is not visible there: the GSIs come from the
+wiring QEMU's hw/i386/microvm.c fixes for the IOAPIC count it shows (see
+microvm_irqs); the kernel checks those GSIs exist in the ACPI MADT.
 
 Only policy numbers (user_va_base, kernel_reserve) are written here; every
 hardware number comes from QEMU. Usage: scripts/gen-boards.py [OUTDIR]
@@ -48,13 +50,56 @@ BOARDS = {
     },
     "qemu-microvm-x86_64": {
         "arch": "x86_64",
-        "qemu": {"machine": "microvm", "smp": 4, "memory": "256M"},
+        # -cpu max: SMEP, SMAP, UMIP, XSAVE under TCG too (docs/x86_64.md).
+        # An entropy device on virtio-mmio transport 1 (GSI 25): a device a
+        # shard can drive and make interrupt (platform/x86_64/test/virtio_rng).
+        # Not transport 0: QEMU 7.2's IOAPIC model turns pin 0 into pin 2 on
+        # every IOAPIC (the ISA IRQ 0 -> GSI 2 rule of hw/intc/ioapic.c
+        # ioapic_set_irq), so GSI 24 arrives as GSI 26.
+        "qemu": {"machine": "microvm", "cpu": "max", "smp": 4, "memory": "256M",
+                 "args": ["-device", "virtio-rng-device,bus=virtio-mmio-bus.1"]},
         "user_va_base": 0x2000000000,
         "kernel_reserve": 0x800000,
+        # No rollback_store: microvm has no flash (nor any other persistent
+        # store a guest can write), so only the boot image's floor applies.
     },
 }
 # Nodes the kernel owns: interrupt controllers and the RISC-V timer/IPI unit.
 KERNEL_ONLY = ("riscv,clint0", "sifive,clint0", "riscv,aclint-mswi", "riscv,aclint-mtimer")
+
+# Bus masters (`dma: master`): devices that read and write memory on their
+# own. These boards have no IOMMU, so nothing confines where: a shard granted
+# one can reach all memory, and the manifest must say so (docs/manifest.md
+# "Bus masters"). A device is a bus master when
+#  - the DTB says it does DMA: `dma-coherent` or `dma-noncoherent`
+#    (Devicetree Specification v0.4, 2.3.10 and 2.3.11: properties of a
+#    device that performs DMA). QEMU's aarch64 virt sets it on virtio-mmio,
+#    fw_cfg and the PCIe host; riscv64 virt on fw_cfg and the PCIe host;
+#  - it is a PCI host bridge (device_type "pci"): its ECAM window reaches
+#    the configuration space of every PCI function behind it, and a
+#    function's Bus Master Enable bit (PCI Local Bus Specification 3.0,
+#    6.2.2, Command register bit 2) lets it DMA anywhere;
+#  - it is an MSI controller (`msi-controller`: the GICv3 ITS): the ITS
+#    reads its command queue and reads and writes its tables in memory at
+#    addresses software programs (GICv3/v4 architecture specification IHI
+#    0069, 12.19.1 GITS_BASER<n>, 12.19.6 GITS_CBASER);
+#  - else by compatible (DMA_COMPATIBLE), where QEMU's description is
+#    silent: riscv64 virt leaves dma-coherent off its virtio-mmio nodes (DMA
+#    is coherent by default there) and microvm has no DTB at all.
+# Not bus masters: cfi-flash (memory with a command interface; QEMU's
+# hw/block/pflash_cfi01.c has no DMA), the UARTs, RTCs, GPIO and the SiFive
+# test (power/reset) device: each only answers the CPU's accesses.
+DMA_COMPATIBLE = (
+    # Virtio 1.2, 4.2.2 "MMIO Device Register Layout": QueueDesc/QueueDriver/
+    # QueueDevice take guest-physical addresses of rings the device reads
+    # and writes, and so do the buffers the rings point at.
+    "virtio,mmio", "qemu,virtio-mmio",
+    # QEMU docs/specs/fw_cfg.rst, "DMA interface": writing a control
+    # structure's address to the DMA address register (offset 16 on MMIO)
+    # makes fw_cfg read or write guest memory at addresses the structure
+    # names (the issue-10 exploit overwrote the kernel's reload key so).
+    "qemu,fw-cfg-mmio",
+)
 
 
 def die(msg):
@@ -256,6 +301,9 @@ def dtb_board(name, spec, blob):
              "irqs": irq_numbers(t, off)}
         if t.prop(off, "interrupt-controller") is not None or any(c in KERNEL_ONLY for c in comp):
             d["interrupt_controller"] = True
+        if (any(t.prop(off, p) is not None for p in ("dma-coherent", "dma-noncoherent", "msi-controller"))
+                or t.strs(off, "device_type") == ["pci"] or any(c in DMA_COMPATIBLE for c in comp)):
+            d["dma"] = "master"
         d["dt_path"] = path
         devices[dn] = d
         if path == stdout:
@@ -269,6 +317,19 @@ def dtb_board(name, spec, blob):
 
 
 # --------------------------------------------------------------- microvm
+def microvm_irqs(devices, nioapics):
+    """GSIs of microvm's devices (QEMU hw/i386/microvm.c, microvm_devices_init):
+    virtio-mmio transport n (at 0xfeb00000 + 512 n) is wired to GSI
+    virtio_irq_base + n, 24 (IO_APIC_SECONDARY_IRQBASE: the second IOAPIC)
+    when there are two IOAPICs, else 16 with ACPI; the ISA serial is COM1,
+    ISA IRQ 4, which QEMU's MADT does not override (GSI 4)."""
+    base = 24 if nioapics > 1 else 16
+    for d in devices.values():
+        if d["compatible"] == ["qemu,virtio-mmio"]:
+            d["irqs"] = [base + (d["reg"][0]["base"] - 0xfeb00000) // 512]
+    devices["serial"]["irqs"] = [4]
+
+
 _MTREE = re.compile(r"^\s*([0-9a-f]+)-([0-9a-f]+) \(prio -?\d+, ([\w/]+)\): (\S+)")
 
 
@@ -302,6 +363,8 @@ def mtree_board(name, spec):
         d = {"compatible": ["qemu," + what], "reg": [{"base": lo, "size": size}], "irqs": []}
         if what == "ioapic":
             d["interrupt_controller"] = True
+        if d["compatible"][0] in DMA_COMPATIBLE:
+            d["dma"] = "master"
         devices[dn] = d
     serial = None
     for line in io.splitlines():
@@ -312,6 +375,7 @@ def mtree_board(name, spec):
         die("%s: QEMU's memory map shows no RAM or no serial port" % name)
     devices["serial"] = {"compatible": ["ns16550a"], "reg": [{"base": serial[0], "size": serial[1]}], "irqs": [],
                          "port_io": True}
+    microvm_irqs(devices, counts.get("ioapic", 0))
     # microvm RAM is split around the BIOS area below 1M; plan in the part above it.
     ram.sort(key=lambda r: -r[1])
     return {"cores": spec["qemu"]["smp"], "ram": [{"base": b, "size": s} for b, s in ram[:1]], "devices": devices,
@@ -337,6 +401,8 @@ def emit(name, spec, b):
     for k in ("machine", "cpu", "smp", "memory", "bios"):
         if k in spec["qemu"]:
             L.append("  %s: %s" % (k, spec["qemu"][k]))
+    if spec["qemu"].get("args"):
+        L.append("  args: [%s]" % ", ".join('"%s"' % a for a in spec["qemu"]["args"]))
     L.append("devices:")
     for dn in sorted(b["devices"]):
         d = b["devices"][dn]
@@ -347,6 +413,8 @@ def emit(name, spec, b):
         for flag in ("interrupt_controller", "port_io"):
             if d.get(flag):
                 L.append("    %s: true" % flag)
+        if d.get("dma"):
+            L.append("    dma: %s" % d["dma"])
         if d.get("dt_path"):
             L.append("    dt_path: %s" % d["dt_path"])
     return "\n".join(L) + "\n"

@@ -1,6 +1,7 @@
-/* The simulator's console: plat_console_write queues the bytes, a writer
- * thread emits them, every byte to the console port (port.c) and the text
- * to stdout. */
+/* The simulator's console: plat_console_write queues each unit (a line or
+ * a reload frame), a writer thread emits them, to the console port
+ * (port.c: kernel units always, shard lines while its client keeps up)
+ * and, every byte of text, to stdout. */
 #include <errno.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -65,7 +66,11 @@ static void emit(const char *s, size_t n)
 	}
 }
 
-#define QUEUE (1u << 16)
+/* The queue holds units as kern/ wrote them (a line or a reload frame):
+ * a 2-byte length, then the bytes, either part possibly wrapping; so the
+ * port sees whole units (it keeps kernel units and may drop shard lines). */
+#define QUEUE	 (1u << 16)
+#define UNIT_MAX 4096u /* a longer unit is written on the caller's thread */
 static char queue[QUEUE];
 /* head: written under kern/'s console lock (one producer at a time);
  * tail: under out_lock, by whoever emits. Free-running. */
@@ -73,15 +78,30 @@ static _Atomic uint32_t head, tail;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int queued; /* the writer thread runs */
 
+static void put(uint32_t at, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		queue[(at + i) % QUEUE] = ((const char *)p)[i];
+}
+
+static void get(uint32_t at, void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		((char *)p)[i] = queue[(at + i) % QUEUE];
+}
+
 static void drain(void)
 {
 	uint32_t t = atomic_load(&tail), h = atomic_load(&head);
+	char unit[UNIT_MAX];
 
 	while (t != h) {
-		uint32_t off = t % QUEUE, k = h - t < QUEUE - off ? h - t : QUEUE - off;
+		uint16_t n;
 
-		emit(queue + off, k);
-		t += k;
+		get(t, &n, sizeof n);
+		get(t + sizeof n, unit, n);
+		emit(unit, n);
+		t += (uint32_t)sizeof n + n;
 		atomic_store(&tail, t);
 	}
 }
@@ -97,21 +117,23 @@ void sim_console_flush(void)
 void plat_console_write(const char *s, size_t n)
 {
 	uint32_t h = atomic_load(&head);
+	uint16_t len = (uint16_t)n;
 
-	if (!atomic_load(&queued) || n > QUEUE - (h - atomic_load(&tail))) {
+	if (!atomic_load(&queued) || n > UNIT_MAX || sizeof len + n > QUEUE - (h - atomic_load(&tail))) {
 		pthread_mutex_lock(&out_lock);
 		drain();
 		emit(s, n);
 		pthread_mutex_unlock(&out_lock);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		queue[(h + i) % QUEUE] = s[i];
-	atomic_store(&head, h + (uint32_t)n);
+	put(h, &len, sizeof len);
+	put(h + sizeof len, s, n);
+	atomic_store(&head, h + (uint32_t)(sizeof len + n));
 	/* The writer looks every millisecond: waking it for each line would
 	 * cost a system call, and it might then run on this core's host CPU
-	 * at once. Only a filling queue is worth a wake. */
-	if (h + n - atomic_load(&tail) > QUEUE / 2)
+	 * at once. Only a filling queue is worth a wake, and a reload frame
+	 * (it starts with 0x00: the host waits for each ACK). */
+	if (h + sizeof len + n - atomic_load(&tail) > QUEUE / 2 || (n && s[0] == 0))
 		sim_futex_wake(&head);
 }
 

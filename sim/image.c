@@ -32,12 +32,17 @@ int sim_image_fd(const char *name, const void *p, size_t n)
 {
 	int fd = memfd_create(name, MFD_CLOEXEC);
 
-	if (fd < 0 || write_all(fd, p, n) != 0) {
+	/* Executable, not readable: exec() makes a process of an image it may
+	 * not read non-dumpable from its first instruction (fs/exec.c,
+	 * would_dump), so no other shard can open its /proc/<pid>/mem or fd/
+	 * even before its main() closes and confines (docs/simulator.md
+	 * "Isolation"). The mode binds new opens only, not this descriptor. */
+	if (fd < 0 || fchmod(fd, 0111) != 0 || write_all(fd, p, n) != 0) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	return fd;
+	return sim_fd_high(fd);
 }
 
 int sim_image_from_file(const char *name, const char *path)

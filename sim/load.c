@@ -3,8 +3,8 @@
  * tessera-sim) is copied into a memfd (image.c), so rebuilding the file
  * later changes nothing until a reload sends it; plat_shard_load spawns
  * the committed image (proc.c) and plat_shard_stop kills and reaps the
- * process. Persistent memory and channels live in the RAM memfd, so they
- * survive a restart; everything private starts from scratch, like a
+ * process. Persistent memory and channels live in memfds of the
+ * simulator's (ram.c), so they survive a restart; everything private starts from scratch, like a
  * reloaded image. Hot reload's hooks are reload.c's. */
 #include <limits.h>
 #include <stdio.h>
@@ -37,8 +37,7 @@ int sim_shards_init(void)
 		sh->mb = sim_mailbox(cfg->id, 0);
 		sh->trial_fd = sh->prep.fd = -1;
 		for (unsigned slot = 0; slot < SIM_MBOX_SLOTS; slot++)
-			snprintf(sh->mbox_arg[slot], sizeof sh->mbox_arg[slot], "%u",
-				 sim_mailbox_page(cfg->id, slot));
+			snprintf(sh->mbox_arg[slot], sizeof sh->mbox_arg[slot], "%u", slot);
 		if (n < 0 || (size_t)n >= sizeof sh->path || access(sh->path, X_OK) != 0) {
 			fprintf(stderr, "sim| shard %s: no executable %s\n", cfg->name, sh->path);
 			return -1;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <kern/arch.h>
 #include <kern/kern.h>
@@ -146,6 +147,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* Not dumpable: no other process of this user (a shard's least of
+	 * all) may open /proc/<us>/fd or /proc/<us>/mem, i.e. the RAM file
+	 * and every shared object (docs/simulator.md "Isolation"). */
+	prctl(PR_SET_DUMPABLE, 0);
 	/* Every thread inherits the mask; only run() takes these signals. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

@@ -1,6 +1,8 @@
 /* Shard processes: spawn one from an executable in a memfd (image.c) on a
- * mailbox slot and wait until it has mapped its memory; pin, kill and reap
- * them. What is spawned when is load.c's and reload.c's business. */
+ * mailbox slot, handed only its grants, under its own identity and a
+ * seccomp filter (docs/simulator.md "Isolation"), and wait until it has
+ * mapped its memory; pin, kill and reap them. What is spawned when is
+ * load.c's and reload.c's business. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -8,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sim/confine.h>
 #include <sim/futex.h>
 #include "sim.h"
 
@@ -18,6 +23,7 @@ extern char **environ;
 
 static char **child_env;
 static pid_t sim_pid;
+static int dev_null = -1;
 
 /* Our SIGSEGV handler must see the signal, not ASan's (sim/shard/fault.c). */
 static const char asan_opts[] = "handle_segv=0:handle_sigbus=0:handle_sigill=0:handle_sigfpe=0:"
@@ -49,7 +55,8 @@ static int build_env(void)
 int sim_proc_init(void)
 {
 	sim_pid = getpid();
-	return build_env();
+	dev_null = sim_fd_high(open("/dev/null", O_RDWR | O_CLOEXEC));
+	return dev_null < 0 ? -1 : build_env();
 }
 
 static void move_fd(int from, int to)
@@ -57,6 +64,39 @@ static void move_fd(int from, int to)
 	if (from != to)
 		dup2(from, to);
 	fcntl(to, F_SETFD, 0); /* keep across exec */
+}
+
+/* The child's descriptors are its grants (mailbox, shared objects: see
+ * sim/include/sim/mailbox.h), /dev/null as stdin and the simulator's
+ * stderr as stdout and stderr: its raw output never reaches the console
+ * (stdout, the console port), which carries only what kern/ wrote.
+ * Everything else is closed at exec. The sources are all >= 64 (ram.c,
+ * image.c), so no move clobbers one still to come. */
+static void grant_fds(const struct sim_shard *sh)
+{
+	const struct tess_shard_cfg *c = sh->cfg;
+
+	move_fd(dev_null, 0);
+	move_fd(2, 1);
+	move_fd(sim_mailbox_fd(c->id), SIM_FD_MBOX);
+	for (unsigned m = 0; m < c->nmaps; m++)
+		if (sim_map_fd(&c->maps[m]) >= 0)
+			move_fd(sim_map_fd(&c->maps[m]), SIM_FD_MAP0 + (int)m);
+	syscall(SYS_close_range, SIM_FD_MAP0 + c->nmaps, ~0u, CLOSE_RANGE_CLOEXEC);
+}
+
+/* As root, the shard runs as nobody (65534) with no groups: no
+ * capabilities (so the simulator's non-dumpable state keeps it out of
+ * /proc/<sim>), and none of root's files, the device key included. As
+ * anyone else it keeps the user's identity, without capabilities. */
+static int drop_privileges(void)
+{
+	if (geteuid() != 0)
+		return 0;
+	if (syscall(SYS_setgroups, 0, NULL) != 0 || syscall(SYS_setresgid, 65534, 65534, 65534) != 0 ||
+	    syscall(SYS_setresuid, 65534, 65534, 65534) != 0)
+		return -1;
+	return 0;
 }
 
 /* Runs in the forked child: async-signal-safe calls only. */
@@ -67,7 +107,11 @@ static _Noreturn void child(struct sim_shard *sh, int exe, unsigned slot, bool p
 	cpu_set_t cpus;
 	sigset_t none;
 
-	/* Nothing outlives the simulator, whichever way it ends. */
+	grant_fds(sh);
+	if (drop_privileges() != 0)
+		_exit(125);
+	/* Nothing outlives the simulator, whichever way it ends (after the
+	 * identity change, which clears the death signal). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != sim_pid)
 		_exit(126);
@@ -81,8 +125,10 @@ static _Noreturn void child(struct sim_shard *sh, int exe, unsigned slot, bool p
 	sigaction(SIGQUIT, &ign, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	move_fd(sim_ram_fd, SIM_FD_RAM);
-	move_fd(sim_mbox_fd, SIM_FD_MBOX);
+	/* From here on no other process can be reached, not even by code
+	 * that runs before the shard's main(). */
+	if (sim_confine_spawn(getpid()) != 0)
+		_exit(124);
 	fexecve(exe, argv, child_env); /* the image in memory (image.c) */
 	_exit(127);
 }

@@ -1,8 +1,10 @@
 /* Counting messages (sinks, for --messages) and the end-of-run table:
  * kern/'s per-shard counters, and per channel the messages produced (head)
- * and consumed (tail) read from the ring headers in the RAM memfd. Ring
- * indices are free-running uint32; the main thread samples them often
- * enough (every 20 ms) to widen them to 64 bits. */
+ * and consumed (tail) read from the ring headers in the RAM memfd, and the
+ * protocol errors kern/chan.c counted. Ring indices are free-running
+ * uint32; the main thread samples them often enough (every 20 ms) to widen
+ * them to 64 bits, and starts again from 0 when the kernel re-formatted a
+ * ring. They are what the ends wrote: a hostile end can make them up. */
 #include <stdio.h>
 #include <kern/arch.h>
 #include <kern/stats.h>
@@ -15,6 +17,7 @@ struct wide {
 };
 
 static struct wide heads[TESS_MAX_CHANNELS], tails[TESS_MAX_CHANNELS];
+static uint64_t formats[TESS_MAX_CHANNELS]; /* re-formats seen by sample() */
 
 static struct tess_ring_shm *ring(unsigned ch)
 {
@@ -52,6 +55,12 @@ int sim_has_sinks(void)
 static void sample(void)
 {
 	for (unsigned i = 0; i < tess_system.nchannels; i++) {
+		struct kern_chan_stats st;
+
+		if (kern_chan_stats_get(i, &st) == 0 && st.formats != formats[i]) {
+			formats[i] = st.formats; /* indices restarted at 0 */
+			heads[i].last = tails[i].last = 0;
+		}
 		widen(&heads[i], atomic_load_explicit(&ring(i)->head, memory_order_relaxed));
 		widen(&tails[i], atomic_load_explicit(&ring(i)->tail, memory_order_relaxed));
 	}
@@ -114,17 +123,24 @@ static void channel_table(uint64_t elapsed_ns)
 	if (!tess_system.nchannels)
 		return;
 	sample();
-	printf("sim| %-20s %-24s %12s %12s %12s\n", "channel", "from -> to", "messages", "consumed",
-	       "msgs/s");
+	/* errors: TESS_SYS_CHAN_STOP by the producer/consumer end; resets:
+	 * re-formats after a stop (kern/chan.c). */
+	printf("sim| %-20s %-24s %12s %12s %12s %9s %6s\n", "channel", "from -> to", "messages", "consumed",
+	       "msgs/s", "errors", "resets");
 	for (unsigned i = 0; i < tess_system.nchannels; i++) {
 		const struct tess_chan_cfg *ch = &tess_system.channels[i];
+		struct kern_chan_stats st = {0};
 		uint64_t n = heads[i].total;
-		char ends[64];
+		char ends[64], errors[24];
 
+		kern_chan_stats_get(i, &st);
 		snprintf(ends, sizeof ends, "%s -> %s", shard_name(ch->from), shard_name(ch->to));
-		printf("sim| %-20s %-24s %12llu %12llu %12llu\n", ch->name, ends, (unsigned long long)n,
-		       (unsigned long long)tails[i].total,
-		       (unsigned long long)(elapsed_ns ? n * 1000000000.0 / (double)elapsed_ns : 0));
+		snprintf(errors, sizeof errors, "%llu/%llu", (unsigned long long)st.stops_producer,
+			 (unsigned long long)st.stops_consumer);
+		printf("sim| %-20s %-24s %12llu %12llu %12llu %9s %6llu\n", ch->name, ends,
+		       (unsigned long long)n, (unsigned long long)tails[i].total,
+		       (unsigned long long)(elapsed_ns ? n * 1000000000.0 / (double)elapsed_ns : 0), errors,
+		       (unsigned long long)st.formats);
 	}
 }
 
@@ -147,5 +163,6 @@ void sim_report(uint64_t elapsed_ns)
 	shard_table();
 	channel_table(elapsed_ns);
 	core_table();
+	sim_port_report();
 	fflush(stdout);
 }

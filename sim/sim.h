@@ -23,7 +23,7 @@ struct sim_shard {
 	bool turned; /* the process has had its first turn */
 	struct sim_mailbox *mb;
 	unsigned slot;	      /* mailbox slot (0/1) of `pid`, see sim_mailbox() */
-	char mbox_arg[2][16]; /* argv[1] of a process on slot 0 / 1: its mailbox page */
+	char mbox_arg[2][16]; /* argv[1] of a process on slot 0 / 1: its mailbox slot */
 	char path[4096];      /* executable shard_<name> */
 	int exe_fd;	      /* memfd of the committed executable */
 	int trial_fd;	      /* reload.c: a hot reload's executable on trial, or -1 */
@@ -39,7 +39,6 @@ struct sim_shard {
 };
 
 extern struct sim_shard sim_shards[TESS_MAX_SHARDS];
-extern int sim_ram_fd, sim_mbox_fd;
 
 /* Files call downwards in the order listed here (main.c drives, leaves
  * last); none calls main.c. kern/ reaches them only through the hooks of
@@ -59,7 +58,10 @@ void sim_console_flush(void);
 /* port.c: --console-port (TCP console, reload RX). */
 int sim_port_open(unsigned port);
 int sim_port_start(void); /* after kern_boot() */
+/* One console unit (a kern/ line or frame): kernel units always, shard
+ * lines while the client keeps up (else dropped and counted). */
 void sim_port_write(const char *s, size_t n);
+void sim_port_report(void); /* lines dropped, per shard (end of the run) */
 
 /* run.c implements kern/arch.h's arch_* hooks (a shard's turn) and
  * exports nothing else. */
@@ -114,9 +116,15 @@ int sim_nv_open(const char *path);
 
 /* ram.c */
 int sim_ram_init(void);
-/* Shard `id`'s mailbox page on `slot`: page slot * TESS_MAX_SHARDS + id. */
+/* Shard `id`'s mailbox page on `slot` (the kernel's view). */
 struct sim_mailbox *sim_mailbox(unsigned id, unsigned slot);
-unsigned sim_mailbox_page(unsigned id, unsigned slot);
+/* What a shard process is handed: its mailbox memfd (SIM_MBOX_SLOTS
+ * pages), and for one of its shared maps the object's descriptor,
+ * read-only unless the map is writable (-1: not a shared map). */
+int sim_mailbox_fd(unsigned id);
+int sim_map_fd(const struct tess_map *m);
+/* `fd` moved to a descriptor >= 64 (close-on-exec), or -1. */
+int sim_fd_high(int fd);
 
 /* clock.c */
 void sim_clock_init(void);

@@ -19,16 +19,23 @@ from typing import Optional
 @dataclass(frozen=True)
 class ImageHeader:
     """The boot header at the start of the kernel binary, as far as the
-    image packer (tessera/image.py) fills it in."""
+    image packer (tessera/image.py) fills it in: `kind` says how the packer
+    writes the whole image's size into it (image.py dispatches on it)."""
 
     kind: str
-    size_offset: int  # byte offset of the little-endian u64 total image size
+    # "linux-image": byte offset of the little-endian u64 total image size.
+    size_offset: Optional[int] = None
 
 
 # arm64 and RISC-V Linux Image headers share the layout the packer needs:
 # image_size (u64) at byte 16 (Linux Documentation/arch/arm64/booting.rst,
 # Documentation/arch/riscv/boot-image-header.rst).
-LINUX_IMAGE = ImageHeader("linux-image", 16)
+LINUX_IMAGE = ImageHeader("linux-image", size_offset=16)
+# An image that is an ELF64 file from its first byte (x86_64: the kernel's
+# own ELF header with the Xen PVH entry note, platform/x86_64/boot.S): the
+# packer sets p_filesz and p_memsz of the one PT_LOAD at file offset 0 to
+# the whole image, so QEMU's -kernel loads the shard parts with the kernel.
+ELF_PVH = ImageHeader("elf-pvh")
 
 
 @dataclass(frozen=True)
@@ -48,9 +55,11 @@ class Arch:
     default_board: str
     # Target facts (None for the simulator and for ports not landed yet).
     # Where the boot loader puts the image inside the board's kernel
-    # reserve (the Image header's text_offset).
+    # reserve (the Image header's text_offset; the PVH ELF's load address
+    # minus the reserve's start).
     text_offset: Optional[int] = None
-    # The kernel's linear map: VA = PA + kva_offset.
+    # The kernel's linear map: VA = PA + kva_offset. The kernel is linked
+    # at kva_offset + its load PA (TESS_KERNEL_LOAD_VA).
     kva_offset: Optional[int] = None
     image_header: Optional[ImageHeader] = None
     toolchain: Optional[str] = None  # CMake toolchain file, relative to the repository
@@ -89,10 +98,21 @@ ARCHES = {
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-riscv64.cmake", qemu="qemu-system-riscv64",
              gdb_arch="riscv:rv64", qemu_pc_pattern=r"\bpc\s+([0-9a-f]+)", park_function="rv_park",
              selftest_option="TESS_RV_SELFTEST"),
-        # 4-level paging, 48-bit canonical user half (Intel SDM vol. 3 4.5).
-        # The port is in progress: planning works, building does not yet.
-        Arch("x86_64", supported=False, hosted=False, pt_levels=4, user_va_limit=1 << 47,
-             default_board="qemu-microvm-x86_64", qemu="qemu-system-x86_64", gdb_arch="i386:x86-64"),
+        # 4-level paging, 48-bit canonical user half (Intel SDM Vol. 3A
+        # 4.5). The last page below 2^47 is not the shards': a SYSCALL
+        # ending there would SYSRET to the non-canonical 2^47, which faults
+        # at CPL 0 on the shard's stack (SDM Vol. 2B SYSRET;
+        # platform/x86_64/trap.c). The kernel runs in the top 2 GiB
+        # (-mcmodel=kernel): its RAM map VA = PA + kva_offset is also its
+        # link address, so RAM it maps must lie below 1 GiB
+        # (platform/x86_64/include/x86/layout.h; the board check refuses
+        # more). microvm's RAM and the kernel reserve start at 1 MiB, above
+        # the BIOS area; the PVH ELF loads 1 MiB into it, at PA 2 MiB.
+        Arch("x86_64", supported=True, hosted=False, pt_levels=4, user_va_limit=(1 << 47) - 4096,
+             default_board="qemu-microvm-x86_64", text_offset=0x100000, kva_offset=0xffffffff80000000,
+             image_header=ELF_PVH, toolchain="cmake/toolchain-x86_64.cmake", qemu="qemu-system-x86_64",
+             gdb_arch="i386:x86-64", qemu_pc_pattern=r"\bRIP=([0-9a-f]+)", park_function="x86_park",
+             selftest_option="TESS_X86_SELFTEST"),
     )
 }
 
@@ -104,6 +124,15 @@ DEFAULT_TARGET = "aarch64"
 def targets():
     """Arches `tessera build` and `tessera qemu` accept (and the QEMU tests run on)."""
     return [a.name for a in ARCHES.values() if a.supported and not a.hosted]
+
+
+def host_arch():
+    """The arch-table name of the machine running the tool (Linux `uname -m`
+    spells the three targets as the table does): KVM runs only guests of
+    this arch (backend/qemu.py)."""
+    import platform
+
+    return platform.machine()
 
 
 def reload_arches():

@@ -3,8 +3,9 @@ Tessera header (versioned part table with SHA-256 per part), then the shard
 parts. The kernel checks all of it at boot (kern/image/image.c).
 
 Layout of <name>.img (all integers little endian):
-  0                kernel binary (its first 64 bytes: the arch's boot header,
-                   tessera/arch.py image_header; the packer sets its size)
+  0                kernel binary (it starts with the arch's boot header,
+                   tessera/arch.py image_header: a Linux Image header, or
+                   the kernel's own ELF header; the packer sets its size)
   ...              zeros up to the end of the kernel's .bss (__tess_image_hdr)
   hdr_off          struct tess_img_hdr + nparts * struct tess_img_part
                    + nparts * u64 part version (the anti-rollback floor
@@ -35,6 +36,7 @@ KIND_KERNEL, KIND_SHARD = 0, 1
 MAX_SHARDS = 16
 PAGE = 4096
 assert HDR_SIZE == 96 and PART_SIZE == 96
+PT_LOAD = 1
 
 
 def _align(n, a=PAGE):
@@ -106,6 +108,39 @@ def exec_pages(elf, mem_va):
     return (end - mem_va) // PAGE
 
 
+def _size_linux_image(img, header, total):
+    """arm64/RISC-V Image header: image_size (u64) at header.size_offset."""
+    struct.pack_into("<Q", img, header.size_offset, total)
+
+
+def _size_elf_pvh(img, header, total):
+    """An image that is an ELF64 file (the kernel's own ELF header with the
+    PVH entry note, arch.py ELF_PVH): p_filesz and p_memsz of the one
+    PT_LOAD that starts at file offset 0 become the whole image, so the
+    loader (QEMU's -kernel) places the Tessera header and shard parts with
+    the kernel.
+    Offsets: the ELF-64 Object File Format, e_phoff at 32, e_phentsize and
+    e_phnum at 54; in a program header p_offset at 8, p_filesz at 32."""
+    if img[:4] != b"\x7fELF" or img[4] != 2 or img[5] != 1:
+        raise TesseraError("image: the kernel does not start with an ELF64 little-endian header")
+    phoff, = struct.unpack_from("<Q", img, 32)
+    phentsize, phnum = struct.unpack_from("<HH", img, 54)
+    loads = 0
+    for i in range(phnum):
+        off = phoff + i * phentsize
+        p_type, = struct.unpack_from("<I", img, off)
+        p_offset, = struct.unpack_from("<Q", img, off + 8)
+        if p_type == PT_LOAD and p_offset == 0:
+            struct.pack_into("<QQ", img, off + 32, total, total)
+            loads += 1
+    if loads != 1:
+        raise TesseraError("image: the kernel's ELF header has %d PT_LOAD segments at offset 0, not 1" % loads)
+
+
+# How the packer writes the image size into each kind of boot header (arch.py ImageHeader.kind).
+SIZE_WRITERS = {"linux-image": _size_linux_image, "elf-pvh": _size_elf_pvh}
+
+
 def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path, header=LINUX_IMAGE,
          version=1):
     """Write the image. shards: list of dicts name, elf, mem_pa, mem_va,
@@ -145,7 +180,10 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
                            "(raise the board's kernel reserve)" % (total, text_offset, kernel_size))
     img = bytearray(total)
     img[:len(kbin)] = kbin
-    struct.pack_into("<Q", img, header.size_offset, total)
+    write_size = SIZE_WRITERS.get(header.kind)
+    if write_size is None:
+        raise TesseraError("image: no packer for boot header kind %r" % header.kind)
+    write_size(img, header, total)
     parts = [_part("kernel", KIND_KERNEL, 0, bytes(img[:ro_size]), kernel_pa + text_offset)]
     for s, o, data, xp in blobs:
         img[o:o + len(data)] = data

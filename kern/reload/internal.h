@@ -11,6 +11,7 @@
 #include <string.h> /* memcpy, strlen: libc on the host, kern/libc on targets */
 #include <tessera/fmt.h>
 #include <tessera/tables.h>
+#include "../image/sha256.h"
 
 /* A transfer with no frame for this long is abandoned, staging dropped. */
 #define RELOAD_STALL_NS 3000000000ull
@@ -75,7 +76,12 @@ void reload_put_le64(uint8_t *p, uint64_t v);
 bool reload_name_ok(const char *s);
 
 /* ---- hmac.c: HMAC-SHA-256 (RFC 2104) and constant-time compare ---- */
+struct sha256;
 void reload_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t out[32]);
+/* The same in steps: init, sha256_update(inner, ...) over the message,
+ * final. */
+void reload_hmac_init(struct sha256 *inner, const uint8_t *key, size_t keylen);
+void reload_hmac_final(struct sha256 *inner, const uint8_t *key, size_t keylen, uint8_t out[32]);
 bool reload_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
 /* ---- verify.c: the package (the image's per-shard part, signed) ---- */
@@ -114,12 +120,31 @@ struct verdict {
 	char reason[REASON_MAX]; /* set when refused */
 };
 
+/* A package's two digests, computed as its bytes arrive (in order, each
+ * once): the HMAC over [0, total - PKG_MAC) and the SHA-256 of the payload
+ * [PKG_HDR, total - PKG_MAC). So the whole-package hash is spread over the
+ * DATA frames and END only finalises: no multi-millisecond stall in the
+ * console interrupt (docs/reload.md "Authentication"). */
+struct reload_digest {
+	struct sha256 mac, payload;
+	uint32_t fed, mac_end;
+};
+/* total: the package size (at least PKG_OVERHEAD). */
+void reload_digest_begin(struct reload_digest *d, const uint8_t *key, size_t keylen, uint32_t total);
+void reload_digest_feed(struct reload_digest *d, const uint8_t *p, size_t n);
+void reload_digest_end(struct reload_digest *d, const uint8_t *key, size_t keylen, uint8_t mac[32],
+		       uint8_t sha[32]);
+
 /* The shard named `name` in sys, or NULL. */
 const struct tess_shard_cfg *reload_shard_by_name(const struct tess_system_cfg *sys, const char *name);
 /* Checks a whole package; `want` (may be NULL) is the name announced in
  * BEGIN. 0: accepted, *v describes it; -1: refused, v->reason says why. */
 int reload_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keylen, const uint8_t *pkg,
 		  size_t len, const char *want, struct verdict *v);
+/* The same checks with the digests already computed (reload_digest over
+ * exactly these `len` bytes): what the protocol does at END. */
+int reload_verify_digests(const struct tess_system_cfg *sys, const uint8_t *pkg, size_t len, const char *want,
+			  const uint8_t mac[32], const uint8_t sha[32], struct verdict *v);
 
 /* ---- proto.c: the exchange; reload_rx_byte and reload_poll ---- */
 /* reload_init without the plan: `staging` holds one incoming package

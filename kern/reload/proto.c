@@ -31,8 +31,9 @@ static struct {
 	uint32_t end_seq;
 	uint8_t result[FRAME_MAX_WIRE + 1]; /* last RESULT, resent on a duplicate END */
 	size_t result_len;
-	uint32_t frames, seen; /* frames received; as of the last poll */
-	uint64_t last_ns;      /* when `frames` last changed, seen by poll */
+	uint32_t frames, seen;	     /* frames received; as of the last poll */
+	uint64_t last_ns;	     /* when `frames` last changed, seen by poll */
+	struct reload_digest digest; /* of the bytes staged so far */
 } xfer;
 
 void reload_proto_init(void *staging, size_t cap, const uint8_t *key, size_t keylen)
@@ -141,6 +142,7 @@ static void on_begin(const struct frame *f)
 		return;
 	}
 	xfer.st = ST_RECV;
+	reload_digest_begin(&xfer.digest, xfer.key, xfer.keylen, xfer.total);
 	reply(FT_ACK, 0, 0, 0);
 	kern_log("reload: receiving '%s' (%u bytes)", xfer.name, (unsigned)xfer.total);
 }
@@ -170,6 +172,8 @@ static void on_data(const struct frame *f)
 		nak(why);
 	} else {
 		memcpy(xfer.stage + xfer.got, f->payload + 4, f->len - 4);
+		/* Hashed from staging as it arrives: END only finalises. */
+		reload_digest_feed(&xfer.digest, xfer.stage + xfer.got, f->len - 4);
 		xfer.got += (uint32_t)(f->len - 4);
 		xfer.next++;
 		reply(FT_ACK, f->seq, 0, 0);
@@ -180,11 +184,13 @@ static void on_data(const struct frame *f)
 static void hand_over(uint32_t seq)
 {
 	struct verdict v;
+	uint8_t mac[32], sha[32];
 	if (xfer.got != xfer.total) {
 		result(seq, false, 0, "truncated");
 		return;
 	}
-	if (reload_verify(&tess_system, xfer.key, xfer.keylen, xfer.stage, xfer.got, xfer.name, &v) != 0) {
+	reload_digest_end(&xfer.digest, xfer.key, xfer.keylen, mac, sha);
+	if (reload_verify_digests(&tess_system, xfer.stage, xfer.got, xfer.name, mac, sha, &v) != 0) {
 		result(seq, false, 0, v.reason);
 		return;
 	}

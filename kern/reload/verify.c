@@ -8,10 +8,11 @@
  *   then 32 bytes     HMAC-SHA-256(key, header + payload)
  * Cheap structural checks come first, then the manifest hash, then the MAC
  * (so nothing the MAC does not cover is trusted past this point), then the
- * payload hash. Each refusal has its own reason text. */
+ * payload hash. Each refusal has its own reason text. The two digests are
+ * computed as the bytes arrive (reload_digest, fed by proto.c per DATA
+ * frame) or over a whole buffer (reload_verify). */
 #include <stdarg.h>
 #include "internal.h"
-#include "../image/sha256.h"
 
 const struct tess_shard_cfg *reload_shard_by_name(const struct tess_system_cfg *sys, const char *name)
 {
@@ -32,11 +33,53 @@ static int refuse(struct verdict *v, const char *fmt, ...)
 	return -1;
 }
 
+void reload_digest_begin(struct reload_digest *d, const uint8_t *key, size_t keylen, uint32_t total)
+{
+	reload_hmac_init(&d->mac, key, keylen);
+	sha256_init(&d->payload);
+	d->fed = 0;
+	d->mac_end = total - PKG_MAC;
+}
+
+void reload_digest_feed(struct reload_digest *d, const uint8_t *p, size_t n)
+{
+	uint32_t at = d->fed;
+	size_t mac_n = at >= d->mac_end ? 0 : n < d->mac_end - at ? n : d->mac_end - at;
+
+	sha256_update(&d->mac, p, mac_n);
+	if (at + mac_n > PKG_HDR) { /* the payload part of what the MAC covers */
+		size_t skip = at < PKG_HDR ? PKG_HDR - at : 0;
+
+		sha256_update(&d->payload, p + skip, mac_n - skip);
+	}
+	d->fed += (uint32_t)n;
+}
+
+void reload_digest_end(struct reload_digest *d, const uint8_t *key, size_t keylen, uint8_t mac[32],
+		       uint8_t sha[32])
+{
+	reload_hmac_final(&d->mac, key, keylen, mac);
+	sha256_final(&d->payload, sha);
+}
+
 int reload_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t keylen, const uint8_t *pkg,
 		  size_t len, const char *want, struct verdict *v)
 {
+	struct reload_digest d;
+	uint8_t mac[32] = {0}, sha[32] = {0};
+
+	if (len >= PKG_OVERHEAD) {
+		reload_digest_begin(&d, key, keylen, (uint32_t)len);
+		reload_digest_feed(&d, pkg, len);
+		reload_digest_end(&d, key, keylen, mac, sha);
+	}
+	return reload_verify_digests(sys, pkg, len, want, mac, sha, v);
+}
+
+int reload_verify_digests(const struct tess_system_cfg *sys, const uint8_t *pkg, size_t len, const char *want,
+			  const uint8_t mac[32], const uint8_t sha[32], struct verdict *v)
+{
 	char name[PKG_NAME];
-	uint8_t digest[32];
 
 	v->cfg = 0, v->payload = 0, v->len = 0, v->version = 0, v->exec_pages = 0, v->reason[0] = 0;
 	if (len < PKG_OVERHEAD)
@@ -71,11 +114,11 @@ int reload_verify(const struct tess_system_cfg *sys, const uint8_t *key, size_t 
 	if (!reload_ct_equal(pkg + PKG_MHASH_AT, sys->manifest_hash, 32))
 		return refuse(v, "manifest hash mismatch");
 
-	reload_hmac_sha256(key, keylen, pkg, PKG_HDR + size, digest);
-	if (!reload_ct_equal(digest, pkg + PKG_HDR + size, PKG_MAC))
+	/* size == len - PKG_OVERHEAD: the digests covered exactly [0, PKG_HDR
+	 * + size) and [PKG_HDR, PKG_HDR + size). */
+	if (!reload_ct_equal(mac, pkg + PKG_HDR + size, PKG_MAC))
 		return refuse(v, "bad signature");
-	sha256(pkg + PKG_HDR, size, digest);
-	if (!reload_ct_equal(digest, pkg + PKG_SHA_AT, 32))
+	if (!reload_ct_equal(sha, pkg + PKG_SHA_AT, 32))
 		return refuse(v, "sha-256 mismatch");
 
 	v->cfg = cfg;

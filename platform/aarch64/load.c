@@ -8,11 +8,6 @@ uint64_t arch_kernel_pa(const void *kva)
 	return a64_kpa(kva);
 }
 
-int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx)
-{
-	return a64_mmu_set_exec(cfg, rx);
-}
-
 /* New code in the shard's memory: clean the data cache to the point of
  * unification, then invalidate the instruction cache (Arm ARM D7.5.9,
  * "Ordering of cache maintenance": dc cvau; dsb ish; ic ialluis; dsb; isb). */

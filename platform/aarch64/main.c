@@ -9,15 +9,15 @@
 #include <arch/a64.h>
 #include <kern/arch.h>
 #include <kern/kern.h>
-#include <kern/reload.h>
 #include <plat/board.h>
+#include <plat/console_rx.h>
+#include <plat/halt.h>
 #include <plat/load.h>
 #include <plat/selftest.h>
 
 struct a64_kstack a64_stacks[TESS_MAX_CORES] __attribute__((section(".kstacks"), aligned(4096)));
 static uint64_t empty_l1[512] __attribute__((aligned(4096)));
 static volatile bool started[TESS_MAX_CORES];
-volatile int a64_halting;
 
 /* Replace boot.S's identity map in TTBR0 by an empty table and drop its
  * (global) TLB entries, so no shard ever sees a stale kernel translation. */
@@ -39,27 +39,25 @@ __attribute__((noinline)) _Noreturn void a64_park(void)
 		__asm__ volatile("wfi");
 }
 
-/* Ask every other running core to park (SGI 1, taken at its next IRQ
- * drain). With `wait`, give them up to ~50 ms to get there, so a register
- * dump that follows is not interleaved with their console lines. */
-void a64_stop_others(bool wait)
+/* platform/common/halt.c: SGI 1 is taken at the core's next IRQ drain. */
+bool arch_core_started(unsigned core)
 {
-	unsigned self = plat_core_id();
-	a64_halting = 1;
-	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
-		if (started[c] && c != self)
-			a64_gic_sgi(c, A64_SGI_HALT);
-	if (!wait)
-		return;
-	uint64_t freq = SYSREG_READ(cntfrq_el0), t0 = SYSREG_READ(cntvct_el0);
-	for (unsigned c = 0; c < TESS_MAX_CORES; c++)
-		while (started[c] && c != self && !parked[c] && SYSREG_READ(cntvct_el0) - t0 < freq / 20)
-			;
+	return core < TESS_MAX_CORES && started[core];
+}
+
+bool arch_core_parked(unsigned core)
+{
+	return core < TESS_MAX_CORES && parked[core];
+}
+
+void arch_halt_ipi(unsigned core)
+{
+	a64_gic_sgi(core, A64_SGI_HALT);
 }
 
 _Noreturn void plat_halt_all(void)
 {
-	a64_stop_others(false);
+	tess_stop_others(plat_core_id(), 0);
 	a64_park();
 }
 
@@ -82,7 +80,7 @@ void plat_idle(unsigned core)
 {
 	uint32_t irq;
 	__asm__ volatile("dsb sy\n wfi" ::: "memory");
-	while (a64_irq_drain(core, &irq) == A64_IRQ_DEVICE)
+	while (a64_irq_drain(core, &irq) == PLAT_IRQ_DEVICE)
 		kern_irq(core, irq);
 }
 
@@ -108,21 +106,15 @@ static void route_irqs(void)
 
 uint32_t a64_console_irq;
 
-/* Hot reload over the console (docs/reload.md) if the plan reserved a
- * staging buffer: console RX interrupt to core 0, which feeds the frames
- * to kern/reload and polls it on every tick (irq.c). */
-static void start_reload(void)
+/* Hot reload (platform/common/console_rx.c): the console's RX interrupt to
+ * core 0, whose IRQ drain feeds the frames to kern/reload (irq.c). */
+int arch_console_rx_start(unsigned irq)
 {
-	if (!tess_board.console_irq || reload_init() != 0) {
-		kern_log("reload: off (no staging buffer planned or no console IRQ)");
-		return;
-	}
-	a64_gic_spi_route(tess_board.console_irq, 0);
+	a64_gic_spi_route(irq, 0);
 	a64_uart_rx_enable();
-	a64_console_irq = tess_board.console_irq;
-	plat_irq_unmask(a64_console_irq);
-	kern_log("reload: listening on the console (IRQ %u, core 0), staging %lu bytes", a64_console_irq,
-		 (unsigned long)tess_system.reload_staging_size);
+	a64_console_irq = irq;
+	plat_irq_unmask(irq);
+	return 0;
 }
 
 void a64_boot_main(uint64_t dtb_pa)
@@ -143,7 +135,7 @@ void a64_boot_main(uint64_t dtb_pa)
 	if (kern_boot() < 0)
 		plat_halt_all();
 	route_irqs();
-	start_reload();
+	plat_reload_start();
 	for (unsigned c = 1; c < tess_system.ncores; c++)
 		plat_core_start(c);
 	plat_selftest();

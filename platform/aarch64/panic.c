@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <arch/a64.h>
 #include <kern/arch.h>
+#include <plat/halt.h>
 
 _Static_assert(A64_PANIC_STACK == 1 << 12, "vectors.S shifts the core number by 12");
 _Static_assert((TESS_MAX_CORES & (TESS_MAX_CORES - 1)) == 0, "vectors.S masks the core number");
@@ -54,7 +55,9 @@ void a64_el1_panic(uint64_t vector, const uint64_t *frame)
 					   "x8",  "x9",	 "x10", "x11", "x12", "x13", "x14", "x15",
 					   "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
 					   "x24", "x25", "x26", "x27", "x28", "x29", "x30"};
-	a64_stop_others(true);
+	/* Up to 50 ms for the others to park, so the dump is not interleaved
+	 * with their console lines. */
+	tess_stop_others(plat_core_id(), 50000000);
 	a64_uart_puts("\nkern| panic: exception from EL1: ");
 	a64_uart_puts(vector_names[vector & 15]);
 	a64_uart_puts("\nkern| panic:");

@@ -121,18 +121,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 			return;
 		}
 		uint32_t irq;
-		switch (a64_irq_drain(core, &irq)) {
-		case A64_IRQ_TICK:
-			t->kind = TRAP_TICK;
-			t->pc = ctx->pc;
+		if (plat_irq_trap(a64_irq_drain(core, &irq), &irq, ctx->pc, t))
 			return;
-		case A64_IRQ_DEVICE:
-			t->kind = TRAP_IRQ;
-			t->irq = irq;
-			t->pc = ctx->pc;
-			return;
-		case A64_IRQ_NONE: /* wake-up SGI or spurious: the shard goes on */
-			break;
-		}
 	}
 }

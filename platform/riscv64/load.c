@@ -7,12 +7,6 @@ uint64_t arch_kernel_pa(const void *kva)
 	return rv_kpa(kva);
 }
 
-/* mmu_exec.c */
-int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx)
-{
-	return rv_mmu_set_exec(cfg, rx);
-}
-
 /* New code: every core fence.i's before it next runs a shard (trap.c),
  * since fence.i orders only the local hart's fetches (unprivileged spec
  * v20191213, ch. 3 "Zifencei"). */

@@ -5,13 +5,13 @@
  * kern_core_main. See docs/riscv64.md. */
 #include <kern/arch.h>
 #include <kern/kern.h>
-#include <kern/reload.h>
 #include <plat/board.h>
+#include <plat/console_rx.h>
+#include <plat/load.h>
+#include <plat/selftest.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
 #include <rv/sbi.h>
-#include <plat/load.h>
-#include <plat/selftest.h>
 
 extern char _start[];
 bool rv_asid_flush;
@@ -45,23 +45,15 @@ static int sbi_check(unsigned ncores)
 	return bad ? -1 : 0;
 }
 
-/* Hot reload over the console (docs/reload.md) if the plan reserved a
- * staging buffer: the console RX interrupt goes to core 0, which feeds the
- * frames to kern/reload (plic.c) and polls it on every tick (timer.c). */
-static void start_reload(void)
+/* Hot reload (platform/common/console_rx.c): the console RX interrupt to
+ * core 0, which feeds the frames to kern/reload (plic.c); its tick polls
+ * (timer.c). */
+int arch_console_rx_start(unsigned irq)
 {
-	if (!tess_board.console_irq || reload_init() != 0) {
-		kern_log("reload: off (no staging buffer planned or no console IRQ)");
-		return;
-	}
-	if (rv_plic_route_console(tess_board.console_irq) < 0) {
-		kern_log("reload: off (console IRQ %u cannot be routed to core 0)", tess_board.console_irq);
-		return;
-	}
+	if (rv_plic_route_console(irq) < 0)
+		return -1;
 	rv_uart_rx_enable();
-	rv_reload_on = true;
-	kern_log("reload: listening on the console (IRQ %u, core 0), staging %lu bytes",
-		 tess_board.console_irq, (unsigned long)tess_system.reload_staging_size);
+	return 0;
 }
 
 /* OpenSBI picks the boot hart by lottery, so it may be any hart. It runs
@@ -92,7 +84,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 		goto refuse;
 	if (kern_boot() < 0)
 		plat_halt_all();
-	start_reload();
+	plat_reload_start();
 	for (unsigned c = 0; c < ncores; c++)
 		if (!mine || c != core)
 			plat_core_start(c);

@@ -89,9 +89,12 @@ uint32_t rv_plic_claim_mask(unsigned core)
 		uint32_t irq = *reg(PLIC_CLAIM((unsigned)ctx));
 		if (irq == 0 || irq != console_irq)
 			return irq;
-		/* Console RX: the platform's own, drained and completed here. */
+		/* Console RX: the platform's own, drained and completed here, on
+		 * the kernel's time, not the interrupted shard's. */
+		uint64_t t0 = plat_time_ns();
 		rv_uart_rx_drain();
 		*reg(PLIC_CLAIM((unsigned)ctx)) = irq;
+		kern_irq_work(core, t0);
 	}
 }
 

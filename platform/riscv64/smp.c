@@ -5,6 +5,7 @@
  * trapping (priv spec v1.12 §3.3.3), and plat_idle then polls sip. */
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <plat/halt.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
 #include <rv/sbi.h>
@@ -22,7 +23,7 @@ static struct rv_cpu spare_cpu;
 volatile uint64_t rv_load_gen = 1;
 static volatile bool started[TESS_MAX_CORES];
 
-bool rv_core_started(unsigned core)
+bool arch_core_started(unsigned core)
 {
 	return core < TESS_MAX_CORES && started[core];
 }
@@ -46,7 +47,7 @@ void plat_ipi(unsigned core)
 void plat_idle(unsigned core)
 {
 	__asm__ volatile("fence rw, rw\n wfi" ::: "memory");
-	if (rv_halting)
+	if (tess_halting)
 		rv_park();
 	unsigned long pending = csr_read(sip);
 	if (pending & SIP_SSIP)

@@ -3,7 +3,9 @@
  * §3.2.1 mtime, exposed as `time`); the tick is programmed through SBI TIME
  * set_timer, which also clears the pending timer interrupt. */
 #include <kern/arch.h>
+#include <kern/kern.h>
 #include <kern/reload.h>
+#include <plat/console_rx.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
 #include <rv/sbi.h>
@@ -57,11 +59,13 @@ void rv_timer_arm_next(void)
 	sbi_set_timer(cpu->next_tick);
 }
 
-bool rv_reload_on; /* main.c start_reload: the console feeds kern/reload */
-
 void rv_tick(unsigned core)
 {
 	rv_timer_arm_next();
-	if (core == 0 && rv_reload_on)
-		reload_poll(plat_time_ns());
+	if (core == 0 && tess_reload_on) {
+		uint64_t t0 = plat_time_ns();
+
+		reload_poll(t0);
+		kern_irq_work(core, t0); /* the kernel's time, not the shard's */
+	}
 }

@@ -3,6 +3,7 @@
  * in a0..a3, result in a0; sepc is advanced past the 4-byte ecall. */
 #include <kern/arch.h>
 #include <kern/kern.h>
+#include <plat/halt.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
 
@@ -100,7 +101,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 		csr_clear(sstatus, SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SUM);
 		rv_enter_user(ctx);
 		rv_fp_leave(cpu, ctx);
-		if (rv_halting)
+		if (tess_halting)
 			rv_park();
 		unsigned long cause = csr_read(scause);
 		*t = (struct trap){.pc = ctx->pc, .code = cause};

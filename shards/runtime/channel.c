@@ -1,5 +1,6 @@
 /* channel.h over ring.h: one private end per entry of tess_self.ends, plus
- * the runtime's half of the ring sleep protocol (see rt_chan_arm). */
+ * the runtime's half of the ring sleep protocol (see rt_chan_arm) and of a
+ * stopped ring (see recover; ring.h "Trust", kern/chan.c). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,13 +16,61 @@ struct tess_chan {
 	};
 	uint8_t role; /* enum tess_chan_role */
 	uint8_t bit;
-	bool ok;      /* the ring was formatted and matched tess_self */
-	bool blocked; /* producer: the shard found it full since the last sleep */
-	bool armed;   /* our waiting flag may be set in shared memory */
+	bool ok;       /* tess_self's geometry for it is usable */
+	bool blocked;  /* producer: the shard found it full since the last sleep */
+	bool armed;    /* our waiting flag may be set in shared memory */
+	bool reported; /* the kernel knows this end stopped (TESS_SYS_CHAN_STOP) */
+	unsigned errors;
 };
 
 static struct tess_chan chans[TESS_MAX_SHARD_EVENTS];
 static unsigned nchans;
+
+static bool stopped(const struct tess_chan *c)
+{
+	return c->role == TESS_ROLE_PRODUCER ? c->prod.stopped : c->cons.stopped;
+}
+
+/* Geometry from tess_self, never from the ring's shared header (ring.h
+ * "Trust"): a peer that scribbles on the header changes nothing here. */
+static void open_end(struct tess_chan *c, const struct tess_end_info *e)
+{
+	void *mem = (void *)(uintptr_t)e->va;
+
+	c->reported = false;
+	if (e->role == TESS_ROLE_PRODUCER)
+		ring_prod_open(&c->prod, mem, e->slots, e->slot_size);
+	else
+		ring_cons_open(&c->cons, mem, e->slots, e->slot_size);
+}
+
+/* After an operation found the ring full/empty: if that was a stop, tell
+ * the kernel (once per stop); if the kernel has re-formatted the ring
+ * since (ctrl->chan_reset), open it afresh. True if the end was reopened
+ * (the caller may retry). Only reached when the ring looked full/empty,
+ * never on the fast path. */
+static bool recover(struct tess_chan *c)
+{
+	const struct tess_end_info *e = &tess_self.ends[c->bit];
+	struct tess_ctrl *ctrl = tess_ctrl();
+	uint64_t mine = (uint64_t)1 << c->bit;
+
+	if (!stopped(c))
+		return false;
+	if (!c->reported) {
+		bool prod = c->role == TESS_ROLE_PRODUCER;
+
+		c->errors++;
+		c->reported = true;
+		tess_syscall(TESS_SYS_CHAN_STOP, c->bit, prod ? c->prod.bad_index : c->cons.bad_index,
+			     prod ? c->prod.head : c->cons.tail, 0);
+	}
+	if (!(atomic_load_explicit(&ctrl->chan_reset, memory_order_acquire) & mine))
+		return false;
+	atomic_fetch_and(&ctrl->chan_reset, ~mine);
+	open_end(c, e);
+	return !stopped(c);
+}
 
 void rt_chan_setup(void)
 {
@@ -29,20 +78,19 @@ void rt_chan_setup(void)
 	for (unsigned i = 0; i < nchans; i++) {
 		const struct tess_end_info *e = &tess_self.ends[i];
 		struct tess_chan *c = &chans[i];
-		void *mem = (void *)(uintptr_t)e->va;
 
 		c->role = e->role;
 		c->bit = e->bit;
 		c->blocked = c->armed = false;
-		if (e->role == TESS_ROLE_PRODUCER)
-			c->ok = ring_prod_attach(&c->prod, mem);
-		else
-			c->ok = ring_cons_attach(&c->cons, mem);
-		if (c->ok && (c->prod.mask + 1 != e->slots || c->prod.slot_size != e->slot_size))
-			c->ok = false;
-		if (!c->ok)
-			tess_log("channel %s: ring not formatted as %u x %u, end disabled", e->name, e->slots,
+		c->errors = 0;
+		c->ok = ring_geometry_ok(e->slots, e->slot_size);
+		if (!c->ok) {
+			tess_log("channel %s: no usable geometry (%u x %u), end disabled", e->name, e->slots,
 				 e->slot_size);
+			continue;
+		}
+		open_end(c, e);
+		recover(c); /* found stopped already: report it */
 	}
 }
 
@@ -75,6 +123,21 @@ unsigned tess_chan_bit(const struct tess_chan *c)
 	return c->bit;
 }
 
+unsigned tess_chan_errors(const struct tess_chan *c)
+{
+	return c->errors;
+}
+
+bool tess_chan_stopped(const struct tess_chan *c)
+{
+	return stopped(c);
+}
+
+uint32_t tess_chan_index(const struct tess_chan *c)
+{
+	return c->role == TESS_ROLE_PRODUCER ? c->prod.head : c->cons.tail;
+}
+
 uint32_t tess_chan_slot_size(const struct tess_chan *c)
 {
 	return c->prod.slot_size; /* same offset in both union members */
@@ -84,6 +147,8 @@ void *tess_reserve(struct tess_chan *c)
 {
 	void *slot = ring_reserve(&c->prod);
 
+	if (!slot && recover(c))
+		slot = ring_reserve(&c->prod);
 	c->blocked = slot == NULL;
 	return slot;
 }
@@ -92,6 +157,8 @@ unsigned tess_reserve_burst(struct tess_chan *c, void **slots, unsigned n)
 {
 	unsigned k = ring_reserve_burst(&c->prod, slots, n);
 
+	if (k == 0 && n != 0 && recover(c))
+		k = ring_reserve_burst(&c->prod, slots, n);
 	c->blocked = k == 0 && n != 0;
 	return k;
 }
@@ -104,12 +171,20 @@ void tess_commit(struct tess_chan *c, unsigned n)
 
 void *tess_peek(struct tess_chan *c)
 {
-	return ring_peek(&c->cons);
+	void *slot = ring_peek(&c->cons);
+
+	if (!slot && recover(c))
+		slot = ring_peek(&c->cons);
+	return slot;
 }
 
 unsigned tess_peek_burst(struct tess_chan *c, void **slots, unsigned n)
 {
-	return ring_peek_burst(&c->cons, slots, n);
+	unsigned k = ring_peek_burst(&c->cons, slots, n);
+
+	if (k == 0 && n != 0 && recover(c))
+		k = ring_peek_burst(&c->cons, slots, n);
+	return k;
 }
 
 void tess_release(struct tess_chan *c, unsigned n)
@@ -136,23 +211,36 @@ tess_set_t rt_chan_arm(void)
 
 		if (!c->ok || c->role != TESS_ROLE_PRODUCER || !c->blocked)
 			continue;
-		c->blocked = false; /* set again by the next failing reserve */
-		if (ring_prod_prepare_wait(&c->prod)) {
-			c->armed = true;
-			backpressured = true;
-		} else {
+		c->blocked = false;		/* set again by the next failing reserve */
+		if (stopped(c) && recover(c)) { /* re-formatted: try again */
 			ready |= (tess_set_t)1 << c->bit;
+			continue;
 		}
+		if (!stopped(c) && !ring_prod_prepare_wait(&c->prod)) {
+			ready |= (tess_set_t)1 << c->bit;
+			continue;
+		}
+		/* Full, or stopped (full until the kernel re-formats it and
+		 * notifies this end): back-pressure either way. */
+		c->armed = !stopped(c);
+		backpressured = true;
+		recover(c); /* a stop the re-check found: tell the kernel */
 	}
 	for (unsigned i = 0; i < nchans; i++) {
 		struct tess_chan *c = &chans[i];
 
 		if (!c->ok || c->role != TESS_ROLE_CONSUMER)
 			continue;
-		if (ring_cons_prepare_wait(&c->cons))
+		if (stopped(c) && !recover(c)) /* empty until re-formatted */
+			continue;
+		if (!ring_cons_prepare_wait(&c->cons)) {
+			if (!backpressured)
+				ready |= (tess_set_t)1 << c->bit;
+		} else if (stopped(c)) {
+			recover(c); /* a stop the re-check found: tell the kernel */
+		} else {
 			c->armed = true;
-		else if (!backpressured)
-			ready |= (tess_set_t)1 << c->bit;
+		}
 	}
 	return ready;
 }

@@ -1,30 +1,37 @@
 /* The shard process's entry: the simulator's `_tess_start`. Maps the shared
- * objects of tess_self.maps at their planned VAs (the process's own memory
- * stands in for the private image), and the stack: the stack map's size at
- * its VA, with the planned guard page below it reserved and inaccessible,
- * as on the targets. Reports ready, waits for the first turn and enters
- * the portable runtime on that stack with the start reason the kernel
- * passed to arch_ctx_init. Touches no shared object before that turn: a
- * hot reload's new process waits here while the old one runs. */
+ * objects of tess_self.maps at their planned VAs from the descriptors the
+ * simulator granted (the process's own memory stands in for the private
+ * image), and the stack: the stack map's size at its VA, with the planned
+ * guard page below it reserved and inaccessible, as on the targets. Then
+ * confines itself (after every map and before the shard's code: switching
+ * to the stack needs only rt_sigprocmask, which sim/confine.c allows),
+ * reports ready, waits for the first turn and enters the portable runtime
+ * on that stack with the start reason the kernel passed to arch_ctx_init.
+ * Touches no shared object before that turn: a hot reload's new process
+ * waits here while the old one runs. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 #include <tessera/runtime.h>
 #include <tessera/shard_info.h>
+#include <sim/confine.h>
 #include <sim/futex.h>
 #include "shard_sim.h"
 
 struct sim_mailbox *sim_mb;
 
-static int map_one(const struct tess_map *m)
+/* The i-th map, from the descriptor the simulator granted for it. */
+static int map_one(unsigned i, const struct tess_map *m)
 {
 	int prot = (m->attr & TESS_MAP_R ? PROT_READ : 0) | (m->attr & TESS_MAP_W ? PROT_WRITE : 0);
 	void *want = (void *)(uintptr_t)m->va;
-	void *got = mmap(want, m->size, prot, MAP_SHARED | MAP_FIXED_NOREPLACE, SIM_FD_RAM, (off_t)m->pa);
+	void *got = mmap(want, m->size, prot, MAP_SHARED | MAP_FIXED_NOREPLACE, SIM_FD_MAP0 + (int)i, 0);
 
 	if (got == want)
 		return 0;
@@ -114,8 +121,23 @@ static int map_shared(void)
 		if (m->kind == TESS_MAP_KIND_IMAGE || m->kind == TESS_MAP_KIND_STACK ||
 		    m->kind == TESS_MAP_KIND_MMIO)
 			continue;
-		if (map_one(m) != 0)
+		if (map_one(i, m) != 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* Mapped: from now on the process needs no descriptor, no file and no
+ * other process. Closing the grants' descriptors leaves the mappings;
+ * non-dumpable keeps its memory out of other processes' /proc/<pid>/mem;
+ * the filter (sim/confine.c) keeps it to what a running shard does. */
+static int confine(void)
+{
+	if (syscall(SYS_close_range, 3u, ~0u, 0u) != 0 || prctl(PR_SET_DUMPABLE, 0) != 0 ||
+	    sim_confine_shard(getpid()) != 0) {
+		fprintf(stderr, "sim| shard %s: cannot confine the process: %s\n", tess_self.name,
+			strerror(errno));
+		return -1;
 	}
 	return 0;
 }
@@ -123,21 +145,21 @@ static int map_shared(void)
 int main(int argc, char **argv)
 {
 	struct tess_map stack;
-	/* The simulator names our mailbox page (a hot reload's new process
+	/* The simulator names our mailbox slot (a hot reload's new process
 	 * waits on another page than the running one's). */
-	unsigned long page = argc > 1 ? strtoul(argv[1], NULL, 10) : tess_self.id;
+	unsigned long slot = argc > 1 ? strtoul(argv[1], NULL, 10) : 0;
 
 	sim_mb = mmap(NULL, SIM_MBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, SIM_FD_MBOX,
-		      (off_t)(page * SIM_MBOX_SIZE));
+		      (off_t)(slot * SIM_MBOX_SIZE));
 	if (sim_mb == MAP_FAILED) {
 		fprintf(stderr, "sim| shard %s: no mailbox (run me from tessera-sim)\n", tess_self.name);
 		return 2;
 	}
 	if (map_shared() != 0 || map_stack(&stack) != 0)
 		return 2;
-	close(SIM_FD_RAM);
-	close(SIM_FD_MBOX);
 	sim_fault_install();
+	if (confine() != 0)
+		return 2;
 	atomic_store(&sim_mb->ready, 1);
 	sim_futex_wake(&sim_mb->ready);
 	while (atomic_load_explicit(&sim_mb->turn, memory_order_acquire) != SIM_TURN_SHARD)

@@ -3,10 +3,11 @@ console, what the kernel did: every shard started on its core, the pipeline
 counts with intact sequence numbers, the watchdog catches the spinning
 shard and restarts it, the MMU stops six misbehaving shards (wild write,
 ungranted device, executing data, writing the kernel, writing its own
-code, overflowing its stack) whose policy then applies while the pipeline
-keeps counting; per-core registers are out of a shard's reach and its
-thread register is its own; and bad images or a board that
-does not match are refused before any shard runs.
+code, overflowing its stack; on x86_64 also a NULL read, an undefined
+instruction, a division by zero and an I/O port write) whose policy then
+applies while the pipeline keeps counting; per-core registers are out of a
+shard's reach and its thread register is its own; and bad images or a
+board that does not match are refused before any shard runs.
 
 One boot per arch serves the behaviour tests (module fixture); the refusal
 tests boot modified copies of the same image."""
@@ -20,6 +21,7 @@ import pytest
 
 from harness import ARCHES, Qemu, build
 from tessera import image
+from tessera.arch import ARCHES as ARCH_TABLE
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -30,6 +32,17 @@ FAULT_SHARDS = {  # shard -> the fault the MMU must report
     "kwrite": "write",
     "wtext": "write",  # its own code: W^X
     "stack": "stack overflow",  # recursion into the guard page below its stack
+    "null": "read",
+    "ud": "undef",  # x86_64 test shards (platform/x86_64/test/)
+    "div": "other",  # #DE: kern has no arithmetic fault kind
+    "pio": "write",  # an I/O port: never granted on x86_64
+}
+# Device-driver shards: their line after init, and the line of each IRQ
+# delivered (group 1: how many so far). PL031 (aarch64) and Goldfish
+# (riscv64) RTC alarms; a virtio-rng request on x86_64.
+DEVICE_SHARDS = {
+    "rtc": ("shard:rtc| up (reason 0), alarm armed", r"^shard:rtc\| alarm (\d+)$"),
+    "rng": ("shard:rng| up (reason 0), virtio-rng ready", r"^shard:rng\| interrupt (\d+): 16 random bytes$"),
 }
 SINK_LINE = r"shard:sink\| count=(\d+) last_seq=(\d+)"
 
@@ -53,8 +66,9 @@ def console(built):
         faulty = [n for n in FAULT_SHARDS if _has(built, n)]
         for name in faulty:
             q.wait_line(r"kern\| shard %s: (restarted|halted)" % name)
-        if _has(built, "rtc"):
-            q.wait_line(r"shard:rtc\| alarm 2")
+        for dev, (_, irq_line) in DEVICE_SHARDS.items():
+            if _has(built, dev):
+                q.wait_line(irq_line, count=2)
         for fp in ("fpa", "fpb"):
             if _has(built, fp):
                 q.wait_line(r"shard:%s\| fp ok 1000" % fp)
@@ -134,13 +148,17 @@ def test_stack_overflow_hits_the_guard_page(built, console):
 
 
 def test_device_irq_reaches_its_shard(built, console):
-    """The PL031 alarm IRQ (a granted SPI) is delivered to the driver shard,
-    masked until it acks, and delivered again after the ack."""
-    if not _has(built, "rtc"):
+    """A granted device IRQ (GIC SPI, PLIC source, IOAPIC GSI) is delivered
+    to the driver shard, masked until it acks, and delivered again after
+    the ack."""
+    devs = [d for d in DEVICE_SHARDS if _has(built, d)]
+    if not devs:
         pytest.skip("no device-driver shard in this arch's manifest")
-    assert any(ln == "shard:rtc| up (reason 0), alarm armed" for ln in console)
-    alarms = [int(m.group(1)) for m in (re.match(r"shard:rtc\| alarm (\d+)$", ln) for ln in console) if m]
-    assert alarms[:2] == [1, 2]
+    for dev in devs:
+        up, irq_line = DEVICE_SHARDS[dev]
+        assert any(ln == up for ln in console), up
+        irqs = [int(m.group(1)) for m in (re.match(irq_line, ln) for ln in console) if m]
+        assert irqs[:2] == [1, 2]
 
 
 @pytest.mark.parametrize("name", ["fpa", "fpb"])
@@ -200,6 +218,23 @@ def _boot_refused(built, img, expect):
         return list(q.lines)
 
 
+# Where the boot loader itself refuses a cut image, by the arch's boot
+# header kind (arch table image_header): QEMU loads an ELF image (x86_64's
+# PVH ELF, docs/image.md) by its one PT_LOAD, which is the whole file, so a
+# shorter file never reaches the kernel's check.
+LOADER_REFUSES_CUT = {"elf-pvh": r"Error while loading elf kernel"}
+
+
+def _cut_refused(built, img, expect):
+    loader = LOADER_REFUSES_CUT.get(ARCH_TABLE[built["arch"]].image_header.kind)
+    if loader is None:
+        return _boot_refused(built, img, expect)
+    with Qemu(built, image=img, icount=True) as q:
+        q.wait_line(loader)
+        assert q.proc.wait() != 0
+        assert not [ln for ln in q.lines if ln.startswith(("kern|", "shard:"))]
+
+
 def _copy(built, tmp_path, mutate):
     with open(built["image"], "rb") as f:
         data = bytearray(f.read())
@@ -227,8 +262,8 @@ def test_truncated_image_is_refused(built, tmp_path):
     hdr, parts = image.read_header(built["image"])
     victim = parts[-1]
     cut = victim["offset"] + victim["size"] // 2
-    _boot_refused(built, _copy(built, tmp_path, lambda d: d[:cut]),
-                  r"kern\| image: part %s: SHA-256 mismatch" % re.escape(victim["name"]))
+    _cut_refused(built, _copy(built, tmp_path, lambda d: d[:cut]),
+                 r"kern\| image: part %s: SHA-256 mismatch" % re.escape(victim["name"]))
 
 
 def test_part_versions_are_covered_by_the_header_hash(built, tmp_path):
@@ -269,19 +304,28 @@ MISMATCHES = {
     "cores": (["-smp", "2"], r"kern\| dtb: manifest uses core 3, the DTB has no cpu with reg 3"),
 }
 # The interrupt controller the kernel drives: GICv3 on aarch64, the PLIC
-# on riscv64 (its AIA variant, APLIC + IMSIC, replaces the PLIC node).
+# on riscv64 (its AIA variant, APLIC + IMSIC, replaces the PLIC node), the
+# second IOAPIC on x86_64. x86_64 has no DTB: its own lines for RAM (PVH
+# memory map) and cores (ACPI MADT) override the ones above.
 ARCH_MISMATCHES = {
     "aarch64": {"intc": (["-machine", "virt,gic-version=2"], r"kern\| dtb: device intc \(arm,gic-v3\) at 0x8000000: "
                                                                 r"not in the DTB")},
     "riscv64": {"intc": (["-machine", "virt,aia=aplic-imsic"],
                          r"kern\| dtb: device plic \(sifive,plic-1\.0\.0\) at 0xc000000: not in the DTB")},
+    "x86_64": {
+        "ram": (["-m", "128M"], r"kern\| board: RAM 0x100000-0x10000000 is not inside any RAM range of the PVH "
+                                r"memory map"),
+        "cores": (["-smp", "2"], r"kern\| board: manifest uses core 3, the ACPI MADT has no enabled CPU with APIC "
+                                 r"ID 3"),
+        "intc": (["-machine", "microvm,ioapic2=off"],
+                 r"kern\| board: device ioapic1 \(qemu,ioapic\) at 0xfec10000: not in the ACPI MADT")},
 }
 
 
 @pytest.mark.parametrize("what", ["ram", "cores", "intc"])
 def test_board_mismatch_is_refused(built, what):
     """The machine differs from the board file: the DTB check names what."""
-    case = MISMATCHES.get(what) or ARCH_MISMATCHES.get(built["arch"], {}).get(what)
+    case = ARCH_MISMATCHES.get(built["arch"], {}).get(what) or MISMATCHES.get(what)
     if case is None:
         pytest.skip("no %s mismatch case for %s" % (what, built["arch"]))
     args, expect = case
@@ -297,7 +341,7 @@ def test_raw_kernel_without_parts_is_refused(built, tmp_path):
     hdr, _ = image.read_header(built["image"])
     with open(path, "r+b") as f:
         f.truncate(hdr["offset"])
-    _boot_refused(built, path, r"kern\| image: no Tessera header")
+    _cut_refused(built, path, r"kern\| image: no Tessera header")
 
 
 def test_image_must_fit_the_kernel_reserve(built, tmp_path):

@@ -70,38 +70,35 @@ def partial_transfer(url, pkg, name, then, fraction=0.5, ack_timeout=1.0):
         port.close()
 
 
-class CorruptingProxy:
-    """Forwards one TCP connection to the console at `url` and flips one
-    byte of the host's stream once `at` bytes have passed (inside a DATA
-    frame): the kernel must NAK it as a bad frame, the host resend it."""
+class Proxy:
+    """Forwards one TCP connection to the console at `url`. Subclasses see
+    each chunk on its way: `to_kernel(data)` (the host's bytes) and
+    `to_host(data)` (the console's), returning what to pass on; `chunk` is
+    how much of the console's stream is read at a time."""
 
-    def __init__(self, url, at):
+    chunk = 4096
+
+    def __init__(self, url):
         self.target = ("127.0.0.1", int(url.rsplit(":", 1)[1]))
-        self.at, self.seen, self.flipped = at, 0, False
         self.lsock = socket.socket()
         self.lsock.bind(("127.0.0.1", 0))
         self.lsock.listen(1)
         self.url = "socket://127.0.0.1:%d" % self.lsock.getsockname()[1]
         threading.Thread(target=self._serve, daemon=True).start()
 
-    def _pump(self, src, dst, corrupt):
+    def to_kernel(self, data):
+        return data
+
+    def to_host(self, data):
+        return data
+
+    def _pump(self, src, dst, size, see):
         try:
             while True:
-                data = src.recv(4096)
+                data = src.recv(size)
                 if not data:
                     break
-                if corrupt and not self.flipped and self.seen + len(data) > self.at:
-                    buf = bytearray(data)
-                    i = max(self.at - self.seen, 0)
-                    while i < len(buf) and (buf[i] in (0, 1) or buf[i] ^ 0x20 in (0, 1)):
-                        i += 1
-                    if i < len(buf):
-                        buf[i] ^= 0x20
-                        self.flipped = True
-                    data = bytes(buf)
-                if corrupt:
-                    self.seen += len(data)
-                dst.sendall(data)
+                dst.sendall(see(data))
         except OSError:
             pass
         finally:
@@ -114,5 +111,45 @@ class CorruptingProxy:
     def _serve(self):
         host, _ = self.lsock.accept()
         kern = socket.create_connection(self.target)
-        threading.Thread(target=self._pump, args=(kern, host, False), daemon=True).start()
-        self._pump(host, kern, True)
+        threading.Thread(target=self._pump, args=(kern, host, self.chunk, self.to_host), daemon=True).start()
+        self._pump(host, kern, 4096, self.to_kernel)
+
+
+class CorruptingProxy(Proxy):
+    """Flips one byte of the host's stream once `at` bytes have passed
+    (inside a DATA frame): the kernel must NAK it as a bad frame, the host
+    resend it."""
+
+    def __init__(self, url, at):
+        self.at, self.seen, self.flipped = at, 0, False
+        super().__init__(url)
+
+    def to_kernel(self, data):
+        if not self.flipped and self.seen + len(data) > self.at:
+            buf = bytearray(data)
+            i = max(self.at - self.seen, 0)
+            while i < len(buf) and (buf[i] in (0, 1) or buf[i] ^ 0x20 in (0, 1)):
+                i += 1
+            if i < len(buf):
+                buf[i] ^= 0x20
+                self.flipped = True
+            data = bytes(buf)
+        self.seen += len(data)
+        return data
+
+
+class SlowProxy(Proxy):
+    """Passes the console's bytes at most `rate` bytes a second, like a slow
+    serial line whose reader lags. `seen` collects what it passed on."""
+
+    def __init__(self, url, rate):
+        self.rate, self.seen = rate, bytearray()
+        self.chunk = max(1, rate // 20)
+        super().__init__(url)
+
+    def to_host(self, data):
+        import time
+
+        self.seen += data
+        time.sleep(len(data) / self.rate)
+        return data

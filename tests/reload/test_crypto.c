@@ -1,5 +1,6 @@
 /* SHA-256 (kern/image/sha256.c, which HMAC builds on) against the FIPS 180-4 examples, HMAC-SHA-256 against
- * RFC 4231, CRC-32 against the standard check value, and the constant-time compare. */
+ * RFC 4231, a package's digests fed in chunks against the whole-buffer ones, CRC-32 against the standard
+ * check value, and the constant-time compare. */
 #include "t.h"
 
 static void hex(const uint8_t *d, size_t n, char *out)
@@ -54,6 +55,26 @@ int main(void)
 	memset(k, 0xaa, 131);
 	hmac(k, 131, "Test Using Larger Than Block-Size Key - Hash Key First",
 	     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+
+	/* A package's digests fed chunk by chunk as DATA frames bring them
+	 * (any sizes, across the header/payload/MAC boundaries) equal the
+	 * whole-buffer HMAC over [0, len - 32) and SHA-256 over [160, len - 32). */
+	for (unsigned chunk = 1; chunk <= 300; chunk += 37) {
+		struct reload_digest dg;
+		uint8_t mac[32], sha_[32], want_mac[32], want_sha[32];
+		const size_t len = 5000;
+
+		for (size_t i = 0; i < len; i++)
+			big[i] = (uint8_t)(i * 131 + chunk);
+		reload_digest_begin(&dg, k, 32, (uint32_t)len);
+		for (size_t i = 0; i < len; i += chunk)
+			reload_digest_feed(&dg, big + i, i + chunk <= len ? chunk : len - i);
+		reload_digest_end(&dg, k, 32, mac, sha_);
+		reload_hmac_sha256(k, 32, big, len - 32, want_mac);
+		sha256(big + 160, len - 32 - 160, want_sha);
+		CHECK(memcmp(mac, want_mac, 32) == 0);
+		CHECK(memcmp(sha_, want_sha, 32) == 0);
+	}
 
 	CHECK(reload_crc32("123456789", 9) == 0xcbf43926u);
 	CHECK(reload_crc32("", 0) == 0);

@@ -1,16 +1,21 @@
 /* The pktgen example: sequence numbers start at 0, run on without a gap or
- * repeat across a restart (persistent memory), in bursts that fill the ring. */
+ * repeat across a restart (persistent memory), in bursts that fill the ring;
+ * also across a stop between a burst's commit and anything after it (the
+ * persistent memory put back as it was before that entry). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "../../shards/examples/common/pkt.h"
 #include "check.h"
 #include "harness.h"
 
-#define TOTAL	5000u
-#define RESTART 1234u
+#define TOTAL	 5000u
+#define RESTART	 1234u
+#define RESTART2 3000u
 
 static uint64_t got, restarts;
-static char restart_line[64];
+static char restart_line[64], restart2_line[64];
+static uint8_t before_entry[sizeof standin_persist];
 
 void scenario_start(void)
 {
@@ -36,8 +41,19 @@ void scenario_yield(bool wait)
 			 (unsigned)atomic_load(&H.drain.shm->head));
 		harness_restart();
 	}
+	if (got >= RESTART2 && restarts == 1) {
+		/* As if stopped right after the last entry's commit: its state as
+		 * it was before that entry. */
+		restarts++;
+		memcpy(standin_persist, before_entry, sizeof before_entry);
+		snprintf(restart2_line, sizeof(restart2_line), "up (reason 1), next seq %u",
+			 (unsigned)atomic_load(&H.drain.shm->head));
+		harness_restart();
+	}
+	memcpy(before_entry, standin_persist, sizeof before_entry);
 	if (got < TOTAL)
 		return;
+	CHECK(harness_find_line(restart2_line) == 2);
 	CHECK(harness_find_line("up (reason 0), next seq 0") == 0);
 	CHECK(harness_find_line(restart_line) == 1);
 	CHECK(H.notifies[1] == 0); /* nobody sleeps in this scenario */

@@ -68,10 +68,14 @@ class SimRun:
         return table
 
     def channels(self):
-        return {
-            f[0]: {"from": f[1], "to": f[3], "messages": int(f[4]), "consumed": int(f[5]), "rate": int(f[6])}
-            for f in self._table("channel")
-        }
+        table = {}
+        for f in self._table("channel"):
+            row = {"from": f[1], "to": f[3], "messages": int(f[4]), "consumed": int(f[5]), "rate": int(f[6])}
+            if len(f) > 8:  # protocol errors (producer/consumer end) and re-formats
+                row["errors"] = tuple(int(x) for x in f[7].split("/"))
+                row["resets"] = int(f[8])
+            table[f[0]] = row
+        return table
 
     def cores(self):
         return {int(f[0]): {"cpu": int(f[1]), "ticks": int(f[2]), "max_late_ns": int(f[3]) * 1000}
@@ -91,9 +95,9 @@ def leftover_processes(build_dir):
     return left
 
 
-def run_sim(manifest, *args, expect_rc=0):
+def run_sim(manifest, *args, expect_rc=0, sanitize=True):
     proc = subprocess.run(
-        [TESSERA, "sim", "--sanitize", manifest, *args],
+        [TESSERA, "sim"] + (["--sanitize"] if sanitize else []) + [manifest, *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -2,10 +2,18 @@
 where a system builds, its device key, generating the plan's files, and
 configuring and building with CMake/Ninja (-j2: the build machines are
 small and shared). Build output reaches the user only when a step fails.
+
+The device key is compiled in: gen/kern/reload_key.c, its object, the
+kernel ELF, the image and tessera-sim all carry it. So a build runs
+`private()`: everything it and its tools create is owner-only, and
+`owner_only()` takes group and other permissions off what an earlier build
+left (docs/reload.md "Authentication").
 """
+import contextlib
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -30,6 +38,34 @@ def build_dir(kind, name, cmake_defs=()):
     if cmake_defs:
         bdir += "+" + re.sub(r"[^A-Za-z0-9_.=-]", "_", "+".join(cmake_defs))
     return bdir
+
+
+@contextlib.contextmanager
+def private(*paths):
+    """Files and directories created inside (by this process and the
+    compilers, linkers and packer it runs, which inherit the umask) are
+    owner-only; at the end, so are `paths` (what earlier builds left there
+    included)."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+        owner_only(*[p for p in paths if os.path.lexists(p)])
+
+
+def owner_only(*paths):
+    """Take group and other permissions off each path, and off everything
+    under a directory (symbolic links are left alone)."""
+    for top in paths:
+        todo = [top]
+        if os.path.isdir(top):
+            for dirpath, dirs, names in os.walk(top):
+                todo += [os.path.join(dirpath, n) for n in dirs + names]
+        for p in todo:
+            st = os.lstat(p)
+            if not stat.S_ISLNK(st.st_mode) and st.st_mode & 0o077:
+                os.chmod(p, stat.S_IMODE(st.st_mode) & ~0o077)
 
 
 def generate(plan, gdir, key_path):

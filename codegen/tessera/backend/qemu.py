@@ -9,14 +9,44 @@ from the board file's `qemu:` section:
       memory: 256M                  # -m
       bios: default                 # -bios (optional)
       args: [...]                   # anything else, verbatim (optional)
+The accelerator is QEMU's emulator (TCG) unless `accel="kvm"`: hardware
+virtualization, for a guest of the host's own arch where /dev/kvm opens.
 """
+import os
 import shutil
 
-from tessera.arch import ARCHES
+from tessera.arch import ARCHES, host_arch
 from tessera.errors import TesseraError
 
 
-def qemu_argv(built, icount=False, image=None, gdb=False):
+ACCELS = ("tcg", "kvm")
+
+
+def kvm_problem(arch):
+    """Why KVM cannot run an `arch` guest on this host, or None."""
+    host = host_arch()
+    if host != arch:
+        return "KVM runs guests of the host's architecture only (host %s, guest %s)" % (host, arch)
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+    except OSError as e:
+        return "/dev/kvm is not usable here (%s)" % (e.strerror or e)
+    os.close(fd)
+    return None
+
+
+def require_accel(arch, accel, icount=False):
+    """Refuse an accelerator that cannot run an `arch` guest here."""
+    if accel not in ACCELS:
+        raise TesseraError("--accel %s: one of %s" % (accel, ", ".join(ACCELS)))
+    if accel == "kvm" and icount:
+        raise TesseraError("--accel kvm: -icount counts emulated instructions, TCG only; run without one of them")
+    why = kvm_problem(arch) if accel == "kvm" else None
+    if why:
+        raise TesseraError("--accel kvm: %s; run without it (TCG)" % why)
+
+
+def qemu_argv(built, icount=False, image=None, gdb=False, accel="tcg"):
     """The QEMU command line for a build (backend/target.py's Built).
     `image` replaces the built image (tests boot corrupted copies)."""
     q = built["qemu"]
@@ -41,6 +71,8 @@ def qemu_argv(built, icount=False, image=None, gdb=False):
         # last reg window: unit n is bank n on QEMU virt) from the file.
         unit = len(built["plan"].board["devices"][store]["reg"]) - 1
         argv += ["-drive", "if=pflash,format=raw,unit=%d,file=%s" % (unit, built["nv"])]
+    require_accel(built["arch"], accel, icount)
+    argv += ["-accel", accel]
     argv += ["-nographic", "-no-reboot", "-kernel", image or built["image"]]
     if icount:
         argv += ["-icount", "shift=0"]

@@ -52,9 +52,10 @@ def build(p, sanitize):
     """Generate and build; returns the path of tessera-sim."""
     bdir = build_dir(p)
     gdir = os.path.join(bdir, "gen")
-    common.generate(p, gdir, key_path(p))
-    common.cmake(bdir, gdir, ["TESS_ARCH=" + HOST.name, "TESS_SANITIZE=" + ("ON" if sanitize else "OFF")],
-                 ("the simulator build", "the simulator"), target="tessera-sim")
+    with common.private(bdir):  # the key is in reload_key.c and tessera-sim
+        common.generate(p, gdir, key_path(p))
+        common.cmake(bdir, gdir, ["TESS_ARCH=" + HOST.name, "TESS_SANITIZE=" + ("ON" if sanitize else "OFF")],
+                     ("the simulator build", "the simulator"), target="tessera-sim")
     exe = os.path.join(bdir, "sim", "tessera-sim")
     if not os.access(exe, os.X_OK):
         raise TesseraError("the build produced no %s" % exe)

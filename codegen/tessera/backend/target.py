@@ -58,37 +58,42 @@ def build(manifest, arch, out, stamps=False, cmake_defs=(), image_version=1):
     if arch not in targets():
         raise TesseraError("--arch %s: one of %s" % (arch, ", ".join(sorted(targets()))))
     plan = pipeline.load_and_plan(manifest, arch=arch)
+    for w in plan.warnings:  # as `check` shows them (a shard that can reach all memory, ...)
+        print(w, file=sys.stderr)
     spec = plan.spec
     name = common.system_name(plan)
     bdir = common.build_dir(arch, name, cmake_defs)
-    gdir = os.path.join(bdir, "gen")
-    common.generate(plan, gdir, package.default_key_path(out, name))
-    defs = ["TESS_ARCH=" + arch, "CMAKE_TOOLCHAIN_FILE=" + os.path.join(common.ROOT, spec.toolchain),
-            # The arch table's and the plan's addresses for the C build.
-            "TESS_KERNEL_PA=0x%x" % plan.kernel_pa, "TESS_TEXT_OFFSET=0x%x" % spec.text_offset,
-            "TESS_KERNEL_LOAD_PA=0x%x" % plan.kernel_load_pa, "TESS_KVA_OFFSET=0x%x" % spec.kva_offset,
-            "TESS_KERNEL_LOAD_VA=0x%x" % plan.kernel_load_va, "TESS_CONSOLE_PA=0x%x" % plan.console_pa,
-            "TESS_CONSOLE_STAMPS=" + ("ON" if stamps else "OFF")]
-    common.cmake(bdir, gdir, defs + list(cmake_defs), ("the %s build" % arch, "the %s kernel and shards" % arch),
-                 tools=("llvm-objcopy", "llvm-nm", "llvm-readelf"))
-    os.makedirs(os.path.join(out, "shards"), exist_ok=True)
-    shards = []
-    for s in plan.shards:
-        elf = os.path.join(bdir, "shards", s["name"] + ".elf")
-        if not os.path.isfile(elf):
-            raise TesseraError("the build produced no %s" % elf)
-        dst = os.path.join(out, "shards", s["name"] + ".elf")
-        shutil.copyfile(elf, dst)
-        shards.append(BuiltShard({k: s[k] for k in ("name", "id", "core", "mem_pa", "mem_va", "mem_size")},
-                                 elf=dst, text_va=_text_va(dst)))
-    kelf = os.path.join(out, name + ".elf")
-    shutil.copyfile(os.path.join(bdir, "kernel.elf"), kelf)
-    img = os.path.join(out, name + ".img")
-    summary = image.pack(kelf, shards, plan.manifest_hash, plan.kernel_pa, plan.kernel_size, spec.text_offset, img,
-                         spec.image_header, version=image_version)
+    key = package.default_key_path(out, name)
+    kelf, img = os.path.join(out, name + ".elf"), os.path.join(out, name + ".img")
+    outputs = [bdir, key, kelf, img, os.path.join(out, "shards"), os.path.join(out, "layout.json")]
+    with common.private(*outputs):  # the key is in reload_key.c, the kernel and the image
+        gdir = os.path.join(bdir, "gen")
+        common.generate(plan, gdir, key)
+        defs = ["TESS_ARCH=" + arch, "CMAKE_TOOLCHAIN_FILE=" + os.path.join(common.ROOT, spec.toolchain),
+                # The arch table's and the plan's addresses for the C build.
+                "TESS_KERNEL_PA=0x%x" % plan.kernel_pa, "TESS_TEXT_OFFSET=0x%x" % spec.text_offset,
+                "TESS_KERNEL_LOAD_PA=0x%x" % plan.kernel_load_pa, "TESS_KVA_OFFSET=0x%x" % spec.kva_offset,
+                "TESS_KERNEL_LOAD_VA=0x%x" % plan.kernel_load_va, "TESS_CONSOLE_PA=0x%x" % plan.console_pa,
+                "TESS_CONSOLE_STAMPS=" + ("ON" if stamps else "OFF")]
+        common.cmake(bdir, gdir, defs + list(cmake_defs),
+                     ("the %s build" % arch, "the %s kernel and shards" % arch),
+                     tools=("llvm-objcopy", "llvm-nm", "llvm-readelf"))
+        os.makedirs(os.path.join(out, "shards"), exist_ok=True)
+        shards = []
+        for s in plan.shards:
+            elf = os.path.join(bdir, "shards", s["name"] + ".elf")
+            if not os.path.isfile(elf):
+                raise TesseraError("the build produced no %s" % elf)
+            dst = os.path.join(out, "shards", s["name"] + ".elf")
+            shutil.copyfile(elf, dst)
+            shards.append(BuiltShard({k: s[k] for k in ("name", "id", "core", "mem_pa", "mem_va", "mem_size")},
+                                     elf=dst, text_va=_text_va(dst)))
+        shutil.copyfile(os.path.join(bdir, "kernel.elf"), kelf)
+        summary = image.pack(kelf, shards, plan.manifest_hash, plan.kernel_pa, plan.kernel_size, spec.text_offset,
+                             img, spec.image_header, version=image_version)
+        files.write({"layout.json": files.render_layout(plan, dict(summary, arch=arch,
+                                                                   file=os.path.basename(img)))}, out)
     nv = _persistent_store(plan, out, name)
-    files.write({"layout.json": files.render_layout(plan, dict(summary, arch=arch, file=os.path.basename(img)))},
-                out)
     print("tessera: %s: %d bytes (%d shards), kernel %s" % (img, summary["size"], len(shards), kelf),
           file=sys.stderr)
     return Built(plan=plan, arch=arch, name=name, image=img, elf=kelf, shards=shards, out=out,

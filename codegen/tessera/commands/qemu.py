@@ -1,7 +1,9 @@
 """`tessera qemu MANIFEST --arch ARCH`: build the image (backend/target.py)
 and boot it in QEMU (backend/qemu.py) with the console on stdio. --gdb adds
 `-s -S` (gdb stub on :1234, CPUs stopped) and prints the gdb command that
-loads the kernel and every shard's symbols."""
+loads the kernel and every shard's symbols. --accel kvm runs the guest
+under KVM instead of QEMU's emulator (TCG): only for the host's own arch,
+where /dev/kvm opens; checked before the build."""
 import os
 import sys
 
@@ -16,12 +18,15 @@ def add_parser(sub):
                                            "the image in QEMU with the console on stdio (quit: Ctrl-A X)."))
     p.add_argument("--gdb", action="store_true", help="wait for gdb on :1234 and print the gdb command")
     p.add_argument("--icount", action="store_true", help="deterministic virtual time (-icount shift=0)")
+    p.add_argument("--accel", choices=qemu.ACCELS, default="tcg",
+                   help="tcg (default: QEMU emulates the CPU) or kvm (hardware virtualization, host arch only)")
     return p
 
 
 def run(args):
+    qemu.require_accel(args.arch, args.accel, args.icount)  # before the build, not after it
     built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps, image_version=args.image_version)
-    argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb)
+    argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb, accel=args.accel)
     if args.gdb:
         print("tessera: QEMU waits for gdb on :1234; in another terminal:", file=sys.stderr)
         print("  " + qemu.gdb_command(built), file=sys.stderr)

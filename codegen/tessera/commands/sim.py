@@ -7,7 +7,7 @@ import sys
 
 from tessera.backend import sim
 from tessera.errors import TesseraError
-from tessera.manifest.units import TIME_MULT
+from tessera.manifest.units import TIME_MULT, clip
 
 
 def add_parser(sub):
@@ -37,7 +37,10 @@ def parse_duration(text):
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ns|us|ms|s)\s*", text or "")
     if not m:
         raise TesseraError("--duration: '%s' is not a time (examples: 500ms, 5s, 1.5s)" % text)
-    ns = int(round(float(m.group(1)) * TIME_MULT[m.group(2)]))
+    ns = float(m.group(1)) * TIME_MULT[m.group(2)]  # inf for thousands of digits
+    if ns >= 1 << 63:
+        raise TesseraError("--duration: %s is too long (the simulator counts in 64-bit nanoseconds)" % clip(text))
+    ns = int(round(ns))
     if ns <= 0:
         raise TesseraError("--duration must be more than 0")
     return ns

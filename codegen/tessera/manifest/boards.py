@@ -23,6 +23,16 @@ def _int(v):
     return int(str(v), 0)
 
 
+def _dma(v):
+    """A device's `dma:`: absent, or `master` (it reads and writes memory on
+    its own: scripts/gen-boards.py says which devices and why)."""
+    if v is None:
+        return False
+    if v == "master":
+        return True
+    raise ValueError
+
+
 def load(name, diags):
     """The board as a normalised dict, or None after reporting problems."""
     p = path_of(name)
@@ -65,6 +75,8 @@ def load(name, diags):
                 "reg": [{"base": _int(r["base"]), "size": _int(r["size"])} for r in dv.get("reg", [])],
                 "irqs": [_int(i) for i in dv.get("irqs", [])],
                 "interrupt_controller": bool(dv.get("interrupt_controller", False)),
+                "bus_master": _dma(dv.get("dma")),
+                "port_io": bool(dv.get("port_io", False)),
             }
         b["devices"] = devs
     except (ValueError, TypeError, KeyError, AttributeError):

@@ -10,8 +10,23 @@ SIZE_HELP = "expected bytes like 4096, 64K, 2M or 1G"
 TIME_HELP = "expected a time like 500us, 10ms or 1s"
 
 
+# Digits a literal's number may have: 2^64 has 20. Longer ones are refused
+# before conversion (int() of a long decimal string is quadratic).
+MAX_DIGITS = 20
+
+
 class UnitError(ValueError):
     pass
+
+
+class TooLarge(UnitError):
+    """A literal whose number has more than MAX_DIGITS digits."""
+
+
+def _number(digits, v):
+    if len(digits.lstrip("0")) > MAX_DIGITS:
+        raise TooLarge("%s has more than %d digits" % (show(v), MAX_DIGITS))
+    return int(digits)
 
 
 def parse_size(v):
@@ -25,7 +40,7 @@ def parse_size(v):
     if isinstance(v, str):
         m = _SIZE.match(v)
         if m:
-            return int(m.group(1)) * SIZE_MULT[m.group(2)]
+            return _number(m.group(1), v) * SIZE_MULT[m.group(2)]
     raise UnitError("invalid size %s (%s)" % (_show(v), SIZE_HELP))
 
 
@@ -34,16 +49,28 @@ def parse_time(v):
     if isinstance(v, str):
         m = _TIME.match(v)
         if m:
-            return int(m.group(1)) * TIME_MULT[m.group(2)]
+            return _number(m.group(1), v) * TIME_MULT[m.group(2)]
     if isinstance(v, int) and not isinstance(v, bool):
         raise UnitError("invalid time %s (a unit is required: %s)" % (_show(v), TIME_HELP))
     raise UnitError("invalid time %s (%s)" % (_show(v), TIME_HELP))
 
 
+SHOW_MAX = 40  # characters of a string a message quotes
+
+
+def clip(text):
+    """A string for a message: a long one by its start and its length."""
+    if len(text) > SHOW_MAX:
+        return "%s... (%d characters)" % (text[:SHOW_MAX - 8], len(text))
+    return text
+
+
 def show(v):
     """A manifest value as messages quote it: 'text', 42, true, nothing,
-    a mapping, a list."""
+    a mapping, a list; a long string by its start and its length."""
     if isinstance(v, str):
+        if len(v) > SHOW_MAX:
+            return "'%s...' (%d characters)" % (v[:SHOW_MAX - 8], len(v))
         return "'%s'" % v
     if v is None:
         return "nothing"

@@ -50,10 +50,13 @@ def pt_pages(arch, maps, page=4096):
     total = 1
     for k in range(1, levels):
         shift = 12 + 9 * k
-        seen = set()
-        for va, size in maps:
-            seen.update(range(va >> shift, ((va + size - 1) >> shift) + 1))
-        total += len(seen)
+        # Count the union of the maps' index ranges, range by range (a
+        # terabyte map is one range, not half a million indices).
+        end = -1
+        for lo, hi in sorted((va >> shift, (va + size - 1) >> shift) for va, size in maps if size):
+            if hi > end:
+                total += hi - max(lo, end + 1) + 1
+                end = hi
     return total
 
 

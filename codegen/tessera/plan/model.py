@@ -20,7 +20,9 @@ class Device(TypedDict):
     compatible: List[str]
     reg: List[Range]
     irqs: List[int]
-    interrupt_controller: bool
+    interrupt_controller: bool  # owned by the kernel: never granted
+    bus_master: bool  # `dma: master`: reads and writes memory on its own (DMA)
+    port_io: bool  # reached through x86 I/O ports: `reg` is a port range, not memory
 
 
 class Board(TypedDict):
@@ -87,6 +89,7 @@ class Shard(TypedDict):
     restart_max: int
     restart_window_ns: int
     devices: List[str]
+    dma_unconfined: List[str]  # its bus masters granted with `dma: unconfined`: it can reach all memory
     ends: List[End]
     regions: List[Tuple[int, str]]  # (region id, "r" | "rw")
     source: Optional[str]  # directory of C sources, or a prebuilt ELF
@@ -233,4 +236,4 @@ class Plan:
 SHARD_JSON = ("name", "id", "core", "source", "prebuilt", "mem_pa", "mem_va", "mem_size", "entry", "stack_top",
               "stack_size", "ctrl_pa", "ctrl_va", "persist_pa", "persist_va", "persist_size", "pt_pa", "pt_size",
               "watchdog_ns", "on_hang", "on_fault", "restart_max", "restart_window_ns", "maps", "ends", "irqs",
-              "devices", "dev_windows", "regions_va", "reload_pa")
+              "devices", "dma_unconfined", "dev_windows", "regions_va", "reload_pa")

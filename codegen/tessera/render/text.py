@@ -1,5 +1,6 @@
 """The memory map as text (`tessera gen --print-layout`)."""
 from tessera.manifest.units import fmt_size
+from tessera.validate.rules import bus_masters
 
 
 def render(plan):
@@ -23,7 +24,8 @@ def render(plan):
                      ", ".join("%s:%s" % kv for kv in r["access"].items())))
     for s in plan.shards:
         for w in s["dev_windows"]:
-            rows.append(("device %s" % w["device"], w["pa"], w["va"], w["size"], s["name"] + " (MMIO)"))
+            rows.append(("device %s" % w["device"], w["pa"], w["va"], w["size"], s["name"] + (
+                " (MMIO, DMA unconfined)" if w["device"] in s["dma_unconfined"] else " (MMIO)")))
     out = ["%s on board %s (%s): RAM 0x%x-0x%x, %s of %s used" % (
         plan.name, plan.board["name"], plan.arch, plan.ram_base, plan.ram_base + plan.ram_size,
         fmt_size(plan.ram_used), fmt_size(plan.ram_size))]
@@ -34,4 +36,8 @@ def render(plan):
         out.append("%-34s %-29s %-29s %8s  %s" % (what, par, var, fmt_size(size), owner))
     out.append("cores: " + "; ".join("%d: %s" % (c, " ".join(plan.shards[i]["name"] for i in o) or "-")
                                      for c, o in enumerate(plan.core_order)))
+    for s in plan.shards:
+        if s["dma_unconfined"]:
+            out.append("shard %s: this shard can reach all memory (%s granted with dma: unconfined; no IOMMU)"
+                       % (s["name"], bus_masters(s)))
     return "\n".join(out) + "\n"

@@ -12,7 +12,7 @@ import os
 from tessera.arch import ARCHES
 from tessera.manifest import boards, limits, yamlpos
 from tessera.manifest.diag import Diags, did_you_mean
-from tessera.manifest.units import UnitError, fmt_size, parse_size, parse_time
+from tessera.manifest.units import TooLarge, UnitError, clip, fmt_size, parse_size, parse_time, show
 from tessera.validate import schema
 
 POLICIES = ("restart", "halt", "panic")
@@ -52,6 +52,9 @@ class Checker:
         """The number a size/time literal stands for, or None after reporting it."""
         try:
             n = parse(v)
+        except TooLarge:
+            self.err(path, "%s is %s" % (schema.describe(path), too_big % clip(str(v))), value=True)
+            return None
         except UnitError as e:
             self.err(path, "%s: %s" % (schema.describe(path), e), value=True)
             return None
@@ -59,7 +62,7 @@ class Checker:
             self.err(path, "%s must not be zero" % schema.describe(path), value=True)
             return None
         if n > absurd:
-            self.err(path, "%s is %s" % (schema.describe(path), too_big % v), value=True)
+            self.err(path, "%s is %s" % (schema.describe(path), too_big % clip(str(v))), value=True)
             return None
         return n
 
@@ -69,9 +72,6 @@ class Checker:
             self.doc = yamlpos.load(self.path)
         except OSError as e:
             self.diags.error(self.file, (1, 1), "cannot read manifest: %s" % e.strerror)
-            return None
-        except UnicodeDecodeError:
-            self.diags.error(self.file, (1, 1), "manifest is not UTF-8 text")
             return None
         for line, col, msg in self.doc.problems:
             self.diags.error(self.file, (line, col), msg)
@@ -108,8 +108,8 @@ class Checker:
         by_name = {s["name"]: s for s in m["shards"]}
         m["channels"] = self.channels(d.get("channels"), by_name, shards)
         m["regions"] = self.regions(d.get("regions"), shards)
-        self.devices(m, board)
         self.console(m, kern, board)
+        self.devices(m, board)
         self.limits(m, d)
         # Judge isolation on what was written, so a shard whose only channel
         # is invalid gets the error, not also this warning.
@@ -130,11 +130,11 @@ class Checker:
         name = self.board_override or d.get("board")
         if not isinstance(name, str):
             return None
-        if not boards.path_of(name).is_file() or "/" in name:
-            known = boards.known()
+        known = boards.known()
+        if name not in known:  # a lookup, not a path: any string is safe here
             where = ("board",) if "board" in d else ()
-            self.err(where, "unknown board '%s' (known boards: %s)%s"
-                     % (name, ", ".join(known), did_you_mean(name, known)), value=True)
+            self.err(where, "unknown board %s (known boards: %s)%s"
+                     % (show(name), ", ".join(known), did_you_mean(name, known)), value=True)
             return None
         b = boards.load(name, self.diags)
         if b and self.arch and b["arch"] != self.arch:
@@ -233,7 +233,13 @@ class Checker:
                          % (src, name), value=True)
         devs = s.get("devices")
         if isinstance(devs, list):
-            sh["devices"] = [(i, dv) for i, dv in enumerate(devs) if isinstance(dv, str)]
+            # (entry index, device name, `dma: unconfined` written?)
+            for i, dv in enumerate(devs):
+                if isinstance(dv, str):
+                    sh["devices"].append((i, dv, False))
+                elif isinstance(dv, dict) and isinstance(dv.get("name"), str):
+                    if dv.get("dma", "unconfined") == "unconfined":  # else the schema's error alone
+                        sh["devices"].append((i, dv["name"], "dma" in dv))
         return sh
 
     # ---- channels, regions, devices ----
@@ -256,8 +262,8 @@ class Checker:
                 if n not in by_name:
                     ok = False
                     if n not in shards_raw:
-                        self.err(base + (role,), "channel #%d: '%s' names unknown shard '%s'%s"
-                                 % (i + 1, role, n, did_you_mean(n, list(shards_raw))), value=True)
+                        self.err(base + (role,), "channel #%d: '%s' names unknown shard %s%s"
+                                 % (i + 1, role, show(n), did_you_mean(n, list(shards_raw))), value=True)
                 ends[role] = n
             name = c.get("name")
             if not isinstance(name, str):
@@ -327,8 +333,8 @@ class Checker:
             good = {}
             for sn, mode in acc.items():
                 if sn not in shards_raw:
-                    self.err(base + ("access", sn), "region '%s' grants access to unknown shard '%s'%s"
-                             % (name, sn, did_you_mean(sn, list(shards_raw))))
+                    self.err(base + ("access", sn), "region '%s' grants access to unknown shard %s%s"
+                             % (name, show(sn), did_you_mean(sn, list(shards_raw))))
                 elif mode in ("r", "rw"):
                     good[sn] = mode
             if size:
@@ -336,44 +342,97 @@ class Checker:
         return out
 
     def devices(self, m, board):
+        """Grants of board devices: each to one shard, never the kernel's,
+        a bus master only with `dma: unconfined` (then a warning every run),
+        never sharing an MMIO page with another shard's or the kernel's
+        device, never overlapping RAM."""
+        for s in m["shards"]:
+            s["dma_unconfined"] = []
         if not board:
             return
         owner = {}
         bdevs = board["devices"]
         for s in m["shards"]:
-            names = []
-            for i, dv in s["devices"]:
+            names, first = [], None
+            for i, dv, unconfined in s["devices"]:
                 path = ("shards", s["name"], "devices", i)
                 if dv not in bdevs:
-                    self.err(path, "unknown device '%s' on board '%s'%s"
-                             % (dv, board["name"], did_you_mean(dv, list(bdevs))), value=True)
+                    self.err(path, "unknown device %s on board '%s'%s"
+                             % (show(dv), board["name"], did_you_mean(dv, list(bdevs))), value=True)
                 elif bdevs[dv]["interrupt_controller"]:
                     self.err(path, "device '%s' is an interrupt controller and belongs to the kernel" % dv, value=True)
+                elif dv == m["console"]:
+                    self.err(("shards", s["name"], "devices"), "device '%s' is the kernel console and cannot be "
+                             "granted to shard '%s'" % (dv, s["name"]))
                 elif dv == board.get("rollback_store"):
                     self.err(path, "device '%s' holds the kernel's anti-rollback counters (the board's "
                              "rollback_store) and belongs to the kernel" % dv, value=True)
+                elif bdevs[dv]["port_io"]:  # its `reg` is a port range: a window would map RAM at that address
+                    self.err(path, "device '%s' is reached through I/O ports, which are not granted to shards" % dv,
+                             value=True)
                 elif dv in owner:
                     if owner[dv] == s["name"]:
                         self.err(path, "device '%s' is listed twice for shard '%s'" % (dv, s["name"]), value=True)
                     else:
                         self.err(path, "device '%s' is granted to two shards: '%s' and '%s'"
                                  % (dv, owner[dv], s["name"]), value=True)
-                else:
+                elif self.dma_ok(path, s["name"], dv, bdevs[dv]["bus_master"], unconfined):
                     owner[dv] = s["name"]
                     names.append(dv)
+                    if unconfined:
+                        s["dma_unconfined"].append(dv)
+                        first = first or path
             s["devices"] = names
-        # Two devices in one MMIO page cannot be isolated from each other.
+            if s["dma_unconfined"]:
+                self.warn(first, "shard '%s' can reach all memory: %s granted with dma: unconfined (no IOMMU "
+                          "confines DMA: the shard is trusted like the kernel)" % (s["name"], bus_masters(s)))
+        # The kernel's devices (console, interrupt controllers, the rollback
+        # store) and RAM are never inside a shard's device window; two
+        # devices in one MMIO page cannot be isolated from each other.
+        # Windows are page ranges [lo, hi), compared as ranges (a board's
+        # PCIe window is 64K pages).
         page = self.lim["TESS_PAGE_SIZE"]
-        pages = {}
+
+        def pages(r):
+            return r["base"] // page, -(-(r["base"] + r["size"]) // page)
+
+        kernel = [pages(r) + (dv,) for dv, d in bdevs.items()
+                  if d["interrupt_controller"] or dv in (m["console"], board.get("rollback_store")) for r in d["reg"]]
+        ram = [pages(r) for r in board["ram"]]
+        taken = []  # (lo, hi, device, shard) of the windows granted so far
         for s in m["shards"]:
-            for i, dv in enumerate(s["devices"]):
-                for r in bdevs[dv]["reg"]:
-                    for pg in range(r["base"] // page, (r["base"] + r["size"] + page - 1) // page):
-                        prev = pages.setdefault(pg, (dv, s["name"]))
-                        if prev[1] != s["name"]:
-                            self.err(("shards", s["name"], "devices"), "device '%s' of shard '%s' shares MMIO page "
-                                     "0x%x with device '%s' of shard '%s'" % (dv, s["name"], pg * page, prev[0],
-                                                                             prev[1]))
+            where = ("shards", s["name"], "devices")
+            for dv in s["devices"]:
+                for lo, hi in map(pages, bdevs[dv]["reg"]):
+                    for klo, khi, kdv in kernel:
+                        if kdv != dv and lo < khi and klo < hi:
+                            self.err(where, "device '%s' of shard '%s' shares MMIO page 0x%x with the kernel's "
+                                     "device '%s'" % (dv, s["name"], max(lo, klo) * page, kdv))
+                    for rlo, rhi in ram:
+                        if lo < rhi and rlo < hi:
+                            self.err(where, "device '%s' of shard '%s' has its registers in board RAM (page 0x%x): "
+                                     "its window would map memory of the kernel or other shards"
+                                     % (dv, s["name"], max(lo, rlo) * page))
+                    for tlo, thi, tdv, ts in taken:
+                        if ts != s["name"] and lo < thi and tlo < hi:
+                            self.err(where, "device '%s' of shard '%s' shares MMIO page 0x%x with device '%s' of "
+                                     "shard '%s'" % (dv, s["name"], max(lo, tlo) * page, tdv, ts))
+                    taken.append((lo, hi, dv, s["name"]))
+
+    def dma_ok(self, path, shard, dv, master, unconfined):
+        """Whether granting device `dv` to `shard` is as written: a bus
+        master (it reads and writes memory on its own, and no IOMMU
+        confines it) needs `dma: unconfined`, and only a bus master takes it."""
+        if master and not unconfined:
+            self.err(path, "device '%s' is a bus master (its DMA can reach all memory and no IOMMU confines it): "
+                     "grant it as {name: %s, dma: unconfined} to accept that shard '%s' can reach all memory"
+                     % (dv, dv, shard), value=True)
+            return False
+        if unconfined and not master:
+            self.err(path, "device '%s' is not a bus master: 'dma: unconfined' does not apply (list it as %s)"
+                     % (dv, dv), value=True)
+            return False
+        return True
 
     def console(self, m, kern, board):
         m["console"] = None
@@ -385,14 +444,10 @@ class Checker:
         if self.board_swapped and name != board["console"] and name not in board["devices"]:
             name = board["console"]  # planning for another board (e.g. the simulator): its console
         if name != board["console"] and name not in board["devices"]:
-            self.err(("kernel", "console"), "unknown console device '%s' on board '%s'%s"
-                     % (name, board["name"], did_you_mean(name, list(board["devices"]) + [board["console"]])),
+            self.err(("kernel", "console"), "unknown console device %s on board '%s'%s"
+                     % (show(name), board["name"], did_you_mean(name, list(board["devices"]) + [board["console"]])),
                      value=True)
             return
-        for s in m["shards"]:
-            if name in s["devices"]:
-                self.err(("shards", s["name"], "devices"), "device '%s' is the kernel console and cannot be "
-                         "granted to shard '%s'" % (name, s["name"]))
         m["console"] = name
 
     def limits(self, m, d):
@@ -403,10 +458,12 @@ class Checker:
             if n > L[lim]:
                 self.err((key,), "too many %s: %d (kernel limit %s = %d)" % (what, n, lim, L[lim]))
         board = m["board"]
+        by_name = {s["name"]: s for s in m["shards"]}
+        for r in m["regions"]:  # each shard's regions in region order
+            for name, mode in r["access"].items():
+                if name in by_name:
+                    by_name[name]["regions"].append((r["id"], mode))
         for s in m["shards"]:
-            for r in m["regions"]:
-                if s["name"] in r["access"]:
-                    s["regions"].append((r["id"], r["access"][s["name"]]))
             irqs = sum(len(board["devices"][dv]["irqs"]) for dv in s["devices"]) if board else 0
             nev = len(s["ends"]) + irqs
             if nev > L["TESS_MAX_SHARD_EVENTS"]:
@@ -419,6 +476,12 @@ class Checker:
             if nmaps > L["TESS_MAX_SHARD_MAPS"]:
                 self.err(("shards", s["name"]), "shard '%s' needs %d mappings, more than the kernel limit "
                          "TESS_MAX_SHARD_MAPS = %d" % (s["name"], nmaps, L["TESS_MAX_SHARD_MAPS"]))
+
+
+def bus_masters(s):
+    """'bus master 'a'' or 'bus masters 'a', 'b'': a shard's unconfined devices."""
+    ds = s["dma_unconfined"]
+    return "bus master%s %s" % ("s" if len(ds) > 1 else "", ", ".join("'%s'" % d for d in ds))
 
 
 def _round(n, a):

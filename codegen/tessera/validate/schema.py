@@ -84,17 +84,29 @@ def _report(doc, diags, err):
         return
     if kind == "propertyNames":
         return  # reported by the nested error below
+    if kind == "anyOf" and sub.get("x-what"):
+        # One of two forms: the mapping's own errors if it is a mapping,
+        # else what the forms are.
+        forms = [e for e in err.context if isinstance(inst, dict) and e.relative_schema_path[0] == 1]
+        for e in forms:
+            _report(doc, diags, e)
+        if not forms:
+            diags.error(f, doc.vpos(path), "%s must be %s, not %s" % (describe(path), sub["x-what"], show(inst)))
+        return
     where = doc.vpos(path)
-    if kind == "pattern" and sub.get("pattern", "").startswith("^[A-Za-z_]"):
-        if path and path[-1] == "name" and len(path) == 1:
-            what = "manifest name"
-        else:
-            what = "name"
+    if kind in ("pattern", "maxLength") and isinstance(inst, str):
+        what = "manifest name" if path == ("name",) else "name"
         # propertyNames errors point at the mapping; find the key itself
-        if isinstance(inst, str) and path + (inst,) in doc.key_pos:
+        if path + (inst,) in doc.key_pos:
             where = doc.key_pos[path + (inst,)]
-        diags.error(f, where, "invalid %s '%s' (use letters, digits and '_', not starting with a digit)"
-                    % (what, inst))
+        if kind == "maxLength":
+            diags.error(f, where, "%s '%s' is too long (%d characters; at most %d)"
+                        % (what, inst[:err.validator_value] + "...", len(inst), err.validator_value))
+        elif sub.get("pattern", "").startswith("^[A-Za-z_]"):
+            diags.error(f, where, "invalid %s %s (use letters, digits and '_', not starting with a digit)"
+                        % (what, show(inst)))
+        else:
+            diags.error(f, where, "invalid %s %s" % (what, show(inst)))
         return
     if kind == "type":
         want = err.validator_value

@@ -21,6 +21,14 @@ _Noreturn void kern_core_main(unsigned core);
  * platform masks it first; the owner acks it with TESS_SYS_IRQ_ACK. */
 void kern_irq(unsigned core, uint32_t irq);
 
+/* Kernel work the platform did on `core` in interrupt context that is not
+ * for the shard whose turn it interrupted (console RX fed to kern/reload,
+ * reload_poll on the tick): the time since `since_ns` (plat_time_ns before
+ * the work) is not that shard's, so its watchdog clock is moved on by it
+ * (docs/design.md "Execution model"). A no-op when the core was idle. Call
+ * on `core`, right after the work. */
+void kern_irq_work(unsigned core, uint64_t since_ns);
+
 /* Kernel console line with the "kern| " prefix; printf subset:
  * %s %c %d %u %x %lu %lx %llu %llx %p %%, width and 0-padding. */
 void kern_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

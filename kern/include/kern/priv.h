@@ -53,13 +53,22 @@ struct kern_shard {
 	struct kern_last_fault last;
 };
 
+/* A channel's protocol-error state (chan.c); any core. */
+struct kern_chan {
+	_Atomic uint32_t stopped;  /* 1 << role: that end stopped using the ring */
+	_Atomic uint64_t stops[2]; /* TESS_SYS_CHAN_STOP calls, by role */
+	_Atomic uint64_t formats;  /* re-formats after boot */
+};
+
 struct kern_core {
-	unsigned next; /* round-robin position in tess_system.cores[c].order */
+	unsigned next;		    /* round-robin position in tess_system.cores[c].order */
+	struct kern_shard *running; /* whose turn it is (NULL between turns); owner core only */
 };
 
 extern const struct tess_system_cfg *kern_sys;
 extern struct kern_shard kern_shards[TESS_MAX_SHARDS];
 extern struct kern_core kern_cores[TESS_MAX_CORES];
+extern struct kern_chan kern_chans[TESS_MAX_CHANNELS];
 
 static inline void cnt_inc(_Atomic uint64_t *c)
 {
@@ -83,6 +92,12 @@ int kern_shard_start(struct kern_shard *s, uint32_t reason);
  * committed one; payload NULL: plat_shard_load. */
 int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *payload, size_t len);
 void kern_shard_wait(struct kern_shard *s);
+
+/* chan.c: format every ring at boot; TESS_SYS_CHAN_STOP (0 or -1); a
+ * shard's (re)start other than the first (before its new life runs). */
+void kern_chan_boot(const struct tess_system_cfg *sys);
+int kern_chan_stop(unsigned core, struct kern_shard *s, uint64_t bit, uint64_t seen, uint64_t own);
+void kern_chan_restarted(unsigned core, struct kern_shard *s);
 
 /* syscall.c: returns true if the shard's turn ends (YIELD). */
 bool kern_syscall(unsigned core, struct kern_shard *s, const struct trap *t);

@@ -37,6 +37,16 @@ struct kern_shard_stats {
 /* 0, or -1 if there is no shard `id`. */
 int kern_stats_get(unsigned id, struct kern_shard_stats *out);
 
+/* A channel's protocol errors (kern/chan.c): TESS_SYS_CHAN_STOP calls by
+ * each end, and re-formats after boot. */
+struct kern_chan_stats {
+	uint64_t stops_producer, stops_consumer;
+	uint64_t formats;
+};
+
+/* 0, or -1 if there is no channel `ch`. */
+int kern_chan_stats_get(unsigned ch, struct kern_chan_stats *out);
+
 enum kern_trace_event {
 	KT_BOOT = 0,	  /* arg: shard's core */
 	KT_DISPATCH = 1,  /* arg: pending set handed over */

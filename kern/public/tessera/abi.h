@@ -6,6 +6,8 @@
 #ifndef TESSERA_ABI_H
 #define TESSERA_ABI_H
 
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <tessera/limits.h>
 
@@ -26,6 +28,14 @@ enum tess_sys {
 	TESS_SYS_TIME = 3,
 	/* a0: local event bit of a granted IRQ; unmask it again. */
 	TESS_SYS_IRQ_ACK = 4,
+	/* a0: local event bit of a channel end that found its peer breaking
+	 * the ring protocol (an index outside the window an honest peer keeps
+	 * to, <tessera/ring.h> "Trust") and has stopped touching the ring;
+	 * a1: the peer's index it read, a2: its own. The kernel counts and
+	 * logs it, and re-formats the channel once the other end restarts or
+	 * stops too; then it sets the end's bit in ctrl->chan_reset and
+	 * notifies it. 0 or -1. */
+	TESS_SYS_CHAN_STOP = 5,
 	TESS_SYS_COUNT
 };
 
@@ -53,8 +63,14 @@ struct tess_ctrl {
 	uint32_t start_reason;
 	uint32_t restarts;
 	uint64_t version; /* image version id; bumped by hot reload */
-	uint8_t reserved[40];
+	/* Local event bits of channel ends the kernel re-formatted after a
+	 * protocol error while this shard ran (TESS_SYS_CHAN_STOP): the
+	 * runtime opens such an end afresh and clears its bit. 0 at start. */
+	_Atomic uint64_t chan_reset;
+	uint8_t reserved[32];
 	char console[TESS_CONSOLE_BUF];
 };
+
+_Static_assert(offsetof(struct tess_ctrl, console) == 64, "the control page layout is ABI");
 
 #endif

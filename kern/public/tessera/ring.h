@@ -5,13 +5,42 @@
  * memset (kern/libc on targets).
  *
  * Shared layout (docs/design.md "Channel memory"):
- *   [0,64)    header: magic, slots, slot_size     (written once by ring_init)
+ *   [0,64)    header: magic, slots, slot_size     (written by ring_init)
  *   [64,128)  producer line: head, producer_waiting (written by the producer)
  *   [128,192) consumer line: tail, consumer_waiting (written by the consumer)
  *   [192,256) pad, then slots from TESS_CHAN_HDR_SIZE.
  * Each end keeps a private struct with its own index and a cached copy of the
  * other end's index; the cache lives in the end's private memory, never in the
  * shared lines, so a fast path touches only its own line plus the slots.
+ *
+ * Trust: both ends map the whole ring read-write, so either may write any
+ * byte of it. An end therefore takes the geometry from its own tables
+ * (ring_prod_open/ring_cons_open: the shard's tess_self, the kernel's
+ * tess_system), never from the header, which only tools read; and it
+ * checks every index it reads from the peer's line before using it.
+ * Slot addresses are `index & mask` inside the end's own geometry, so no
+ * index can reach outside the ring. The invariant each end keeps on its
+ * private view is
+ *     0 <= head - tail_cache <= slots   (producer)
+ *     0 <= head_cache - tail <= slots   (consumer)
+ * An honest peer only moves its index forward and never past ours: the
+ * producer reads a tail in [tail_cache, head], the consumer a head in
+ * [head_cache, tail + slots]. A value outside that window (a jump, a step
+ * back, head - tail > slots) is a peer protocol error: the end records it
+ * (`stopped`, `bad_index`), treats the ring as full (producer) or empty
+ * (consumer) from then on and touches no shared byte of it any more, so it
+ * neither replays slots the producer never committed nor overwrites slots
+ * the consumer never released, and one bogus read (head + 2^31) costs one
+ * check, not 2^31 deliveries. It stays stopped until it is opened again:
+ * the kernel re-formats the channel when the other end restarts or both
+ * stopped (kern/chan.c), and tells it through its control page. The check
+ * runs only where the peer's index is re-read, i.e. when the cached copy
+ * says full/empty: the fast path has no extra shared load. A stopped end
+ * never sleeps on the ring (no waiting flag), so the sleep protocol below
+ * concerns open ends only. A hostile peer can still write garbage into
+ * the slots it owns, flip the waiting flags (a spurious NOTIFY, or a
+ * missed wakeup of its own traffic) and stop the channel; it cannot make
+ * an end read or write outside the ring or spin.
  *
  * Memory ordering: the producer fills slots with plain stores, then publishes
  * head with a release store; the consumer reads head with acquire before it
@@ -70,18 +99,22 @@ _Static_assert(sizeof(struct tess_ring_shm) == TESS_CHAN_HDR_SIZE, "slots start 
 struct tess_ring_prod {
 	struct tess_ring_shm *shm;
 	uint8_t *slot0;
-	uint32_t mask, slot_size;
-	uint32_t head;	     /* next slot to fill; equals shm->head after commit */
-	uint32_t tail_cache; /* last tail seen; free >= slots - (head - tail_cache) */
+	uint32_t mask, slot_size; /* from the end's own tables */
+	uint32_t head;		  /* next slot to fill; equals shm->head after commit */
+	uint32_t tail_cache;	  /* last tail seen; free >= slots - (head - tail_cache) */
+	uint32_t bad_index;	  /* the tail that stopped the end */
+	bool stopped;		  /* peer protocol error: the ring stays full */
 };
 
 /* The consumer's private view. */
 struct tess_ring_cons {
 	struct tess_ring_shm *shm;
 	uint8_t *slot0;
-	uint32_t mask, slot_size;
-	uint32_t tail;	     /* next slot to read; equals shm->tail after release */
-	uint32_t head_cache; /* last head seen; avail >= head_cache - tail */
+	uint32_t mask, slot_size; /* from the end's own tables */
+	uint32_t tail;		  /* next slot to read; equals shm->tail after release */
+	uint32_t head_cache;	  /* last head seen; avail >= head_cache - tail */
+	uint32_t bad_index;	  /* the head that stopped the end */
+	bool stopped;		  /* peer protocol error: the ring stays empty */
 };
 
 /* Bytes a ring of `slots` x `slot_size` needs (before page rounding). */
@@ -97,9 +130,9 @@ static inline bool ring_geometry_ok(uint32_t slots, uint32_t slot_size)
 	       slot_size <= TESS_MAX_SLOT_SIZE;
 }
 
-/* Format a channel once, before either end attaches (the kernel does, at
- * boot: kern/boot.c); both ends see indices 0. Returns false on bad
- * geometry. */
+/* Format a channel before either end attaches (the kernel does, at boot
+ * and when it re-formats a stopped channel: kern/chan.c); both ends see
+ * indices 0. Returns false on bad geometry. */
 static inline bool ring_init(void *mem, uint32_t slots, uint32_t slot_size)
 {
 	struct tess_ring_shm *r = (struct tess_ring_shm *)mem;
@@ -118,10 +151,29 @@ static inline bool ring_init(void *mem, uint32_t slots, uint32_t slot_size)
 	return true;
 }
 
+/* The header says a ring was formatted with a usable geometry. Only for
+ * ring_*_attach, where both ends are one trusted program (tests, the
+ * benchmark); shards and the kernel never read the header. */
 static inline bool ring_shm_ok(struct tess_ring_shm *r)
 {
 	uint32_t magic = atomic_load_explicit(&r->magic, memory_order_acquire);
-	return magic == TESS_RING_MAGIC && r->slots != 0 && (r->slots & (r->slots - 1)) == 0;
+	return magic == TESS_RING_MAGIC && ring_geometry_ok(r->slots, r->slot_size);
+}
+
+/* Where a stopped end's shared lines point (ring.h "Trust"): private to
+ * the program, so what a stopped end still stores (a commit or release of
+ * slots it had before the stop, a waiting flag) lands here, not in the
+ * ring, and the fast paths need no test of `stopped`. Nothing reads it. */
+static inline struct tess_ring_shm *ring_sink(void)
+{
+	static struct tess_ring_shm sink;
+	return &sink;
+}
+
+/* The window an honest peer's index lies in: `seen` in [lo, lo + span]. */
+static inline bool ring_index_ok(uint32_t seen, uint32_t lo, uint32_t span)
+{
+	return seen - lo <= span;
 }
 
 #include <tessera/ring_prod.h>

@@ -5,6 +5,7 @@
 #ifndef TESSERA_CHANNEL_H
 #define TESSERA_CHANNEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <tessera/ring.h>
 
@@ -18,6 +19,17 @@ struct tess_chan *tess_out(unsigned i);
 struct tess_chan *tess_in(unsigned i);
 unsigned tess_chan_bit(const struct tess_chan *c);
 uint32_t tess_chan_slot_size(const struct tess_chan *c);
+/* Peer protocol errors this end found since the shard started: the peer
+ * wrote an index an honest end never writes (<tessera/ring.h> "Trust").
+ * After one the end is stopped: reserve finds it full, peek empty, until
+ * the kernel re-formats the channel (the peer restarts, or both ends
+ * stopped) and notifies this end, which then opens it afresh. */
+unsigned tess_chan_errors(const struct tess_chan *c);
+/* The end's own ring index: slots committed (producer) or released
+ * (consumer) through the ring since it was formatted, mod 2^32. A
+ * restarted end starts at the index its previous life left. */
+uint32_t tess_chan_index(const struct tess_chan *c);
+bool tess_chan_stopped(const struct tess_chan *c);
 
 /* Producer. */
 void *tess_reserve(struct tess_chan *c); /* NULL when full */

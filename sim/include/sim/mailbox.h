@@ -9,9 +9,14 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-/* File descriptors a shard process inherits across exec. */
-#define SIM_FD_RAM    3 /* the board's RAM: pa = file offset */
-#define SIM_FD_MBOX   4 /* mailboxes: page argv[1] (default: shard id) * SIM_MBOX_SIZE */
+/* File descriptors a shard process inherits across exec, its grants and
+ * nothing else (sim/ram.c): its mailbox memfd, whose page argv[1] (0 by
+ * default) is its mailbox, and for the i-th entry of tess_self.maps, if a
+ * shared object (control page, channel, region, persistent memory), that
+ * object's memfd (offset 0 = the map's pa), read-only unless the map is
+ * writable. Plus 0 (/dev/null), 1 and 2 (the simulator's stderr). */
+#define SIM_FD_MBOX   3
+#define SIM_FD_MAP0   4
 #define SIM_MBOX_SIZE 4096u
 /* Mailbox pages per shard: the running process's and a hot reload's
  * prepared one (sim/reload.c). */

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <arch/ctx.h>
 #include <tessera/tables.h>
+#include <plat/irq.h>
 
 #define SYSREG_READ(name)                                                                                    \
 	({                                                                                                   \
@@ -66,7 +67,6 @@ uint64_t a64_psci_hvc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 uint64_t a64_psci_smc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 
 /* main.c */
-void a64_stop_others(bool wait);
 _Noreturn void a64_park(void);
 
 /* uart.c */
@@ -95,11 +95,9 @@ int a64_psci_cpu_on(unsigned core, uint64_t entry_pa);
 
 /* mmu.c */
 uint64_t a64_ttbr0_of(unsigned shard_id);
-int a64_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx_bytes);
 
-/* irq.c: drain the GIC; returns the device INTID to deliver or 0 */
-enum a64_irq_result { A64_IRQ_NONE = 0, A64_IRQ_TICK = 1, A64_IRQ_DEVICE = 2 };
-enum a64_irq_result a64_irq_drain(unsigned core, uint32_t *intid);
+/* irq.c: drain the GIC: a device INTID to deliver (in *intid), the tick, or nothing */
+enum plat_irq a64_irq_drain(unsigned core, uint32_t *intid);
 
 #endif /* __ASSEMBLER__ */
 

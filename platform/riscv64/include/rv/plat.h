@@ -48,12 +48,11 @@ void rv_uart_rx_drain(void); /* every received byte to kern/reload */
 void rv_mmu_kernel_init(void);
 void rv_mmu_kernel_switch(void);
 extern uint64_t rv_kernel_root[512];
-/* mmu_shard.c */
+/* mmu_shard.c: the shard's satp, and the Sv39 entry format of shard
+ * tables (plat/pt.h; mmu_exec.c moves the image's W^X split with it). */
+struct pt_fmt;
 uint64_t rv_shard_satp(unsigned shard_id);
-uint64_t rv_pte_user_bits(uint32_t attr); /* leaf PTE bits of a shard map */
-/* mmu_exec.c: make the first `rx` bytes of the shard's image map R+X and
- * the rest R+W (hot reload changes the code size); flushes its ASID. */
-int rv_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx);
+extern const struct pt_fmt rv_shard_pt;
 
 /* dtb.c: what the platform reads from the device tree. */
 struct rv_board {
@@ -71,7 +70,6 @@ void rv_timer_init(void);     /* after rv_dtb_parse: timebase, tick */
 void rv_timer_arm_next(void); /* program the next tick of this core */
 /* A tick arrived on `core`: re-arm; core 0 also polls the hot-reload machine. */
 void rv_tick(unsigned core);
-extern bool rv_reload_on;
 
 /* plic.c */
 int rv_plic_init(void); /* boot core: priorities and owners of granted IRQs */
@@ -88,12 +86,10 @@ _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned l
 /* smp.c */
 /* core TESS_MAX_CORES: the unused boot hart (its own state, see smp.c). */
 void rv_cpu_setup(unsigned core, unsigned long hartid);
-bool rv_core_started(unsigned core);
 _Noreturn void rv_cpu_go(unsigned core);
 /* halt.c */
-extern volatile bool rv_halting;
 _Noreturn void rv_park(void);
-/* Ask every other started core to park; wait (bounded) until they have. */
+/* Ask every other started core to park; wait up to 100 ms until they have. */
 void rv_stop_others(void);
 extern volatile uint64_t rv_load_gen;
 
