@@ -58,7 +58,7 @@ void arch_ctx_set_ret(struct arch_ctx *ctx, uint64_t val)
 	ctx->x[0] = val;
 }
 
-static void decode_sync(const struct tess_shard_cfg *cfg, const struct arch_ctx *ctx, struct trap *t)
+static void decode_sync(const struct arch_ctx *ctx, struct trap *t)
 {
 	uint64_t esr = SYSREG_READ(esr_el1);
 	unsigned ec = (unsigned)(esr >> 26) & 0x3f;
@@ -77,8 +77,6 @@ static void decode_sync(const struct tess_shard_cfg *cfg, const struct arch_ctx 
 		t->addr = SYSREG_READ(far_el1);
 		if ((esr & 0x3f) == DFSC_ALIGNMENT)
 			t->fault = FAULT_ALIGN;
-		else if (kern_stack_guard_hit(cfg, t->addr))
-			t->fault = FAULT_STACK;
 		else
 			t->fault = (esr & ISS_WNR) ? FAULT_WRITE : FAULT_READ;
 		return;
@@ -117,7 +115,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 	}
 	for (;;) {
 		if (a64_enter_user(ctx) == 0) {
-			decode_sync(cfg, ctx, t);
+			decode_sync(ctx, t);
 			return;
 		}
 		uint32_t irq;

@@ -20,8 +20,7 @@ static void fault(struct trap *t, uint32_t kind)
 	t->fault = kind;
 }
 
-static void exception(const struct tess_shard_cfg *cfg, struct arch_ctx *ctx, unsigned long cause,
-		      struct trap *t)
+static void exception(struct arch_ctx *ctx, unsigned long cause, struct trap *t)
 {
 	switch (cause) {
 	case EXC_ECALL_U:
@@ -33,11 +32,11 @@ static void exception(const struct tess_shard_cfg *cfg, struct arch_ctx *ctx, un
 		return;
 	case EXC_LOAD_PAGE:
 	case EXC_LOAD_ACCESS:
-		fault(t, kern_stack_guard_hit(cfg, t->addr) ? FAULT_STACK : FAULT_READ);
+		fault(t, FAULT_READ);
 		return;
 	case EXC_STORE_PAGE:
 	case EXC_STORE_ACCESS:
-		fault(t, kern_stack_guard_hit(cfg, t->addr) ? FAULT_STACK : FAULT_WRITE);
+		fault(t, FAULT_WRITE);
 		return;
 	case EXC_INST_PAGE:
 	case EXC_INST_ACCESS:
@@ -81,6 +80,7 @@ static bool interrupt(struct rv_cpu *cpu, unsigned long cause, struct trap *t)
 void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 {
 	struct rv_cpu *cpu = rv_this_cpu();
+	(void)s;
 
 	/* The shard's code may have been (re)written by plat_shard_load on
 	 * any core: fence.i orders those stores before our fetches (unprivileged
@@ -111,7 +111,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 			continue;
 		}
 		t->addr = csr_read(stval);
-		exception(kern_shard_cfg(s), ctx, cause, t);
+		exception(ctx, cause, t);
 		return;
 	}
 }

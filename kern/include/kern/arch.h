@@ -33,7 +33,9 @@ enum fault_kind {
 	FAULT_SIGNAL = 5, /* simulator: host signal `code` (SIGSEGV, SIGBUS...) */
 	FAULT_OTHER = 6,
 	/* An access to the unmapped page below the shard's stack: its stack
-	 * overflowed. The platform decides with kern_stack_guard_hit. */
+	 * overflowed. Platforms report FAULT_READ/FAULT_WRITE with the
+	 * address; kern_fault tells from the tables (kern/stackguard.c). The
+	 * simulator, whose faults are host signals, uses kern_stack_guard_hit. */
 	FAULT_STACK = 7,
 };
 

@@ -110,6 +110,9 @@ uint64_t kern_console(struct kern_shard *s, uint64_t len);
 bool kern_watchdog(unsigned core, struct kern_shard *s);
 /* policy.c */
 void kern_fault(unsigned core, struct kern_shard *s, const struct trap *t);
+/* stackguard.c: the fault kind kern reports for `t`: FAULT_STACK for a
+ * read or write in the guard page below the shard's stack, else t->fault. */
+unsigned kern_fault_kind(const struct tess_shard_cfg *cfg, const struct trap *t);
 void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy);
 /* reload/swap.c: the hot-reload swap on the shard's core:
  * reload_swap_step at the top of every scheduling step, reload_swap_yield
