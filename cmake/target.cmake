@@ -47,6 +47,21 @@ else()
   set(_tess_stamps ${TESS_COMMON_DIR}/stamps_off.c)
 endif()
 
+# The boot self-test (platform/common/include/plat/selftest.h) chosen by
+# the platform's cache option `option` (the arch table's selftest_option):
+# "kstack" is the shared kernel stack overflow, a name listed in ARGN the
+# platform's own selftest_<name>.c, anything else none. The source in `out`.
+function(tess_selftest out option)
+  set(${option} "off" CACHE STRING "boot self-test (plat/selftest.h): off, kstack or one of: ${ARGN}")
+  if(${option} STREQUAL "kstack")
+    set(${out} ${TESS_COMMON_DIR}/selftest_kstack.c PARENT_SCOPE)
+  elseif(${option} IN_LIST ARGN)
+    set(${out} selftest_${${option}}.c PARENT_SCOPE)
+  else()
+    set(${out} ${TESS_COMMON_DIR}/selftest_off.c PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(tess_target_kernel arch)
   set(_pdir ${PROJECT_SOURCE_DIR}/platform/${arch})
   tess_kern_library(kern_${arch} ${_pdir}/include)

@@ -1,9 +1,11 @@
 /* Test build only (the arch's self-test option = kstack,
  * tests/qemu/test_panic.py): unbounded recursion on the boot core's kernel
  * stack. It must end on the unmapped guard page below that stack (aarch64
- * boot.S, riscv64 mmu_kernel.c) as a reported kernel stack overflow (the
- * kernel's trap entry moves to the core's panic stack before it pushes
- * anything) instead of running over whatever lies below. */
+ * boot.S, riscv64 and x86_64 mmu_kernel.c) as a reported kernel stack
+ * overflow (the kernel's trap entry moves to the core's panic stack before
+ * it pushes anything; on x86_64 the #PF cannot be pushed and the CPU's
+ * double fault arrives on its own IST stack) instead of running over
+ * whatever lies below. */
 #include <stdint.h>
 #include <kern/kern.h>
 #include <plat/selftest.h>

@@ -11,7 +11,8 @@ image is then sent again signed as version 5 (accepted); QEMU is killed and
 the same image boots again with the same flash file: the kernel reads the
 floor back (version 5, while version 3 runs again), and a package of version
 4, newer than what runs, is refused as older than one accepted before. On a
-board without a store (riscv64 virt) only the image's floor is checked."""
+board without a store (riscv64 virt, x86_64 microvm) only the image's
+floor is checked."""
 import os
 import re
 import shutil
