@@ -30,6 +30,15 @@ int kern_boot_cfg(const struct tess_system_cfg *sys)
 		kern_sys = 0;
 		return -1;
 	}
+	for (unsigned i = 0; i < sys->nshards; i++)
+		if (sys->shards[i].nlanes > 1) {
+			/* The tables describe lanes (codegen, docs/design.md "Lanes"); the
+			 * scheduler does not run them yet: refuse rather than run lane 0. */
+			kern_log("shard %s: %u lanes, but this kernel runs one lane per shard",
+				 sys->shards[i].name, sys->shards[i].nlanes);
+			kern_sys = 0;
+			return -1;
+		}
 	kern_chan_boot(sys);
 	for (unsigned i = 0; i < sys->nshards; i++) {
 		struct kern_shard *s = &kern_shards[i];

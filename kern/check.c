@@ -12,6 +12,31 @@ static int bad;
 		bad++;                                                                                       \
 	} while (0)
 
+/* Lane i on cores[i], each core once; lane 0 is the shard's core, stack
+ * and control page. Every lane index the kernel later takes from a table
+ * (an end's, an IRQ's) is checked against nlanes here. */
+static void check_lanes(const struct tess_system_cfg *sys, const struct tess_shard_cfg *c, const char *name)
+{
+	if (c->nlanes == 0 || c->nlanes > TESS_MAX_LANES || !c->lanes) {
+		PROBLEM("shard %s: %u lanes (1..%u)", name, c->nlanes, TESS_MAX_LANES);
+		return;
+	}
+	if (c->lanes[0].core != c->core || c->lanes[0].stack_top != c->stack_top ||
+	    c->lanes[0].ctrl_pa != c->ctrl_pa || c->lanes[0].ctrl_va != c->ctrl_va)
+		PROBLEM("shard %s: lane 0 is not the shard's core, stack and control page", name);
+	for (unsigned l = 0; l < c->nlanes; l++) {
+		if (c->lanes[l].core >= sys->ncores)
+			PROBLEM("shard %s: lane %u on core %u, system has %u", name, l, c->lanes[l].core,
+				sys->ncores);
+		if (!plat_pa_to_kva(c->lanes[l].ctrl_pa))
+			PROBLEM("shard %s: lane %u: control page not in memory", name, l);
+		for (unsigned k = 0; k < l; k++)
+			if (c->lanes[k].core == c->lanes[l].core)
+				PROBLEM("shard %s: lanes %u and %u share core %u", name, k, l,
+					c->lanes[l].core);
+	}
+}
+
 static void check_shard(const struct tess_system_cfg *sys, unsigned i)
 {
 	const struct tess_shard_cfg *c = &sys->shards[i];
@@ -34,6 +59,7 @@ static void check_shard(const struct tess_system_cfg *sys, unsigned i)
 		PROBLEM("shard %s: missing ends or irqs array", name);
 	if (!plat_pa_to_kva(c->ctrl_pa))
 		PROBLEM("shard %s: control page 0x%llx not in memory", name, (unsigned long long)c->ctrl_pa);
+	check_lanes(sys, c, name);
 	for (unsigned e = 0; c->ends && e < c->nends; e++) {
 		const struct tess_chan_end *end = &c->ends[e];
 		const struct tess_chan_cfg *ch;
@@ -45,12 +71,15 @@ static void check_shard(const struct tess_system_cfg *sys, unsigned i)
 			continue;
 		}
 		ch = &sys->channels[end->channel];
-		if ((prod ? ch->from : ch->to) != i || (prod ? ch->from_bit : ch->to_bit) != e)
+		if ((prod ? ch->from : ch->to) != i || (prod ? ch->from_bit : ch->to_bit) != e ||
+		    (prod ? ch->from_lane : ch->to_lane) != end->lane || end->lane >= c->nlanes)
 			PROBLEM("shard %s: end %u does not match channel %s", name, e, ch->name);
 	}
 	for (unsigned q = 0; c->irqs && q < c->nirqs; q++)
-		if (c->irqs[q].bit < c->nends || c->irqs[q].bit >= TESS_MAX_SHARD_EVENTS)
-			PROBLEM("shard %s: irq %u has bit %u", name, c->irqs[q].irq, c->irqs[q].bit);
+		if (c->irqs[q].bit < c->nends || c->irqs[q].bit >= TESS_MAX_SHARD_EVENTS ||
+		    c->irqs[q].lane >= c->nlanes)
+			PROBLEM("shard %s: irq %u has bit %u, lane %u", name, c->irqs[q].irq, c->irqs[q].bit,
+				c->irqs[q].lane);
 }
 
 static void check_cores(const struct tess_system_cfg *sys)
@@ -63,7 +92,7 @@ static void check_cores(const struct tess_system_cfg *sys)
 		for (unsigned j = 0; j < core->nshards; j++) {
 			unsigned id = core->order[j];
 
-			if (id >= sys->nshards || sys->shards[id].core != k)
+			if (id >= sys->nshards || kern_lane_on(&sys->shards[id], k) < 0)
 				PROBLEM("core %u: order lists shard %u which is not on it", k, id);
 			else
 				seen[id]++;

@@ -118,15 +118,20 @@ def plan(model):
     # a stack that overflows faults instead of overwriting the shard's own
     # data (the platforms report it as a stack overflow). It costs VA only:
     # the stack's physical pages follow the image's.
+    # A multi-core shard's memory ends in one stack per lane, lane 0's on
+    # top, each with its guard page below it in VA; its control pages (one
+    # per lane, lane i at ctrl_va + i pages) are one map.
     for s in shards:
+        n = len(s["cores"])
         s["mem_size"] = rup(s["memory"], page)
         s["stack_size"] = rup(s["stack"], page)
         s["persist_size"] = rup(s["persistent"], page)
-        s["mem_va"] = va(s["mem_size"] + page)
-        s["ctrl_va"] = va(page)
+        s["mem_va"] = va(s["mem_size"] + n * page)
+        s["ctrl_va"] = va(n * page)
         s["persist_va"] = va(s["persist_size"]) if s["persist_size"] else 0
         s["entry"] = s["mem_va"]
-        s["stack_top"] = s["mem_va"] + s["mem_size"] + page
+        s["lanes"] = [_lane(s, i, page) for i in range(n)]
+        s["stack_top"] = s["lanes"][0]["stack_top"]
     for c in channels:
         c["size"] = rup(L["TESS_CHAN_HDR_SIZE"] + c["slots"] * c["slot_size"], page)
         c["va"] = va(c["size"])
@@ -154,7 +159,10 @@ def plan(model):
         npt = pt_pages(b["arch"], [(m["va"], m["size"]) for m in _maps(s, channels, regions, dma, page)], page)
         s["pt_size"] = npt * page
         s["mem_pa"] = pa(s["mem_size"])
-        s["ctrl_pa"] = pa(page)
+        s["ctrl_pa"] = pa(len(s["lanes"]) * page)
+        for ln in s["lanes"]:
+            ln["stack_pa"] = s["mem_pa"] + ln["stack_off"]
+            ln["ctrl_pa"] = s["ctrl_pa"] + ln["lane"] * page
         s["persist_pa"] = pa(s["persist_size"]) if s["persist_size"] else 0
         s["pt_pa"] = pa(s["pt_size"]) if s["pt_size"] else 0
     for c in channels:
@@ -180,7 +188,8 @@ def plan(model):
         s["irqs"] = []
         for dv in s["devices"]:
             for irq in devs[dv]["irqs"]:
-                s["irqs"].append({"device": dv, "irq": irq, "bit": nbits + len(s["irqs"])})
+                s["irqs"].append({"device": dv, "irq": irq, "bit": nbits + len(s["irqs"]),
+                                  "lane": s["irq_lane"].get(dv, 0)})
     ram_used = cursor[0] - ram["base"]
     if ram_used > ram["size"]:
         raise PlanProblem(("shards",), "the memory plan needs %d bytes (kernel reserve %d + shards, channels, "
@@ -201,21 +210,32 @@ def plan(model):
         console=console, console_pa=creg[0]["base"] if creg else 0, console_irq=cirqs[0] if cirqs else 0,
         kernel_pa=kernel_pa, kernel_size=kernel_size, ram_base=ram["base"], ram_size=ram["size"], ram_used=ram_used,
         reload_staging_pa=staging_pa, reload_staging_size=staging_size, nv_pa=nv["base"], nv_size=nv["size"],
-        core_order=[[s["id"] for s in shards if s["core"] == c] for c in range(b["cores"])],
+        core_order=[[s["id"] for s in shards if c in s["cores"]] for c in range(b["cores"])],
         board_check=board_check(b, console, shards),
     )
 
 
+def _lane(s, i, page):
+    """Lane i of shard s: its core and stack. From the top of the shard's
+    memory down: lane 0's stack, then lane 1's...; in VA each stack has an
+    unmapped guard page below it."""
+    n = len(s["cores"])
+    off = s["mem_size"] - (i + 1) * s["stack_size"]  # in the shard's memory
+    top = s["mem_va"] + s["mem_size"] + (n - i) * page - i * s["stack_size"]
+    return {"lane": i, "core": s["cores"][i], "stack_off": off, "stack_top": top,
+            "ctrl_va": s["ctrl_va"] + i * page}
+
+
 def _maps(s, channels, regions, dma, page):
-    """The shard's address space, in a fixed order (tables.h struct tess_map)."""
-    img = s["mem_size"] - s["stack_size"]
-    m = [
-        {"va": s["mem_va"], "pa": s["mem_pa"], "size": img, "attr": MAP_R | MAP_W | MAP_X, "kind": "image"},
-        # the stack guard page: [mem_va + img, + page), never mapped
-        {"va": s["stack_top"] - s["stack_size"], "pa": s["mem_pa"] + img, "size": s["stack_size"],
-         "attr": MAP_R | MAP_W, "kind": "stack"},
-        {"va": s["ctrl_va"], "pa": s["ctrl_pa"], "size": page, "attr": MAP_R | MAP_W, "kind": "ctrl"},
-    ]
+    """The shard's address space, in a fixed order (tables.h struct tess_map):
+    image, the lanes' stacks (lane 0 first), control pages..."""
+    n = len(s["lanes"])
+    m = [{"va": s["mem_va"], "pa": s["mem_pa"], "size": s["mem_size"] - n * s["stack_size"],
+          "attr": MAP_R | MAP_W | MAP_X, "kind": "image"}]
+    for ln in s["lanes"]:  # the guard page [va - page, va) is never mapped
+        m.append({"va": ln["stack_top"] - s["stack_size"], "pa": s["mem_pa"] + ln["stack_off"],
+                  "size": s["stack_size"], "attr": MAP_R | MAP_W, "kind": "stack"})
+    m.append({"va": s["ctrl_va"], "pa": s["ctrl_pa"], "size": n * page, "attr": MAP_R | MAP_W, "kind": "ctrl"})
     if s["persist_size"]:
         m.append({"va": s["persist_va"], "pa": s["persist_pa"], "size": s["persist_size"], "attr": MAP_R | MAP_W,
                   "kind": "persist"})

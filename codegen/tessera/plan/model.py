@@ -49,6 +49,7 @@ class Board(TypedDict):
 class End(TypedDict):
     channel: int  # index in Plan.channels
     role: int  # 0 producer, 1 consumer
+    lane: int  # the lane of the shard that uses this end (0 on a single-core shard)
 
 
 class Map(TypedDict):
@@ -84,13 +85,28 @@ class IrqGrant(TypedDict):
     device: str
     irq: int
     bit: int  # the shard's local event bit
+    lane: int  # the lane it is delivered to (the device's `lane:`, default 0)
+
+
+class Lane(TypedDict):
+    """One execution context of a shard: lane i runs on cores[i]."""
+
+    lane: int
+    core: int
+    stack_off: int  # of its stack in the shard's memory
+    stack_pa: int
+    stack_top: int  # VA
+    ctrl_pa: int  # its control page (lane i: the shard's ctrl + i pages)
+    ctrl_va: int
 
 
 class Shard(TypedDict):
     # validate/rules.py
     name: str
     id: int
-    core: int
+    core: int  # lane 0's
+    cores: List[int]  # lane i runs on cores[i]
+    irq_lane: Dict[str, int]  # device -> the lane its IRQs go to, if not 0
     memory: int
     stack: int
     persistent: int
@@ -122,6 +138,7 @@ class Shard(TypedDict):
     pt_pa: int
     pt_size: int
     reload_pa: int  # slot of the last reloaded image (0 in the simulator)
+    lanes: List[Lane]  # stack_top, ctrl_pa, ctrl_va above are lane 0's
     dev_windows: List[DevWindow]
     irqs: List[IrqGrant]
     maps: List[Map]
@@ -133,6 +150,10 @@ Channel = TypedDict("Channel", {
     # validate/rules.py
     "name": str, "id": int, "from": str, "to": str, "from_id": int, "to_id": int, "from_bit": int, "to_bit": int,
     "slots": int, "slot_size": int,
+    # the lane of each end (0 at a single-core shard); a fan-out ring: the
+    # name of its `lanes: all` channel and the role ("from"/"to") it fans
+    # out at, else None
+    "from_lane": int, "to_lane": int, "fan": Optional[str], "fan_role": Optional[str],
     # plan/layout.py
     "pa": int, "va": int, "size": int,
 })
@@ -214,7 +235,7 @@ class Plan:
     # physical address and size, 0 without one.
     nv_pa: int
     nv_size: int
-    core_order: List[List[int]]  # per board core: shard ids in run order
+    core_order: List[List[int]]  # per board core: shard ids in run order (the lane: the one on that core)
     board_check: List[BoardDevice]
     warnings: List[str] = field(default_factory=list)
 
@@ -262,7 +283,7 @@ class Plan:
         }
 
 
-SHARD_JSON = ("name", "id", "core", "source", "prebuilt", "mem_pa", "mem_va", "mem_size", "entry", "stack_top",
+SHARD_JSON = ("name", "id", "core", "cores", "lanes", "source", "prebuilt", "mem_pa", "mem_va", "mem_size", "entry", "stack_top",
               "stack_size", "ctrl_pa", "ctrl_va", "persist_pa", "persist_va", "persist_size", "pt_pa", "pt_size",
               "watchdog_ns", "on_hang", "on_fault", "restart_max", "restart_window_ns", "maps", "ends", "irqs",
               "devices", "dma_unconfined", "dev_windows", "regions_va", "dma", "config", "reload_pa")

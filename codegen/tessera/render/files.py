@@ -93,11 +93,28 @@ def _irq_groups(s):
     return groups
 
 
+def _fan_groups(s, channels):
+    """The shard's fan-out channels: (name, first bit, lane count, its
+    role: "from"/"to"), in channel order. A fan-out's rings are
+    consecutive channels, so their ends are consecutive bits."""
+    groups = []
+    for bit, e in enumerate(s["ends"]):
+        c = channels[e["channel"]]
+        if c["fan"] is None:
+            continue
+        if groups and groups[-1][0] == c["fan"]:
+            groups[-1][2] += 1
+        else:
+            groups.append([c["fan"], bit, 1, "to" if e["role"] else "from"])
+    return [tuple(g) for g in groups]
+
+
 def _env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.globals.update(hex=_hex, ldhex=_ldhex, attr=_attr, cstr=_c_str, kinds=KINDS, policies=POLICIES)
-    env.filters.update(json=_json, c_bytes=_c_bytes, c_int=_c_int, irq_groups=_irq_groups)
+    env.filters.update(json=_json, c_bytes=_c_bytes, c_int=_c_int, irq_groups=_irq_groups,
+                       fan_groups=_fan_groups)
     return env
 
 

@@ -7,18 +7,22 @@ def render(plan):
     rows = [("kernel reserve", plan.kernel_pa, None, plan.kernel_size, "kernel")]
     for s in plan.shards:
         n = s["name"]
-        img = s["mem_size"] - s["stack_size"]
+        lanes = s["lanes"]
+        img = s["mem_size"] - len(lanes) * s["stack_size"]
         rows.append(("%s memory: image" % n, s["mem_pa"], s["mem_va"], img, n))
-        rows.append(("%s memory: stack (guard below)" % n, s["mem_pa"] + img, s["stack_top"] - s["stack_size"],
-                     s["stack_size"], n))
-        rows.append(("%s ctrl page" % n, s["ctrl_pa"], s["ctrl_va"], 4096, n))
+        for ln in reversed(lanes):  # in address order
+            what = "%s lane %d stack (guard below)" % (n, ln["lane"]) if len(lanes) > 1 else (
+                "%s memory: stack (guard below)" % n)
+            rows.append((what, s["mem_pa"] + ln["stack_off"], ln["stack_top"] - s["stack_size"], s["stack_size"], n))
+        rows.append(("%s ctrl page%s" % (n, "s" if len(lanes) > 1 else ""), s["ctrl_pa"], s["ctrl_va"],
+                     4096 * len(lanes), n))
         if s["persist_size"]:
             rows.append(("%s persistent" % n, s["persist_pa"], s["persist_va"], s["persist_size"], n))
         if s["pt_size"]:
             rows.append(("%s page tables" % n, s["pt_pa"], None, s["pt_size"], "kernel"))
     for c in plan.channels:
         rows.append(("channel %s (%dx%d)" % (c["name"], c["slots"], c["slot_size"]), c["pa"], c["va"], c["size"],
-                     "%s -> %s" % (c["from"], c["to"])))
+                     "%s -> %s" % (_end(plan, c, "from"), _end(plan, c, "to"))))
     for r in plan.regions:
         rows.append(("region %s" % r["name"], r["pa"], r["va"], r["size"],
                      ", ".join("%s:%s" % kv for kv in r["access"].items())))
@@ -37,10 +41,24 @@ def render(plan):
         par = "0x%012x-0x%012x" % (pa, pa + size)
         var = "0x%012x-0x%012x" % (va, va + size) if va is not None else "-"
         out.append("%-34s %-29s %-29s %8s  %s" % (what, par, var, fmt_size(size), owner))
-    out.append("cores: " + "; ".join("%d: %s" % (c, " ".join(plan.shards[i]["name"] for i in o) or "-")
+    out.append("cores: " + "; ".join("%d: %s" % (c, " ".join(_on_core(plan.shards[i], c) for i in o) or "-")
                                      for c, o in enumerate(plan.core_order)))
+    for s in plan.shards:
+        if len(s["lanes"]) > 1:
+            out.append("shard %s: %d lanes on cores %s (lane i on the i-th)"
+                       % (s["name"], len(s["lanes"]), ", ".join(str(c) for c in s["cores"])))
     for s in plan.shards:
         if s["dma_unconfined"]:
             out.append("shard %s: this shard can reach all memory (%s granted with dma: unconfined; no IOMMU)"
                        % (s["name"], bus_masters(s)))
     return "\n".join(out) + "\n"
+
+
+def _on_core(s, core):
+    """A shard on a core: its name, with the lane if it has several."""
+    return s["name"] if len(s["lanes"]) == 1 else "%s.%d" % (s["name"], s["cores"].index(core))
+
+
+def _end(plan, c, role):
+    s = plan.shards[c[role + "_id"]]
+    return s["name"] if len(s["lanes"]) == 1 else "%s.%d" % (s["name"], c[role + "_lane"])

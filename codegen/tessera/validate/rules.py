@@ -122,8 +122,8 @@ class Checker:
         linked = set()
         for c in d.get("channels") if isinstance(d.get("channels"), list) else []:
             if isinstance(c, dict):
-                linked.add(str(c.get("from")))
-                linked.add(str(c.get("to")))
+                linked.add(str(c.get("from")).partition(".")[0])
+                linked.add(str(c.get("to")).partition(".")[0])
         for name, s in shards.items():
             if isinstance(s, dict) and s.get("devices"):
                 linked.add(name)
@@ -188,7 +188,7 @@ class Checker:
         stack = f.get("stack", DEFAULTS["stack"])
         wd_t = f["watchdog"].get("timeout", DEFAULTS["watchdog"]["timeout"])
         sh = {
-            "name": name, "id": idx, "core": 0, "memory": mem or 0, "stack": stack or 0,
+            "name": name, "id": idx, "core": 0, "cores": [0], "memory": mem or 0, "stack": stack or 0,
             "persistent": f.get("persistent") or 0,
             "on_fault": f.get("on_fault", DEFAULTS["on_fault"]),
             "watchdog_ns": wd_t or 0,
@@ -197,30 +197,25 @@ class Checker:
             "restart_window_ns": f["restart"].get("window", DEFAULTS["restart"]["window"]) or 0,
             "devices": [], "ends": [], "regions": [], "dma": [], "source": None, "prebuilt": False,
             "config": self.config(name, s.get("config")),
+            "irq_lane": {},  # device -> the lane its IRQs are delivered to (absent: lane 0)
         }
         page = self.lim["TESS_PAGE_SIZE"]
+        nlanes = len(s["cores"]) if isinstance(s.get("cores"), list) and s["cores"] else 1
         if mem and stack:
             rmem, rstack = _round(mem, page), _round(stack, page)
-            if rmem < rstack + page:
+            if rmem < nlanes * rstack + page:
+                stacks = "stack %s" % fmt_size(stack) if nlanes == 1 else "%d lane stacks of %s" % (
+                    nlanes, fmt_size(stack))
                 self.err(base + (("memory",) if "memory" in s else ()),
-                         "memory %s of shard '%s' is too small for its stack %s (needs at least %s: "
-                         "one page of image above the stack)" % (fmt_size(mem), name, fmt_size(stack),
-                                                                 fmt_size(rstack + page)), value="memory" in s)
+                         "memory %s of shard '%s' is too small for its %s (needs at least %s: "
+                         "one page of image above the stack%s)" % (fmt_size(mem), name, stacks,
+                                                                  fmt_size(nlanes * rstack + page),
+                                                                  "s" if nlanes > 1 else ""), value="memory" in s)
         if wd_t and tick and wd_t < tick:
             wpath = base + ("watchdog", "timeout") if "timeout" in s.get("watchdog", {}) else base
             self.err(wpath, "watchdog timeout %s of shard '%s' is shorter than the kernel tick %s"
                      % (_ns(wd_t), name, _ns(tick)), value=True)
-        cores = s.get("cores")
-        if isinstance(cores, list) and cores:
-            if len(cores) > 1:
-                self.err(base + ("cores",), "shard '%s' lists %d cores, but multi-core shards are not supported "
-                         "yet (v1 runs a shard on one core)" % (name, len(cores)), value=True)
-            c = cores[0]
-            if isinstance(c, int) and not isinstance(c, bool):
-                sh["core"] = c
-                if board and not 0 <= c < board["cores"]:
-                    self.err(base + ("cores", 0), "core %d of shard '%s' is outside board '%s' (cores 0-%d)"
-                             % (c, name, board["name"], board["cores"] - 1), value=True)
+        self.lanes(name, base, s.get("cores"), sh, board)
         src = s.get("source")
         if isinstance(src, str):
             p = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(self.path)), src))
@@ -247,10 +242,41 @@ class Checker:
                 elif isinstance(dv, dict) and isinstance(dv.get("name"), str):
                     if dv.get("dma", "unconfined") == "unconfined":  # else the schema's error alone
                         sh["devices"].append((i, dv["name"], "dma" in dv))
+                    lane = dv.get("lane")
+                    if _is_int(lane) and lane > 0:
+                        if lane >= len(sh["cores"]):
+                            self.err(base + ("devices", i, "lane"), "device '%s' of shard '%s' is delivered to lane "
+                                     "%d, but the shard has %s" % (dv["name"], name, lane, _lanes(sh)), value=True)
+                        else:
+                            sh["irq_lane"][dv["name"]] = lane
         return sh
+
+    def lanes(self, name, base, cores, sh, board):
+        """`cores`: one lane per listed core, lane i on cores[i]; a core
+        appears once (two lanes of one shard never share a core)."""
+        if not isinstance(cores, list) or not cores:
+            return
+        first = {}
+        for i, c in enumerate(cores):
+            if not _is_int(c):
+                continue
+            if board and not 0 <= c < board["cores"]:
+                self.err(base + ("cores", i), "core %d of shard '%s' is outside board '%s' (cores 0-%d)"
+                         % (c, name, board["name"], board["cores"] - 1), value=True)
+            elif c in first:
+                self.err(base + ("cores", i), "core %d is listed twice in shard '%s' (lanes %d and %d): a lane "
+                         "needs a core of its own" % (c, name, first[c], i), value=True)
+            first.setdefault(c, i)
+        if all(_is_int(c) for c in cores):
+            sh["cores"] = list(cores)
+            sh["core"] = cores[0]
 
     # ---- channels, regions, devices ----
     def channels(self, chans, by_name, shards_raw):
+        """Channels in manifest order; a fan-out (`lanes: all`) expands in
+        place into one ring per lane of its multi-core end, named
+        <name>_<lane>, so its rings are consecutive channels and their ends
+        consecutive event bits."""
         out = []
         if not isinstance(chans, list):
             return out
@@ -260,34 +286,29 @@ class Checker:
                 continue
             base = ("channels", i)
             ok = True
-            ends = {}
+            ends = {}  # role -> (shard, lane or None)
             for role in ("from", "to"):
                 n = c.get(role)
                 if not isinstance(n, str):
                     ok = False
                     continue
-                if n not in by_name:
+                ep = self.endpoint(base, i, role, n, by_name, shards_raw)
+                if ep is None:
                     ok = False
-                    if n not in shards_raw:
-                        self.err(base + (role,), "channel #%d: '%s' names unknown shard %s%s"
-                                 % (i + 1, role, show(n), did_you_mean(n, list(shards_raw))), value=True)
-                ends[role] = n
+                else:
+                    ends[role] = ep
+            sname = {r: e[0] for r, e in ends.items()}
             name = c.get("name")
             if not isinstance(name, str):
-                name = "%s_to_%s" % (c.get("from"), c.get("to"))
-            if ends.get("from") and ends.get("from") == ends.get("to"):
-                self.err(base + ("to",), "channel '%s' connects shard '%s' to itself" % (name, ends["to"]), value=True)
+                name = "_to_".join("%s%s" % (e[0], "" if e[1] is None else "_%d" % e[1])
+                                   for e in (ends.get("from", (c.get("from"), None)), ends.get("to", (c.get("to"), None))))
+            if sname.get("from") and sname.get("from") == sname.get("to"):
+                self.err(base + ("to",), "channel '%s' connects shard '%s' to itself" % (name, sname["to"]), value=True)
                 ok = False
-            key = name.upper()  # TESS_CH_<NAME> must be unique too
-            if key in seen:
-                first, fpos, fname = seen[key]
-                what = "duplicate channel name '%s'" % name if fname == name else (
-                    "channel name '%s' clashes with '%s' in TESS_CH_%s" % (name, fname, key))
-                self.err(base + (("name",) if "name" in c else ()), "%s (first used by channel #%d at line %d)"
-                         % (what, first + 1, fpos[0]), value="name" in c)
-                ok = False
-            else:
-                seen[key] = (i, self.doc.pos(base + (("name",) if "name" in c else ())), name)
+            fan = None
+            if ok:
+                fan = self.fan_side(base, i, name, c, ends, by_name)
+                ok = fan is not False
             slots = c.get("slots")
             if isinstance(slots, int) and not isinstance(slots, bool) and slots > 0:
                 ok &= self.ring_size(base, name, "slots", slots, "TESS_MAX_SLOTS",
@@ -301,16 +322,78 @@ class Checker:
                                      "must be a multiple of %d bytes, not %d" % (line, ss) if ss % line else None)
             else:
                 ok = False
+            lanes = range(len(by_name[sname[fan]]["cores"])) if ok and fan else [None]
+            names = [name if lane is None else "%s_%d" % (name, lane) for lane in lanes]
+            for rn in names:  # TESS_CH_<NAME> must be unique too
+                key = rn.upper()
+                if key in seen:
+                    first, fpos, fname = seen[key]
+                    what = "duplicate channel name '%s'" % rn if fname == rn else (
+                        "channel name '%s' clashes with '%s' in TESS_CH_%s" % (rn, fname, key))
+                    if rn != name:
+                        what += ", a ring of fan-out '%s'" % name
+                    self.err(base + (("name",) if "name" in c else ()), "%s (first used by channel #%d at line %d)"
+                             % (what, first + 1, fpos[0]), value="name" in c)
+                    ok = False
+                else:
+                    seen[key] = (i, self.doc.pos(base + (("name",) if "name" in c else ())), rn)
             if not ok:
                 continue
-            ch = {"name": name, "id": len(out), "from": ends["from"], "to": ends["to"], "slots": slots,
-                  "slot_size": ss, "from_id": by_name[ends["from"]]["id"], "to_id": by_name[ends["to"]]["id"]}
-            for role, key in (("from", 0), ("to", 1)):
-                s = by_name[ends[role]]
-                ch[role + "_bit"] = len(s["ends"])
-                s["ends"].append({"channel": ch["id"], "role": key})
-            out.append(ch)
+            for rn, lane in zip(names, lanes):
+                lane_of = {r: (lane if r == fan else (e[1] or 0)) for r, e in ends.items()}
+                ch = {"name": rn, "id": len(out), "from": sname["from"], "to": sname["to"], "slots": slots,
+                      "slot_size": ss, "from_id": by_name[sname["from"]]["id"], "to_id": by_name[sname["to"]]["id"],
+                      "from_lane": lane_of["from"], "to_lane": lane_of["to"],
+                      "fan": name if fan else None, "fan_role": fan}
+                for role, key in (("from", 0), ("to", 1)):
+                    s = by_name[sname[role]]
+                    ch[role + "_bit"] = len(s["ends"])
+                    s["ends"].append({"channel": ch["id"], "role": key, "lane": lane_of[role]})
+                out.append(ch)
         return out
+
+    def endpoint(self, base, i, role, text, by_name, shards_raw):
+        """`shard` or `shard.<lane>`: (shard, lane or None), or None after
+        reporting why not."""
+        sn, dot, lane = text.partition(".")
+        if sn not in by_name:
+            if sn not in shards_raw:
+                self.err(base + (role,), "channel #%d: '%s' names unknown shard %s%s"
+                         % (i + 1, role, show(sn), did_you_mean(sn, list(shards_raw))), value=True)
+            return None
+        if not dot:
+            return sn, None
+        s = by_name[sn]
+        if not re.match(r"^[0-9]{1,3}$", lane) or int(lane) >= len(s["cores"]):
+            self.err(base + (role,), "channel #%d: '%s' names lane %s of shard '%s', which has %s"
+                     % (i + 1, role, show(lane), sn, _lanes(s)), value=True)
+            return None
+        return sn, int(lane)
+
+    def fan_side(self, base, i, name, c, ends, by_name):
+        """The role ("from"/"to") whose lanes a `lanes: all` channel fans
+        out to, None for a plain channel, False after an error. A plain
+        channel names a lane of every multi-core end."""
+        multi = [r for r in ("to", "from") if ends[r][1] is None and len(by_name[ends[r][0]]["cores"]) > 1]
+        if c.get("lanes") != "all":
+            for r in multi:
+                s = by_name[ends[r][0]]
+                self.err(base + (r,), "channel '%s': shard '%s' runs %s: name one (%s.0) or fan out with "
+                         "lanes: all" % (name, s["name"], _lanes(s), s["name"]), value=True)
+            return False if multi else None
+        if not multi:
+            r = "to" if ends["to"][1] is None else "from"
+            s = by_name[ends[r][0]]
+            self.err(base + ("lanes",), "channel '%s' fans out (lanes: all) to shard '%s', which runs on one core: "
+                     "a fan-out needs a multi-core shard at one end" % (name, s["name"]), value=True)
+            return False
+        if len(multi) == 2:
+            s = by_name[ends["from"][0]]
+            self.err(base + ("from",), "channel '%s' fans out (lanes: all) to the lanes of shard '%s': its other "
+                     "end must be one lane (%s.0 - %s.%d)" % (name, ends["to"][0], s["name"], s["name"],
+                                                              len(s["cores"]) - 1), value=True)
+            return False
+        return multi[0]
 
     def ring_size(self, base, name, key, n, limit, problem):
         """Channel `name`'s `key` (slots, slot_size) is `n`: reports `problem`
@@ -562,12 +645,18 @@ class Checker:
                 self.err(("shards", s["name"]), "shard '%s' has %d events (%d channel ends + %d IRQs), more than the "
                          "kernel limit TESS_MAX_SHARD_EVENTS = %d" % (s["name"], nev, len(s["ends"]), irqs,
                                                                       L["TESS_MAX_SHARD_EVENTS"]))
-            nmaps = 3 + (1 if s["persistent"] else 0) + len(s["ends"]) + len(s["regions"]) + len(s["dma"])
+            nmaps = 2 + len(s["cores"]) + (1 if s["persistent"] else 0) + len(s["ends"]) + len(s["regions"]) + len(s["dma"])
             if board:
                 nmaps += sum(len(board["devices"][dv]["reg"]) for dv in s["devices"])
             if nmaps > L["TESS_MAX_SHARD_MAPS"]:
                 self.err(("shards", s["name"]), "shard '%s' needs %d mappings, more than the kernel limit "
                          "TESS_MAX_SHARD_MAPS = %d" % (s["name"], nmaps, L["TESS_MAX_SHARD_MAPS"]))
+
+
+def _lanes(s):
+    """'1 lane (0)' or '3 lanes (0-2)'."""
+    n = len(s["cores"])
+    return "1 lane (0)" if n == 1 else "%d lanes (0-%d)" % (n, n - 1)
 
 
 def _is_int(v):

@@ -80,6 +80,9 @@ static inline void cnt_inc_shared(_Atomic uint64_t *c)
 	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
 
+/* lane.c: the lane of `cfg` that runs on `core`, or -1. */
+int kern_lane_on(const struct tess_shard_cfg *cfg, unsigned core);
+
 /* check.c: table sanity; prints every problem, returns their count. */
 int kern_check_tables(const struct tess_system_cfg *sys);
 

@@ -4,7 +4,9 @@
 #ifndef TESSERA_LIMITS_H
 #define TESSERA_LIMITS_H
 
-#define TESS_MAX_CORES	  8
+#define TESS_MAX_CORES 8
+/* Lanes of one shard: one per core it lists. */
+#define TESS_MAX_LANES	  TESS_MAX_CORES
 #define TESS_MAX_SHARDS	  16
 #define TESS_MAX_CHANNELS 32
 #define TESS_MAX_REGIONS  8

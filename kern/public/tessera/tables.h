@@ -47,13 +47,24 @@ enum tess_chan_role { TESS_ROLE_PRODUCER = 0, TESS_ROLE_CONSUMER = 1 };
 struct tess_chan_end {
 	uint16_t channel; /* index into tess_system.channels */
 	uint8_t role;	  /* enum tess_chan_role */
-	uint8_t pad;
+	uint8_t lane;	  /* the lane that uses this end (< the shard's nlanes) */
 };
 
 struct tess_irq_grant {
 	uint32_t irq; /* platform interrupt number (GIC INTID, PLIC source) */
 	uint8_t bit;  /* local event bit: nends + index */
-	uint8_t pad[3];
+	uint8_t lane; /* the lane it is delivered to (< the shard's nlanes) */
+	uint8_t pad[2];
+};
+
+/* One execution context of a shard: lane i runs on cores[i] with its own
+ * stack (an unmapped guard page below it) and control page. Lane 0's
+ * values are also the shard's core, stack_top and ctrl_pa/ctrl_va. */
+struct tess_lane_cfg {
+	uint16_t core;
+	uint16_t pad[3];
+	uint64_t stack_top; /* VA, 16-byte aligned */
+	uint64_t ctrl_pa, ctrl_va;
 };
 
 struct tess_shard_cfg {
@@ -82,26 +93,29 @@ struct tess_shard_cfg {
 	uint16_t nmaps;
 	uint16_t nends;
 	uint16_t nirqs;
-	uint16_t pad2;
+	uint16_t nlanes; /* >= 1: one per core of the manifest's `cores` */
 	const struct tess_chan_end *ends;
 	const struct tess_irq_grant *irqs;
 	/* Hot reload: mem_size bytes that keep the shard's last accepted
 	 * reloaded image, so restarts (and the rollback of a later reload)
 	 * load it instead of the boot image's part. 0: none planned. */
 	uint64_t reload_pa;
+	const struct tess_lane_cfg *lanes;
 };
 
 struct tess_chan_cfg {
 	const char *name;
-	uint16_t from, to;	  /* shard ids */
-	uint8_t from_bit, to_bit; /* local event bits at each end */
-	uint16_t pad;
-	uint32_t slots, slot_size; /* slots is a power of two */
-	uint64_t pa, va, size;	   /* size = TESS_CHAN_HDR_SIZE + slots*slot_size, page-rounded */
+	uint16_t from, to;	    /* shard ids */
+	uint8_t from_bit, to_bit;   /* local event bits at each end */
+	uint8_t from_lane, to_lane; /* the lane of each end's shard */
+	uint32_t slots, slot_size;  /* slots is a power of two */
+	uint64_t pa, va, size;	    /* size = TESS_CHAN_HDR_SIZE + slots*slot_size, page-rounded */
 };
 
 struct tess_core_cfg {
-	const uint16_t *order; /* shard ids in manifest order */
+	/* shard ids in manifest order; a multi-core shard's lane here is the
+	 * one whose core this is */
+	const uint16_t *order;
 	uint16_t nshards;
 };
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <tessera/abi.h>
 #include <tessera/channel.h>
+#include <tessera/lane.h>
 
 /* Required. Runs once per start; `why` is a tess_start_reason. */
 void shard_init(enum tess_start_reason why);

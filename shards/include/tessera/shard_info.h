@@ -14,7 +14,8 @@ struct tess_end_info {
 	uint32_t slots, slot_size;
 	uint8_t role; /* enum tess_chan_role */
 	uint8_t bit;  /* local event bit (= index in ends[]) */
-	uint8_t pad[6];
+	uint8_t lane; /* the lane that uses this end */
+	uint8_t pad[5];
 };
 
 struct tess_shard_info {
@@ -22,11 +23,13 @@ struct tess_shard_info {
 	uint16_t id;
 	uint16_t nends;
 	uint16_t nmaps;
-	uint16_t pad;
+	uint16_t nlanes;
 	uint64_t ctrl_va;
 	uint64_t persist_va, persist_size;
 	const struct tess_end_info *ends;
 	const struct tess_map *maps; /* same list as the kernel's table */
+	uint64_t stack_size;
+	const struct tess_lane_cfg *lanes; /* same list as the kernel's table */
 };
 
 extern const struct tess_shard_info tess_self;

@@ -15,9 +15,15 @@ struct tess_shard_cfg sys4_shards[4];
 struct tess_chan_cfg sys4_chans[2];
 struct tess_core_cfg sys4_cores[2];
 struct tess_system_cfg sys4;
+/* One lane each: lane 0 is the shard's core, stack and control page. */
+static struct tess_lane_cfg lanes[4];
 
 static struct tess_shard_cfg shard(const char *name, unsigned id, unsigned core)
 {
+	lanes[id] = (struct tess_lane_cfg){.core = (uint16_t)core,
+					   .stack_top = 0x410000 + id * 0x100000,
+					   .ctrl_pa = FAKE_CTRL_PA(id),
+					   .ctrl_va = 0x7f0000 + id * 0x1000};
 	return (struct tess_shard_cfg){
 		.name = name,
 		.id = (uint16_t)id,
@@ -33,6 +39,8 @@ static struct tess_shard_cfg shard(const char *name, unsigned id, unsigned core)
 		.on_fault = TESS_POLICY_RESTART,
 		.restart_max = 3,
 		.restart_window_ns = 1000000000, /* 1 s */
+		.nlanes = 1,
+		.lanes = &lanes[id],
 	};
 }
 
