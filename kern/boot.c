@@ -31,11 +31,9 @@ int kern_boot_cfg(const struct tess_system_cfg *sys)
 		return -1;
 	}
 	for (unsigned i = 0; i < sys->nshards; i++)
-		if (sys->shards[i].nlanes > 1) {
-			/* The tables describe lanes (codegen, docs/design.md "Lanes"); the
-			 * scheduler does not run them yet: refuse rather than run lane 0. */
-			kern_log("shard %s: %u lanes, but this kernel runs one lane per shard",
-				 sys->shards[i].name, sys->shards[i].nlanes);
+		if (sys->shards[i].nlanes > plat_max_lanes()) {
+			kern_log("shard %s: %u lanes, but this platform runs at most %u per shard",
+				 sys->shards[i].name, sys->shards[i].nlanes, plat_max_lanes());
 			kern_sys = 0;
 			return -1;
 		}
@@ -44,10 +42,14 @@ int kern_boot_cfg(const struct tess_system_cfg *sys)
 		struct kern_shard *s = &kern_shards[i];
 
 		s->cfg = &sys->shards[i];
-		s->ctrl = plat_pa_to_kva(s->cfg->ctrl_pa);
+		kern_lanes_boot(s);
 		s->version = plat_shard_boot_version(s->cfg);
-		kern_set_state(s, KS_INIT);
 	}
+	for (unsigned k = 0; k < sys->ncores; k++)
+		for (unsigned j = 0; j < sys->cores[k].nshards; j++)
+			kern_cores[k].lanes[j] =
+				kern_lane(&kern_shards[sys->cores[k].order[j]],
+					  (unsigned)kern_lane_on(&sys->shards[sys->cores[k].order[j]], k));
 	kern_rollback_boot();
 	for (unsigned i = 0; i < sys->nshards; i++) {
 		struct kern_shard *s = &kern_shards[i];
@@ -59,7 +61,11 @@ int kern_boot_cfg(const struct tess_system_cfg *sys)
 		if (kern_shard_start(s, TESS_START_FIRST) != 0)
 			return -1;
 		kern_trace(plat_core_id(), i, KT_BOOT, s->cfg->core);
-		kern_log("shard %s: started on core %u", s->cfg->name, s->cfg->core);
+		if (s->cfg->nlanes == 1)
+			kern_log("shard %s: started on core %u", s->cfg->name, s->cfg->core);
+		else
+			kern_log("shard %s: started on cores %u-%u (%u lanes)", s->cfg->name, s->cfg->core,
+				 s->cfg->lanes[s->cfg->nlanes - 1].core, s->cfg->nlanes);
 	}
 	return 0;
 }

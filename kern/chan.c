@@ -38,9 +38,14 @@ void kern_chan_boot(const struct tess_system_cfg *sys)
 		format(&sys->channels[i], sys->channels[i].size);
 }
 
+/* The lane that uses channel ch's end `role` (kern_check_tables vetted it). */
 static struct kern_shard *end_shard(const struct tess_chan_cfg *ch, unsigned role)
 {
-	return &kern_shards[role == TESS_ROLE_PRODUCER ? ch->from : ch->to];
+	bool prod = role == TESS_ROLE_PRODUCER;
+	struct kern_shard *lead = &kern_shards[prod ? ch->from : ch->to];
+	struct kern_shard *s = kern_lane(lead, prod ? ch->from_lane : ch->to_lane);
+
+	return s ? s : lead;
 }
 
 static unsigned end_bit(const struct tess_chan_cfg *ch, unsigned role)
@@ -77,7 +82,7 @@ int kern_chan_stop(unsigned core, struct kern_shard *s, uint64_t bit, uint64_t s
 	struct kern_chan *kc;
 	uint32_t role, me, both = 1u << TESS_ROLE_PRODUCER | 1u << TESS_ROLE_CONSUMER, old;
 
-	if (bit >= s->cfg->nends)
+	if (bit >= s->cfg->nends || s->cfg->ends[bit].lane != s->lane)
 		return -1;
 	ch = &kern_sys->channels[s->cfg->ends[bit].channel];
 	kc = &kern_chans[s->cfg->ends[bit].channel];

@@ -12,8 +12,8 @@ void kern_wake(unsigned core, struct kern_shard *peer, unsigned bit)
 	atomic_fetch_or(&peer->pending, (tess_set_t)1 << bit);
 	cnt_inc_shared(&peer->n.notify_recv);
 	/* The same core rescans its shards before it idles: no IPI needed. */
-	if (peer->cfg->core != core && atomic_load(&peer->waiting))
-		plat_ipi(peer->cfg->core);
+	if (kern_lane_core(peer) != core && atomic_load(&peer->waiting))
+		plat_ipi(kern_lane_core(peer));
 }
 
 /* a0: local event bit of one of the caller's channel ends. */
@@ -23,17 +23,22 @@ int kern_notify(unsigned core, struct kern_shard *s, uint64_t bit)
 	const struct tess_chan_cfg *ch;
 	bool prod;
 	unsigned peer, peer_bit;
+	struct kern_shard *to;
 
-	if (bit >= s->cfg->nends)
+	/* Only this lane's own ends (a channel is single-producer single-consumer). */
+	if (bit >= s->cfg->nends || s->cfg->ends[bit].lane != s->lane)
 		return -1;
 	end = &s->cfg->ends[bit];
 	ch = &kern_sys->channels[end->channel];
 	prod = end->role == TESS_ROLE_PRODUCER;
 	peer = prod ? ch->to : ch->from;
 	peer_bit = prod ? ch->to_bit : ch->from_bit;
+	to = kern_lane(&kern_shards[peer], prod ? ch->to_lane : ch->from_lane);
+	if (!to)
+		return -1;
 	cnt_inc(&s->n.notify_sent);
 	kern_trace(core, s->cfg->id, KT_NOTIFY, (uint64_t)peer << 8 | peer_bit);
-	kern_wake(core, &kern_shards[peer], peer_bit);
+	kern_wake(core, to, peer_bit);
 	return 0;
 }
 
@@ -47,9 +52,13 @@ void kern_irq(unsigned core, uint32_t irq)
 		for (unsigned q = 0; q < s->cfg->nirqs; q++) {
 			if (s->cfg->irqs[q].irq != irq)
 				continue;
-			cnt_inc_shared(&s->n.irqs);
+			struct kern_shard *to = kern_lane(s, s->cfg->irqs[q].lane);
+
+			if (!to)
+				break;
+			cnt_inc_shared(&to->n.irqs);
 			kern_trace(core, i, KT_IRQ, irq);
-			kern_wake(core, s, s->cfg->irqs[q].bit);
+			kern_wake(core, to, s->cfg->irqs[q].bit);
 			return;
 		}
 	}

@@ -10,10 +10,12 @@
 #include <kern/lib.h>
 #include <kern/priv.h>
 
+/* `s` is lane 0: the shard's every lane. */
 static void halt(unsigned core, struct kern_shard *s)
 {
 	plat_shard_stop(s->cfg);
-	kern_set_state(s, KS_HALTED);
+	for (unsigned l = 0; l < s->cfg->nlanes; l++)
+		kern_set_state(kern_lane(s, l), KS_HALTED);
 	kern_trace(core, s->cfg->id, KT_HALT, 0);
 }
 
@@ -52,6 +54,14 @@ void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy)
 	/* A freshly reloaded version on trial is rolled back instead. */
 	if (reload_swap_failed(core, s))
 		return;
+	if (s->cfg->nlanes > 1)
+		kern_lanes_stop(core, s, policy); /* the whole shard, once every lane stopped */
+	else
+		kern_shard_policy(core, s, policy);
+}
+
+void kern_shard_policy(unsigned core, struct kern_shard *s, unsigned policy)
+{
 	switch (policy) {
 	case TESS_POLICY_RESTART:
 		restart(core, s);
@@ -77,11 +87,11 @@ void kern_fault(unsigned core, struct kern_shard *s, const struct trap *t)
 	kern_fault_what(what, sizeof(what), kind, t->code);
 
 	cnt_inc(&s->n.faults);
-	atomic_store_explicit(&s->last.kind, kind, memory_order_relaxed);
-	atomic_store_explicit(&s->last.code, t->code, memory_order_relaxed);
-	atomic_store_explicit(&s->last.addr, t->addr, memory_order_relaxed);
-	atomic_store_explicit(&s->last.pc, t->pc, memory_order_relaxed);
-	atomic_store_explicit(&s->last.reason, KR_FAULT, memory_order_relaxed);
+	atomic_store_explicit(&s->lead->last.kind, kind, memory_order_relaxed);
+	atomic_store_explicit(&s->lead->last.code, t->code, memory_order_relaxed);
+	atomic_store_explicit(&s->lead->last.addr, t->addr, memory_order_relaxed);
+	atomic_store_explicit(&s->lead->last.pc, t->pc, memory_order_relaxed);
+	atomic_store_explicit(&s->lead->last.reason, KR_FAULT, memory_order_relaxed);
 	kern_trace(core, c->id, KT_FAULT, t->addr);
 	kern_set_state(s, KS_FAULTED);
 	kern_log("shard %s: fault %s at 0x%llx pc 0x%llx", c->name, what, (unsigned long long)t->addr,

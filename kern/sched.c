@@ -13,8 +13,10 @@ static struct kern_shard *pick(unsigned core)
 
 	for (unsigned i = 0; i < cc->nshards; i++) {
 		unsigned slot = (kc->next + i) % cc->nshards;
-		struct kern_shard *s = &kern_shards[cc->order[slot]];
+		struct kern_shard *s = kc->lanes[slot];
 
+		if (s->cfg->nlanes > 1 && kern_lane_stop_due(core, s))
+			continue;
 		if (kern_runnable(s)) {
 			kc->next = (slot + 1) % cc->nshards;
 			return s;
@@ -30,6 +32,9 @@ static void dispatch(unsigned core, struct kern_shard *s)
 {
 	tess_set_t set = 0;
 
+	/* Pairs with the release fence of a (re)start, which another core of
+	 * a multi-core shard may have done (shard.c): its context is ours. */
+	atomic_thread_fence(memory_order_acquire);
 	atomic_store(&s->waiting, false);
 	if (s->in_syscall) {
 		set = atomic_exchange(&s->pending, 0);
@@ -79,7 +84,7 @@ bool kern_core_step(unsigned core)
 		t = (struct trap){0};
 		cnt_inc(&s->n.resumes);
 		arch_shard_run(s, &s->ctx, &t);
-	} while (!handle(core, s, &t));
+	} while (!handle(core, s, &t) && !(s->cfg->nlanes > 1 && kern_lane_stop_due(core, s)));
 	kern_cores[core].running = 0;
 	return true;
 }

@@ -37,6 +37,9 @@ void kern_shard_wait(struct kern_shard *s)
 
 bool kern_runnable(struct kern_shard *s)
 {
+	/* A multi-core shard's lanes enter once lane 0 ran shard_init. */
+	if (s->lane && !atomic_load(&s->lead->entered))
+		return false;
 	switch (kern_get_state(s)) {
 	case KS_INIT:
 	case KS_RESTARTING:
@@ -70,22 +73,35 @@ int kern_shard_start(struct kern_shard *s, uint32_t reason)
 
 /* payload: a hot reload's new image (plat_shard_install), else the
  * committed image (plat_shard_load). */
-int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *payload, size_t len)
+static void lane_fresh(struct kern_shard *lead, struct kern_shard *s, uint32_t reason)
 {
-	const struct tess_shard_cfg *c = s->cfg;
 	struct tess_ctrl *ctrl = s->ctrl;
 
 	ctrl->magic = TESS_CTRL_MAGIC;
-	ctrl->shard_id = c->id;
-	ctrl->core = c->core;
+	ctrl->shard_id = s->cfg->id;
+	ctrl->core = (uint16_t)kern_lane_core(s);
 	ctrl->start_reason = reason;
-	ctrl->restarts = s->restarts_total;
-	ctrl->version = s->version;
+	ctrl->restarts = lead->restarts_total;
+	ctrl->version = lead->version;
 	atomic_store(&ctrl->chan_reset, 0);
 	atomic_store(&s->pending, 0);
 	atomic_store(&s->waiting, false);
 	s->poll = false;
 	s->in_syscall = false;
+}
+
+/* Every lane of the shard of lane 0 `s` starts afresh; lane 0 first, the
+ * others once it has yielded (kern_runnable). A lane may be restarted by
+ * another lane's core (lane.c): the release fence hands the new contexts
+ * to the lanes' cores (sched.c dispatch). */
+int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *payload, size_t len)
+{
+	const struct tess_shard_cfg *c = s->cfg;
+
+	atomic_store(&s->entered, false);
+	atomic_store(&s->stopping, 0);
+	for (unsigned l = 0; l < c->nlanes; l++)
+		lane_fresh(s, kern_lane(s, l), reason);
 	if (reason != TESS_START_FIRST) {
 		kern_chan_restarted(plat_core_id(), s);
 		unmask_irqs(c);
@@ -94,8 +110,11 @@ int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *pa
 		kern_log("shard %s: load failed", c->name);
 		return -1;
 	}
-	arch_ctx_init(&s->ctx, c, c->entry, c->stack_top, reason);
-	kern_set_state(s, reason == TESS_START_FIRST ? KS_INIT : KS_RESTARTING);
+	for (unsigned l = 0; l < c->nlanes; l++)
+		arch_ctx_init(&kern_lane(s, l)->ctx, c, c->entry, c->lanes[l].stack_top, reason);
+	atomic_thread_fence(memory_order_release);
+	for (unsigned l = 0; l < c->nlanes; l++)
+		kern_set_state(kern_lane(s, l), reason == TESS_START_FIRST ? KS_INIT : KS_RESTARTING);
 	return 0;
 }
 
@@ -107,4 +126,9 @@ struct kern_shard *kern_shard_by_id(unsigned id)
 const struct tess_shard_cfg *kern_shard_cfg(const struct kern_shard *s)
 {
 	return s->cfg;
+}
+
+unsigned kern_shard_lane(const struct kern_shard *s)
+{
+	return s->lane;
 }

@@ -31,16 +31,23 @@ int kern_stats_get(unsigned id, struct kern_shard_stats *out)
 
 	if (!s)
 		return -1;
-	out->dispatches = LOAD(s->n.dispatches);
-	out->resumes = LOAD(s->n.resumes);
-	out->syscalls = LOAD(s->n.syscalls);
-	out->bad_syscalls = LOAD(s->n.bad_syscalls);
-	out->yields = LOAD(s->n.yields);
-	out->notify_sent = LOAD(s->n.notify_sent);
-	out->notify_recv = LOAD(s->n.notify_recv);
-	out->irqs = LOAD(s->n.irqs);
-	out->faults = LOAD(s->n.faults);
-	out->hangs = LOAD(s->n.hangs);
+	memset(out, 0, offsetof(struct kern_shard_stats, state));
+	/* A multi-core shard's counters are its lanes' sums; restarts are the
+	 * shard's (lane 0 counts them), and so are state and last fault. */
+	for (unsigned l = 0; l < s->cfg->nlanes; l++) {
+		const struct kern_shard *ln = kern_lane((struct kern_shard *)s, l);
+
+		out->dispatches += LOAD(ln->n.dispatches);
+		out->resumes += LOAD(ln->n.resumes);
+		out->syscalls += LOAD(ln->n.syscalls);
+		out->bad_syscalls += LOAD(ln->n.bad_syscalls);
+		out->yields += LOAD(ln->n.yields);
+		out->notify_sent += LOAD(ln->n.notify_sent);
+		out->notify_recv += LOAD(ln->n.notify_recv);
+		out->irqs += LOAD(ln->n.irqs);
+		out->faults += LOAD(ln->n.faults);
+		out->hangs += LOAD(ln->n.hangs);
+	}
 	out->restarts = LOAD(s->n.restarts);
 	out->state = LOAD(s->state);
 	last_fault_text(s, out->last_fault, sizeof(out->last_fault));

@@ -18,6 +18,7 @@ static bool yield(unsigned core, struct kern_shard *s, uint64_t mode)
 	cnt_inc(&s->n.yields);
 	kern_trace(core, s->cfg->id, KT_YIELD, mode);
 	reload_swap_yield(core, s);
+	kern_lanes_entered(core, s);
 	s->poll = mode == TESS_YIELD_POLL;
 	if (s->poll)
 		kern_set_state(s, KS_RUNNING);

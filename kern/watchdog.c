@@ -13,8 +13,8 @@ bool kern_watchdog(unsigned core, struct kern_shard *s)
 	if (c->watchdog_ns == 0 || ran <= c->watchdog_ns)
 		return false;
 	cnt_inc(&s->n.hangs);
-	atomic_store_explicit(&s->last.reason, KR_HANG, memory_order_relaxed);
-	atomic_store_explicit(&s->last.ns, ran, memory_order_relaxed);
+	atomic_store_explicit(&s->lead->last.reason, KR_HANG, memory_order_relaxed);
+	atomic_store_explicit(&s->lead->last.ns, ran, memory_order_relaxed);
 	kern_trace(core, c->id, KT_HANG, ran);
 	kern_set_state(s, KS_FAULTED);
 	kern_log("shard %s: watchdog: no yield for %llu ms", c->name, (unsigned long long)(ran / 1000000u));

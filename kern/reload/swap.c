@@ -82,6 +82,12 @@ int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, s
 	if (!s) {
 		tess_snprintf(sw.reason, sizeof(sw.reason),
 			      "swap failed: no such shard in the running system");
+	} else if (cfg->nlanes > 1) {
+		/* Not yet: every lane would have to stop at one barrier
+		 * (docs/design.md "Lanes"). */
+		tess_snprintf(sw.reason, sizeof(sw.reason),
+			      "shard %s runs %u lanes: hot reload of a multi-core shard is not supported yet",
+			      cfg->name, cfg->nlanes);
 	} else if (version <= s->version) {
 		tess_snprintf(sw.reason, sizeof(sw.reason),
 			      "version %llu is not newer than the running version %llu",

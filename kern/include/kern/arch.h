@@ -126,6 +126,12 @@ uint64_t plat_nv_size(void);
 int plat_nv_read(uint64_t off, void *buf, size_t n);
 int plat_nv_write(uint64_t off, const void *buf, size_t n);
 int plat_nv_erase(uint64_t off, size_t n);
+/* How many lanes of one multi-core shard this platform runs, each on its
+ * core with the shard's one address space (docs/design.md "Lanes"): every
+ * lane's core uses the same page tables (one ASID/PCID) and TLB
+ * maintenance of the shard reaches all of them. kern_boot refuses tables
+ * with a shard of more lanes. Default (weak, kern/lanes_one.c): 1. */
+unsigned plat_max_lanes(void);
 /* Unmask a granted device IRQ: after its shard acknowledged it, and as the
  * kernel restarts the shard. A line that is not masked stays as it is. */
 void plat_irq_unmask(uint32_t irq);

@@ -40,6 +40,9 @@ void kern_console_write(const void *buf, size_t n);
 void kern_stats_print(void);
 
 const struct tess_shard_cfg *kern_shard_cfg(const struct kern_shard *s);
+/* Which lane of its shard `s` is (arch_shard_run's argument): 0 for a
+ * single-core shard; its stack and control page are cfg->lanes[lane]'s. */
+unsigned kern_shard_lane(const struct kern_shard *s);
 
 /* A data access at `addr` that faulted hit the unmapped guard page below
  * the shard's stack (its stack map, codegen/tessera/plan/layout.py): a

@@ -25,9 +25,16 @@ struct kern_last_fault {
 	_Atomic uint64_t code, addr, pc, ns;
 };
 
+/* One lane of a shard (docs/design.md "Lanes"). kern_shards[id] is lane 0
+ * and holds what is shard-wide: the restart window and totals, version,
+ * rollback floor, reload timing, last fault, the stop of every lane; a
+ * multi-core shard's other lanes are kern_lanes[id][lane - 1] and use only
+ * their own context, pending set, state and counters. */
 struct kern_shard {
 	const struct tess_shard_cfg *cfg;
-	struct tess_ctrl *ctrl;
+	struct kern_shard *lead; /* lane 0 (itself for lane 0) */
+	uint32_t lane;
+	struct tess_ctrl *ctrl; /* this lane's control page */
 	struct arch_ctx ctx;
 	/* Shared with other cores: notification bits and the sleep flag. */
 	_Atomic tess_set_t pending;
@@ -51,6 +58,13 @@ struct kern_shard {
 	uint32_t reload_yields;
 	struct kern_counters n;
 	struct kern_last_fault last;
+	/* Lane 0 only (lane.c). `stopping`: lanes still to stop for a
+	 * shard-wide fault or hang policy (a lane bit each), `stop_policy` what
+	 * the last of them applies; `entered`: lane 0 has yielded since the
+	 * (re)start, so shard_init is done and the other lanes may run. */
+	_Atomic uint32_t stopping;
+	_Atomic uint32_t stop_policy;
+	_Atomic bool entered;
 };
 
 /* A channel's protocol-error state (chan.c); any core. */
@@ -63,10 +77,14 @@ struct kern_chan {
 struct kern_core {
 	unsigned next;		    /* round-robin position in tess_system.cores[c].order */
 	struct kern_shard *running; /* whose turn it is (NULL between turns); owner core only */
+	/* The lane of each shard in tess_system.cores[c].order that runs on
+	 * this core (boot.c). */
+	struct kern_shard *lanes[TESS_MAX_SHARDS];
 };
 
 extern const struct tess_system_cfg *kern_sys;
 extern struct kern_shard kern_shards[TESS_MAX_SHARDS];
+extern struct kern_shard kern_lanes[TESS_MAX_SHARDS][TESS_MAX_LANES - 1];
 extern struct kern_core kern_cores[TESS_MAX_CORES];
 extern struct kern_chan kern_chans[TESS_MAX_CHANNELS];
 
@@ -82,6 +100,21 @@ static inline void cnt_inc_shared(_Atomic uint64_t *c)
 
 /* lane.c: the lane of `cfg` that runs on `core`, or -1. */
 int kern_lane_on(const struct tess_shard_cfg *cfg, unsigned core);
+/* lane.c: lane `lane` of the shard whose lane 0 is `lead`, NULL if it has
+ * no such lane; the core a lane runs on; every lane's record at boot. */
+struct kern_shard *kern_lane(struct kern_shard *lead, unsigned lane);
+unsigned kern_lane_core(const struct kern_shard *s);
+void kern_lanes_boot(struct kern_shard *lead);
+/* lane.c: a fault or hang on lane `s` applies `policy` to its whole
+ * shard: this lane stops now, each other lane at its core's next trap or
+ * scheduling step (kern_lane_stop_due), and the last lane to stop applies
+ * the policy to the shard (kern_shard_policy). */
+void kern_lanes_stop(unsigned core, struct kern_shard *s, unsigned policy);
+/* lane.c: true if lane `s` must stop for its shard's policy (and has now,
+ * on `core`; the caller ends its turn). */
+bool kern_lane_stop_due(unsigned core, struct kern_shard *s);
+/* lane.c: lane 0 yielded: its shard_init is done, the other lanes enter. */
+void kern_lanes_entered(unsigned core, struct kern_shard *s);
 
 /* check.c: table sanity; prints every problem, returns their count. */
 int kern_check_tables(const struct tess_system_cfg *sys);
@@ -117,6 +150,9 @@ void kern_fault(unsigned core, struct kern_shard *s, const struct trap *t);
  * read or write in the guard page below the shard's stack, else t->fault. */
 unsigned kern_fault_kind(const struct tess_shard_cfg *cfg, const struct trap *t);
 void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy);
+/* policy.c: restart, halt or panic the shard of lane 0 `lead`, every lane
+ * of it stopped (lane.c calls it for a multi-core shard). */
+void kern_shard_policy(unsigned core, struct kern_shard *lead, unsigned policy);
 /* reload/swap.c: the hot-reload swap on the shard's core:
  * reload_swap_step at the top of every scheduling step, reload_swap_yield
  * on each YIELD, reload_swap_failed before a fault or hang policy (true:

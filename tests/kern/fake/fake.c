@@ -298,3 +298,9 @@ _Noreturn void plat_halt_all(void)
 	fake_halted = 1;
 	longjmp(fake_halt_jmp, 1);
 }
+
+/* The fake runs every lane of a multi-core shard (test_lanes.c). */
+unsigned plat_max_lanes(void)
+{
+	return TESS_MAX_LANES;
+}
