@@ -78,7 +78,7 @@ static void rules(struct prog *p, const rule_t *r, size_t n, pid_t self)
 }
 
 static int install(const rule_t *r, size_t n, const rule_t *host, size_t nhost, pid_t self,
-		   uint32_t otherwise)
+		   uint32_t otherwise, unsigned flags)
 {
 	struct prog p = {.n = 0};
 	struct sock_fprog fp;
@@ -100,7 +100,7 @@ static int install(const rule_t *r, size_t n, const rule_t *host, size_t nhost, 
 	fp.filter = p.ins;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return -1;
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp);
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fp);
 }
 
 /* Reaching other processes; in both filters. */
@@ -118,7 +118,7 @@ int sim_confine_spawn(pid_t self)
 {
 	static const rule_t r[] = {OTHERS};
 
-	return install(r, sizeof r / sizeof r[0], NULL, 0, self, ALLOW);
+	return install(r, sizeof r / sizeof r[0], NULL, 0, self, ALLOW, 0);
 }
 
 int sim_confine_shard(pid_t self)
@@ -179,5 +179,8 @@ int sim_confine_shard(pid_t self)
 		{SYS_execveat, ERR(EPERM)},
 	};
 
-	return install(r, sizeof r / sizeof r[0], sim_host_shard_rules, sim_host_nshard_rules, self, KILL);
+	/* TSYNC: every thread of the process at once, a multi-core shard's
+	 * lane threads included (they exist already: shard/start.c). */
+	return install(r, sizeof r / sizeof r[0], sim_host_shard_rules, sim_host_nshard_rules, self, KILL,
+		       SECCOMP_FILTER_FLAG_TSYNC);
 }

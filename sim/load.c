@@ -49,6 +49,13 @@ int sim_shards_init(void)
 	return 0;
 }
 
+/* Every lane of a multi-core shard is a thread of the shard's process,
+ * pinned like its core (start.c, run.c). */
+unsigned plat_max_lanes(void)
+{
+	return TESS_MAX_LANES;
+}
+
 /* The simulator has no boot image, hence no part versions: every shard
  * starts at 1 (its anti-rollback floor, kern/rollback.c, may be higher:
  * sim/nv.c). */

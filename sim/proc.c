@@ -180,7 +180,13 @@ pid_t sim_spawn_process(struct sim_shard *sh, int exe, unsigned slot, bool pin)
 	struct sim_mailbox *mb = sim_mailbox(sh->cfg->id, slot);
 	pid_t pid;
 
-	memset(mb, 0, sizeof *mb);
+	/* Each lane's thread pins itself to its core's host CPU (start.c). */
+	for (unsigned l = 0; l < sh->cfg->nlanes; l++) {
+		struct sim_mailbox *lm = sim_lane_mailbox(mb, l);
+
+		memset(lm, 0, sizeof *lm);
+		lm->cpu = sim_host_cpu(sh->cfg->lanes[l].core);
+	}
 	pid = fork();
 	if (pid < 0) {
 		perror("sim| fork");

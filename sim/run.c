@@ -88,23 +88,30 @@ static int died(struct sim_shard *sh, struct trap *t)
 	return 1;
 }
 
+/* A lane of a multi-core shard is a thread of its process with a mailbox
+ * of its own; lane 0 owns the process's lifecycle here (a (re)start of the
+ * shard is kern/'s, on whichever core stops its last lane, see kern/lane.c):
+ * the other lanes' first turn needs no spawn, and a process that died is
+ * found by lane 0, or by the watchdog of a lane still waiting on it. */
 void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 {
 	const struct tess_shard_cfg *cfg = kern_shard_cfg(s);
 	struct sim_shard *sh = &sim_shards[cfg->id];
-	struct sim_mailbox *mb = sh->mb;
+	unsigned lane = kern_shard_lane(s);
+	struct sim_mailbox *mb = sim_lane_mailbox(sh->mb, lane);
 	unsigned core = plat_core_id();
 
 	sim_park_if_stopping();
 	memset(t, 0, sizeof *t);
-	if (ctx->fresh && (sh->turned || sh->pid <= 0) && plat_shard_load(cfg) != 0) {
+	if (lane == 0 && ctx->fresh && (sh->turned || sh->pid <= 0) && plat_shard_load(cfg) != 0) {
 		t->kind = TRAP_FAULT;
 		t->fault = FAULT_OTHER;
 		return;
 	}
 	if (ctx->fresh) {
 		ctx->fresh = 0;
-		sh->turned = true;
+		if (lane == 0)
+			sh->turned = true;
 		sim_probe_entry(cfg, sim_now());
 		give_turn(mb, ctx->arg0);
 	} else if (ctx->in_call) {
@@ -132,7 +139,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 		}
 		sim_park_if_stopping();
 		if (sim_tick_due(core, from)) {
-			if (!died(sh, t))
+			if (lane != 0 || !died(sh, t))
 				t->kind = TRAP_TICK;
 			return;
 		}

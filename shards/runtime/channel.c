@@ -24,7 +24,15 @@ struct tess_chan {
 };
 
 static struct tess_chan chans[TESS_MAX_SHARD_EVENTS];
-static unsigned nchans;
+/* Ends in tess_self (a constant of the build). */
+#define NCHANS (tess_self.nends < TESS_MAX_SHARD_EVENTS ? tess_self.nends : TESS_MAX_SHARD_EVENTS)
+
+/* Whether end i is the calling lane's, from the table (never from chans[],
+ * which other lanes write). */
+static bool mine(unsigned i, unsigned lane)
+{
+	return tess_self.ends[i].lane == lane;
+}
 
 static bool stopped(const struct tess_chan *c)
 {
@@ -74,10 +82,14 @@ static bool recover(struct tess_chan *c)
 
 void rt_chan_setup(void)
 {
-	nchans = tess_self.nends < TESS_MAX_SHARD_EVENTS ? tess_self.nends : TESS_MAX_SHARD_EVENTS;
-	for (unsigned i = 0; i < nchans; i++) {
+	unsigned lane = rt_lane();
+
+	for (unsigned i = 0; i < NCHANS; i++) {
 		const struct tess_end_info *e = &tess_self.ends[i];
 		struct tess_chan *c = &chans[i];
+
+		if (!mine(i, lane))
+			continue;
 
 		c->role = e->role;
 		c->bit = e->bit;
@@ -97,13 +109,17 @@ void rt_chan_setup(void)
 /* Lookups return NULL for an unknown id or a disabled end. */
 struct tess_chan *tess_chan(unsigned local_id)
 {
-	return local_id < nchans && chans[local_id].ok ? &chans[local_id] : NULL;
+	return local_id < NCHANS && mine(local_id, rt_lane()) && chans[local_id].ok ? &chans[local_id] : NULL;
 }
 
+/* The i-th end of `role` among the calling lane's: tess_in(0) of a fan-out
+ * worker is its own lane's ring. */
 static struct tess_chan *nth(unsigned role, unsigned i)
 {
-	for (unsigned k = 0; k < nchans; k++)
-		if (chans[k].role == role && i-- == 0)
+	unsigned lane = rt_lane();
+
+	for (unsigned k = 0; k < NCHANS; k++)
+		if (mine(k, lane) && tess_self.ends[k].role == role && i-- == 0)
 			return chans[k].ok ? &chans[k] : NULL;
 	return NULL;
 }
@@ -205,11 +221,12 @@ tess_set_t rt_chan_arm(void)
 {
 	tess_set_t ready = 0;
 	bool backpressured = false;
+	unsigned lane = rt_lane();
 
-	for (unsigned i = 0; i < nchans; i++) {
+	for (unsigned i = 0; i < NCHANS; i++) {
 		struct tess_chan *c = &chans[i];
 
-		if (!c->ok || c->role != TESS_ROLE_PRODUCER || !c->blocked)
+		if (!mine(i, lane) || !c->ok || c->role != TESS_ROLE_PRODUCER || !c->blocked)
 			continue;
 		c->blocked = false;		/* set again by the next failing reserve */
 		if (stopped(c) && recover(c)) { /* re-formatted: try again */
@@ -226,10 +243,10 @@ tess_set_t rt_chan_arm(void)
 		backpressured = true;
 		recover(c); /* a stop the re-check found: tell the kernel */
 	}
-	for (unsigned i = 0; i < nchans; i++) {
+	for (unsigned i = 0; i < NCHANS; i++) {
 		struct tess_chan *c = &chans[i];
 
-		if (!c->ok || c->role != TESS_ROLE_CONSUMER)
+		if (!mine(i, lane) || !c->ok || c->role != TESS_ROLE_CONSUMER)
 			continue;
 		if (stopped(c) && !recover(c)) /* empty until re-formatted */
 			continue;
@@ -248,10 +265,12 @@ tess_set_t rt_chan_arm(void)
 /* After the yield: nobody needs to notify us until we arm again. */
 void rt_chan_disarm(void)
 {
-	for (unsigned i = 0; i < nchans; i++) {
+	unsigned lane = rt_lane();
+
+	for (unsigned i = 0; i < NCHANS; i++) {
 		struct tess_chan *c = &chans[i];
 
-		if (!c->armed)
+		if (!mine(i, lane) || !c->armed)
 			continue;
 		c->armed = false;
 		if (c->role == TESS_ROLE_PRODUCER)

@@ -10,13 +10,13 @@
 extern void shard_notified(tess_set_t set) __attribute__((weak));
 extern void shard_poll(void) __attribute__((weak));
 
-/* Whether the loop polls: shards that define shard_poll, unless they
- * switched it off with tess_poll(false). */
-static bool polling;
+/* Whether the loop polls, per lane: shards that define shard_poll, unless
+ * they switched it off with tess_poll(false). */
+static bool polling[TESS_MAX_LANES];
 
 void tess_poll(bool on)
 {
-	polling = on && shard_poll;
+	polling[rt_lane()] = on && shard_poll;
 }
 
 static tess_set_t yield(enum tess_yield_mode mode)
@@ -41,17 +41,22 @@ static tess_set_t wait_for_events(void)
 	return set;
 }
 
+/* Every lane runs this loop on its own stack; shard_init runs once, on lane
+ * 0, and the kernel lets the other lanes in after its first yield. */
 void tess_runtime_main(enum tess_start_reason why)
 {
+	unsigned lane = rt_lane();
+
 	rt_chan_setup();
-	polling = shard_poll != NULL;
-	shard_init(why);
+	polling[lane] = shard_poll != NULL;
+	if (lane == 0)
+		shard_init(why);
 	for (;;) {
-		tess_set_t set = polling ? yield(TESS_YIELD_POLL) : wait_for_events();
+		tess_set_t set = polling[lane] ? yield(TESS_YIELD_POLL) : wait_for_events();
 
 		if (set && shard_notified)
 			shard_notified(set);
-		else if (polling)
+		else if (polling[lane])
 			shard_poll();
 	}
 }

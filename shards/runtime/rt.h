@@ -3,13 +3,25 @@
 #define TESS_RUNTIME_RT_H
 
 #include <tessera/abi.h>
+#include <tessera/lane.h>
 
-/* channel.c: attach every end of tess_self to its ring. */
+/* The calling lane, as an index into per-lane arrays of TESS_MAX_LANES. */
+static inline unsigned rt_lane(void)
+{
+	unsigned l = tess_lane();
+
+	return l < TESS_MAX_LANES ? l : 0;
+}
+
+/* channel.c: attach every end of the calling lane to its ring. Each lane
+ * touches only its own ends (tess_self.ends[i].lane): a channel has one
+ * producer and one consumer. */
 void rt_chan_setup(void);
-/* channel.c: run the sleep protocol on every end before a WAIT yield.
- * Returns the ends that are ready now (then the caller must not sleep). */
+/* channel.c: run the sleep protocol on the lane's ends before a WAIT
+ * yield. Returns the ends that are ready now (then the caller must not
+ * sleep). */
 tess_set_t rt_chan_arm(void);
-/* channel.c: clear every waiting flag this shard armed. */
+/* channel.c: clear every waiting flag this lane armed. */
 void rt_chan_disarm(void);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <tessera/shard.h>
 #include <tessera/shard_info.h>
+#include "rt.h"
 
 uint64_t tess_time_ns(void)
 {
@@ -18,8 +19,11 @@ const char *tess_name(void)
 	return tess_self.name;
 }
 
+/* The calling lane's control page (its console buffer, chan_reset bits). */
 struct tess_ctrl *tess_ctrl(void)
 {
+	if (tess_self.nlanes > 1 && tess_self.lanes)
+		return (struct tess_ctrl *)(uintptr_t)tess_self.lanes[rt_lane()].ctrl_va;
 	return (struct tess_ctrl *)(uintptr_t)tess_self.ctrl_va;
 }
 

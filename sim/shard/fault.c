@@ -9,7 +9,9 @@
 #include <sim/futex.h>
 #include "shard_sim.h"
 
-static uint8_t alt_stack[64 * 1024];
+/* One per lane: a signal is handled on the thread that faulted. */
+static uint8_t alt_stack[TESS_MAX_LANES][64 * 1024];
+static _Atomic unsigned alt_used;
 
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
@@ -26,13 +28,20 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 		pause();
 }
 
+void sim_fault_altstack(void)
+{
+	unsigned i = atomic_fetch_add(&alt_used, 1);
+	stack_t ss = {.ss_sp = alt_stack[i % TESS_MAX_LANES], .ss_size = sizeof alt_stack[0]};
+
+	sigaltstack(&ss, NULL);
+}
+
 void sim_fault_install(void)
 {
 	static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
-	stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack};
 	struct sigaction sa;
 
-	sigaltstack(&ss, NULL);
+	sim_fault_altstack();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_fault;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;

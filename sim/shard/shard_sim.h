@@ -5,10 +5,13 @@
 #include <stdint.h>
 #include <sim/mailbox.h>
 
-/* This process's mailbox page (mapped by main() in start.c). */
-extern struct sim_mailbox *sim_mb;
+/* The calling lane's mailbox (each lane is a thread: start.c). */
+extern _Thread_local struct sim_mailbox *sim_mb;
 
+/* The fault handlers, process-wide, and the calling thread's alternate
+ * signal stack (each lane's thread installs its own). */
 void sim_fault_install(void);
+void sim_fault_altstack(void);
 /* Give the turn to the kernel with what is posted in `mb`; wait until it
  * comes back; the kernel's answer (syscall.c). */
 uint64_t sim_hand_turn(struct sim_mailbox *mb);

@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <tessera/limits.h>
 
 /* File descriptors a shard process inherits across exec, its grants and
  * nothing else (sim/ram.c): its mailbox memfd, whose page argv[1] (0 by
@@ -21,6 +22,10 @@
 /* Mailbox pages per shard: the running process's and a hot reload's
  * prepared one (sim/reload.c). */
 #define SIM_MBOX_SLOTS 2u
+/* A page holds one mailbox per lane of a multi-core shard, lane i's at
+ * i * SIM_MBOX_LANE: each lane is a thread of the shard's process with a
+ * turn of its own (docs/simulator.md "Lanes"). */
+#define SIM_MBOX_LANE 256u
 
 enum sim_turn { SIM_TURN_KERNEL = 0, SIM_TURN_SHARD = 1 };
 /* SIM_POST_MMIO: a device register access (sim/shard/mmio.c); the core
@@ -40,6 +45,16 @@ struct sim_mailbox {
 	uint64_t mmio_val;	/* SIM_POST_MMIO: value to write */
 	uint32_t mmio_size;	/* SIM_POST_MMIO: 1, 2, 4 or 8 bytes */
 	uint32_t mmio_write;	/* SIM_POST_MMIO: 1 write, 0 read (result in ret) */
+	uint32_t cpu;		/* kernel -> shard before the spawn: host CPU of the lane's core */
 };
+
+_Static_assert(sizeof(struct sim_mailbox) <= SIM_MBOX_LANE, "a lane's mailbox fits its share of the page");
+_Static_assert(SIM_MBOX_LANE *TESS_MAX_LANES <= SIM_MBOX_SIZE, "every lane's mailbox fits the page");
+
+/* Lane `lane`'s mailbox in the page of lane 0's `mb`. */
+static inline struct sim_mailbox *sim_lane_mailbox(struct sim_mailbox *mb, unsigned lane)
+{
+	return (struct sim_mailbox *)((char *)mb + (uintptr_t)lane * SIM_MBOX_LANE);
+}
 
 #endif

@@ -1,0 +1,61 @@
+/* lane_worker: a multi-core shard behind a fan-out. Every lane forwards its
+ * own input ring to its own output ring (tess_in(0), tess_out(0) are the
+ * calling lane's), like filter; the lanes share the shard's memory and
+ * count what they forwarded in one array of C11 atomics.
+ *
+ * For the tests (config, once per boot: a flag in persistent memory
+ * survives the restart): FAULT_LANE faults (a write to address 0) at its
+ * FAULT_AT-th entry; HANG_LANE spins without yielding at its HANG_AT-th.
+ * Both at the start of an entry, with nothing half forwarded. */
+#include <stdatomic.h>
+#include <tessera/shard.h>
+#include "tessera_shard_cfg.h"
+#include "../common/pkt.h"
+
+#ifndef TESS_CFG_FAULT_LANE
+#define TESS_CFG_FAULT_LANE (-1)
+#define TESS_CFG_FAULT_AT   0
+#endif
+#ifndef TESS_CFG_HANG_LANE
+#define TESS_CFG_HANG_LANE (-1)
+#define TESS_CFG_HANG_AT   0
+#endif
+
+static _Atomic uint64_t entries[TESS_NLANES];
+static _Atomic uint32_t *once; /* persistent: bit 0 faulted, bit 1 hung */
+
+void shard_init(enum tess_start_reason why)
+{
+	size_t size = 0;
+
+	once = tess_persistent(&size);
+	if (size < sizeof(*once))
+		once = NULL;
+	for (unsigned l = 0; l < TESS_NLANES; l++)
+		atomic_store(&entries[l], 0);
+	tess_log("up (reason %d), %u lanes", why, tess_nlanes());
+}
+
+/* Whether to play `what` (a bit of *once) now, on this lane. */
+static bool play(unsigned lane, uint64_t entry, int which, uint64_t at, uint32_t what)
+{
+	if (!once || which != (int)lane || entry != at)
+		return false;
+	return !(atomic_fetch_or(once, what) & what);
+}
+
+void shard_notified(tess_set_t set)
+{
+	unsigned lane = tess_lane();
+	uint64_t entry = atomic_fetch_add(&entries[lane], 1) + 1;
+
+	(void)set;
+	if (entry == 1)
+		tess_log("lane %u on core %u", lane, tess_ctrl()->core);
+	if (play(lane, entry, TESS_CFG_FAULT_LANE, TESS_CFG_FAULT_AT, 1))
+		*(volatile int *)0 = 1;
+	if (play(lane, entry, TESS_CFG_HANG_LANE, TESS_CFG_HANG_AT, 2))
+		for (;;)
+			;
+	pkt_forward(tess_in(0), tess_out(0), 0);
+}
