@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <tessera/shard.h>
 #include "tessera_shard_cfg.h"
+#include "../common/fault.h"
 #include "../common/pkt.h"
 
 #ifndef TESS_CFG_FAULT_LANE
@@ -36,6 +37,11 @@ void shard_init(enum tess_start_reason why)
 	tess_log("up (reason %d), %u lanes", why, tess_nlanes());
 }
 
+FAULT_NO_SANITIZE static void write_null(void)
+{
+	*(volatile uint32_t *)(uintptr_t)0 = 1;
+}
+
 /* Whether to play `what` (a bit of *once) now, on this lane. */
 static bool play(unsigned lane, uint64_t entry, int which, uint64_t at, uint32_t what)
 {
@@ -53,7 +59,7 @@ void shard_notified(tess_set_t set)
 	if (entry == 1)
 		tess_log("lane %u on core %u", lane, tess_ctrl()->core);
 	if (play(lane, entry, TESS_CFG_FAULT_LANE, TESS_CFG_FAULT_AT, 1))
-		*(volatile int *)0 = 1;
+		write_null();
 	if (play(lane, entry, TESS_CFG_HANG_LANE, TESS_CFG_HANG_AT, 2))
 		for (;;)
 			;
