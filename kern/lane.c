@@ -63,38 +63,70 @@ static void wake_lanes(unsigned core, struct kern_shard *lead)
 	}
 }
 
-/* Lane `s` is stopped for the policy: the last one applies it. */
+/* lead->stopping: the lanes still to stop (a bit each, low half) and what
+ * the last one does (high half), in one word so that both change at once. */
+#define STOP_LANES 0xffffu
+#define STOP_WHAT  16
+
+/* Lane `s` is stopped: the last one applies what the stop is for. */
 static void stopped(unsigned core, struct kern_shard *s)
 {
 	struct kern_shard *lead = s->lead;
-	uint32_t me = 1u << s->lane;
+	uint32_t me = 1u << s->lane, old;
+	unsigned what;
 
 	kern_set_state(s, KS_FAULTED);
-	if (atomic_fetch_and(&lead->stopping, ~me) == me)
-		kern_shard_policy(core, lead, atomic_load(&lead->stop_policy));
+	old = atomic_fetch_and(&lead->stopping, ~me);
+	if ((old & STOP_LANES) != me)
+		return;
+	atomic_store(&lead->stopping, 0);
+	what = old >> STOP_WHAT;
+	if (what == KERN_STOP_RELOAD)
+		reload_swap_install(core);
+	else if (what == KERN_STOP_ROLLBACK)
+		reload_swap_roll_back(core);
+	else
+		kern_shard_policy(core, lead, what);
+}
+
+/* Start stopping every lane for `what`; false if the shard is stopping
+ * for something else already. */
+static bool stop_all(unsigned core, struct kern_shard *lead, unsigned what)
+{
+	uint32_t none = 0, all = (uint32_t)((1ull << lead->cfg->nlanes) - 1);
+
+	if (!atomic_compare_exchange_strong(&lead->stopping, &none, what << STOP_WHAT | all))
+		return false;
+	wake_lanes(core, lead);
+	return true;
 }
 
 void kern_lanes_stop(unsigned core, struct kern_shard *s, unsigned policy)
 {
-	struct kern_shard *lead = s->lead;
-	uint32_t all = (uint32_t)((1ull << lead->cfg->nlanes) - 1);
-	uint32_t none = 0;
-
 	/* The first failure decides the policy; a lane failing while the
-	 * shard stops anyway is just one more stopped lane. */
-	if (atomic_compare_exchange_strong(&lead->stopping, &none, all)) {
-		atomic_store(&lead->stop_policy, policy);
+	 * shard stops anyway (for a hot reload too: the failed version is
+	 * being replaced) is just one more stopped lane. */
+	if (stop_all(core, s->lead, policy))
 		kern_log("shard %s: lane %u failed: stopping its %u lanes", s->cfg->name, s->lane,
-			 lead->cfg->nlanes);
-		wake_lanes(core, lead);
-	}
-	if (atomic_load(&lead->stopping) & 1u << s->lane)
+			 s->cfg->nlanes);
+	if (atomic_load(&s->lead->stopping) & 1u << s->lane)
 		stopped(core, s);
 }
 
-bool kern_lane_stop_due(unsigned core, struct kern_shard *s)
+bool kern_lanes_gather(unsigned core, struct kern_shard *lead, unsigned what)
 {
-	if (!(atomic_load(&s->lead->stopping) & 1u << s->lane))
+	return stop_all(core, lead, what);
+}
+
+bool kern_lane_stop_due(unsigned core, struct kern_shard *s, bool mid_turn)
+{
+	uint32_t st = atomic_load(&s->lead->stopping);
+
+	if (!(st & 1u << s->lane))
+		return false;
+	/* A hot reload stops a lane at a yield only: what it took from its
+	 * rings is handled by then (the swap's no-loss guarantee). */
+	if (mid_turn && st >> STOP_WHAT == KERN_STOP_RELOAD)
 		return false;
 	stopped(core, s);
 	return true;

@@ -15,7 +15,7 @@ static struct kern_shard *pick(unsigned core)
 		unsigned slot = (kc->next + i) % cc->nshards;
 		struct kern_shard *s = kc->lanes[slot];
 
-		if (s->cfg->nlanes > 1 && kern_lane_stop_due(core, s))
+		if (s->cfg->nlanes > 1 && kern_lane_stop_due(core, s, false))
 			continue;
 		if (kern_runnable(s)) {
 			kc->next = (slot + 1) % cc->nshards;
@@ -84,7 +84,7 @@ bool kern_core_step(unsigned core)
 		t = (struct trap){0};
 		cnt_inc(&s->n.resumes);
 		arch_shard_run(s, &s->ctx, &t);
-	} while (!handle(core, s, &t) && !(s->cfg->nlanes > 1 && kern_lane_stop_due(core, s)));
+	} while (!handle(core, s, &t) && !(s->cfg->nlanes > 1 && kern_lane_stop_due(core, s, true)));
 	kern_cores[core].running = 0;
 	return true;
 }

@@ -25,14 +25,22 @@
  * console core takes with reload_swap_outcome (the protocol's
  * reload_poll); the machinery is idle again from then on.
  *
+ * A multi-core shard (docs/design.md "Lanes") swaps all its lanes at one
+ * barrier: the first of its cores to see the request stops every lane at
+ * its next yield (kern/lane.c, never mid-entry), and the core of the last
+ * lane to stop installs, starting every lane of the new version; a fault or
+ * hang of any lane on trial stops them all again and the last one rolls
+ * back.
+ *
  * Ordering: `state` hands the request to the shard's core (release/acquire)
- * and the outcome back; in between only the shard's core touches `sw`. */
+ * and the outcome back; in between only the shard's core touches `sw` (a
+ * multi-core shard's: the core that installs, then lane 0's). */
 #include <kern/lib.h>
 #include <kern/priv.h>
 #include <kern/reload.h>
 #include "internal.h"
 
-enum { SW_IDLE = 0, SW_CLAIMED, SW_REQUESTED, SW_TRIAL, SW_DONE };
+enum { SW_IDLE = 0, SW_CLAIMED, SW_REQUESTED, SW_GATHERING, SW_TRIAL, SW_DONE };
 
 static struct {
 	_Atomic int state;
@@ -44,6 +52,7 @@ static struct {
 	uint32_t yields; /* of the new version since it was installed */
 	int accepted;
 	char reason[REASON_MAX];
+	char why[32]; /* a multi-core shard's failed trial, for the roll back */
 } sw;
 
 void reload_swap_reset(void)
@@ -82,12 +91,6 @@ int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, s
 	if (!s) {
 		tess_snprintf(sw.reason, sizeof(sw.reason),
 			      "swap failed: no such shard in the running system");
-	} else if (cfg->nlanes > 1) {
-		/* Not yet: every lane would have to stop at one barrier
-		 * (docs/design.md "Lanes"). */
-		tess_snprintf(sw.reason, sizeof(sw.reason),
-			      "shard %s runs %u lanes: hot reload of a multi-core shard is not supported yet",
-			      cfg->name, cfg->nlanes);
 	} else if (version <= s->version) {
 		tess_snprintf(sw.reason, sizeof(sw.reason),
 			      "version %llu is not newer than the running version %llu",
@@ -106,7 +109,8 @@ int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, s
 		return 0;
 	}
 	atomic_store_explicit(&sw.state, SW_REQUESTED, memory_order_release);
-	plat_ipi(cfg->core); /* an idle core looks again */
+	for (unsigned l = 0; l < cfg->nlanes; l++)
+		plat_ipi(cfg->lanes[l].core); /* an idle core looks again */
 	return 0;
 }
 
@@ -114,19 +118,32 @@ int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, s
  * may have been consumed by the old version or cleared by the start: mark
  * every channel end pending (a spurious notification is harmless by the
  * runtime's contract), so the new version looks at each ring after init. */
-static void rearm(struct kern_shard *s, tess_set_t keep)
+static void rearm(struct kern_shard *s, const tess_set_t *keep)
 {
-	unsigned n = s->cfg->nends;
-	tess_set_t ends = n >= 64 ? ~(tess_set_t)0 : ((tess_set_t)1 << n) - 1;
+	for (unsigned l = 0; l < s->cfg->nlanes; l++) {
+		tess_set_t ends = 0;
 
-	atomic_fetch_or(&s->pending, keep | ends);
+		for (unsigned i = 0; i < s->cfg->nends && i < 64; i++)
+			if (s->cfg->ends[i].lane == l)
+				ends |= (tess_set_t)1 << i;
+		atomic_fetch_or(&kern_lane(s, l)->pending, keep[l] | ends);
+	}
+}
+
+/* Every lane's pending set, which the start clears. */
+static void keep_pending(struct kern_shard *s, tess_set_t *keep)
+{
+	for (unsigned l = 0; l < s->cfg->nlanes; l++)
+		keep[l] = atomic_load(&kern_lane(s, l)->pending);
 }
 
 static void roll_back(unsigned core, const char *why)
 {
 	struct kern_shard *s = sw.s;
 	const struct tess_shard_cfg *c = s->cfg;
-	tess_set_t keep = atomic_load(&s->pending);
+	tess_set_t keep[TESS_MAX_LANES];
+
+	keep_pending(s, keep);
 
 	plat_shard_stop(c);
 	s->version = sw.old_version;
@@ -149,7 +166,9 @@ static void install(unsigned core)
 {
 	struct kern_shard *s = sw.s;
 	const struct tess_shard_cfg *c = s->cfg;
-	tess_set_t keep = atomic_load(&s->pending);
+	tess_set_t keep[TESS_MAX_LANES];
+
+	keep_pending(s, keep);
 
 	sw.old_version = s->version;
 	sw.yields = 0;
@@ -183,12 +202,41 @@ static void accept(unsigned core)
 	finish(1);
 }
 
+void reload_swap_install(unsigned core)
+{
+	install(core);
+}
+
+void reload_swap_roll_back(unsigned core)
+{
+	roll_back(core, sw.why);
+}
+
+/* A multi-core shard: the first of its cores to see the request gathers
+ * every lane; the last lane to stop installs (reload_swap_install). A
+ * shard stopping for a fault meanwhile is restarted first, then gathered. */
+static void gather(unsigned core)
+{
+	int req = SW_REQUESTED;
+
+	if (kern_lane_on(sw.s->cfg, core) < 0 ||
+	    !atomic_compare_exchange_strong_explicit(&sw.state, &req, SW_GATHERING, memory_order_acquire,
+						     memory_order_relaxed))
+		return;
+	if (!kern_lanes_gather(core, sw.s, KERN_STOP_RELOAD))
+		atomic_store_explicit(&sw.state, SW_REQUESTED, memory_order_release);
+}
+
 void reload_swap_step(unsigned core)
 {
 	int st = atomic_load_explicit(&sw.state, memory_order_acquire);
 	const struct tess_shard_cfg *c;
 	uint64_t trial;
 
+	if (st == SW_REQUESTED && sw.s->cfg->nlanes > 1) {
+		gather(core);
+		return;
+	}
 	if ((st != SW_REQUESTED && st != SW_TRIAL) || sw.s->cfg->core != core)
 		return;
 	if (st == SW_REQUESTED) {
@@ -225,12 +273,20 @@ bool reload_swap_failed(unsigned core, struct kern_shard *s)
 	char why[32];
 	unsigned r;
 
-	if (atomic_load_explicit(&sw.state, memory_order_acquire) != SW_TRIAL || sw.s != s)
+	if (atomic_load_explicit(&sw.state, memory_order_acquire) != SW_TRIAL || sw.s != s->lead)
 		return false;
-	r = atomic_load_explicit(&s->last.reason, memory_order_relaxed);
+	r = atomic_load_explicit(&s->lead->last.reason, memory_order_relaxed);
 	tess_snprintf(why, sizeof(why), "%s %s", r == KR_HANG ? "hang" : "fault",
 		      sw.yields ? "after init" : "in init");
-	roll_back(core, why);
+	if (s->cfg->nlanes == 1) {
+		roll_back(core, why);
+		return true;
+	}
+	/* Every lane stops first; the last one rolls back. The first failure
+	 * names it (a stop already under way keeps its reason). */
+	if (!atomic_load(&s->lead->stopping))
+		memcpy(sw.why, why, sizeof(sw.why));
+	kern_lanes_stop(core, s, KERN_STOP_ROLLBACK);
 	return true;
 }
 

@@ -10,6 +10,7 @@
 #include <kern/priv.h>
 #include "check.h"
 #include "fake.h"
+#include "internal.h"
 
 #define MS 1000000ull
 enum { P = 0, W = 1 };
@@ -82,6 +83,10 @@ static void tables(void)
 static struct trap script[2][8];
 /* Lane 0 fails while lane 1 is mid-turn on its core (played by run_w). */
 static bool fail_lane0_mid_turn;
+/* A hot reload is requested, and lane 0's core takes its next scheduling
+ * step, while lane 1 is mid-turn (played by run_w). */
+static bool reload_mid_turn;
+static const unsigned char payload[64];
 static unsigned script_len[2];
 static char lane_runs[64];
 static unsigned nlane_runs;
@@ -101,6 +106,11 @@ static void run_w(unsigned id, struct arch_ctx *ctx, struct trap *t)
 	unsigned l = lane_of(ctx), step = ctx->step - 1;
 
 	(void)id;
+	if (l == 1 && reload_mid_turn) { /* the console core and lane 0's core, meanwhile */
+		reload_mid_turn = false;
+		CHECK_EQ(reload_swap_request(&shards[W], payload, sizeof(payload), 2, 1), 0);
+		CHECK(!kern_core_step(1)); /* gathers: lane 0 stops, between its entries */
+	}
 	if (l == 1 && fail_lane0_mid_turn) { /* lane 0's core, meanwhile */
 		kern_set_state(lane(0), KS_FAULTED);
 		kern_lanes_stop(1, lane(0), TESS_POLICY_RESTART);
@@ -277,6 +287,84 @@ static void halt_and_limits(void)
 	CHECK_EQ(kern_get_state(lane(1)), KS_HALTED);
 }
 
+static bool outcome(int *accepted, uint64_t *version)
+{
+	const char *reason;
+
+	return reload_swap_outcome(accepted, version, &reason);
+}
+
+/* A hot reload swaps both lanes at one barrier: a lane mid-entry finishes
+ * its entry (its system calls are served) and stops at its yield; the core
+ * of the last lane to stop installs; every lane's channel bits are armed
+ * again for the new version; a fault on any lane in the trial rolls every
+ * lane back. */
+static void reload_barrier(void)
+{
+	int accepted;
+	uint64_t version;
+
+	boot();
+	shards[W].restart_window_ns = 0;
+	CHECK(kern_core_step(1));
+	CHECK(kern_core_step(2));
+	lane(1)->ctx.step = 0;
+	script[1][0] = (struct trap){.kind = TRAP_SYSCALL, .nr = TESS_SYS_TIME};
+	script[1][1] = (struct trap){.kind = TRAP_SYSCALL, .nr = TESS_SYS_YIELD, .arg = {TESS_YIELD_POLL}};
+	script_len[1] = 2;
+	atomic_store(&lane(1)->pending, 2);
+	reload_mid_turn = true;
+	fake_out_clear();
+	nlane_runs = 0;
+	memset(lane_runs, 0, sizeof(lane_runs));
+	CHECK(kern_core_step(2)); /* lane 1's whole entry: TIME, then its yield */
+	CHECK_STR(lane_runs, "11");
+	CHECK_EQ(fake_installs[W], 0);
+	CHECK(!kern_core_step(2)); /* stops at its core's next step: the last, installs */
+	CHECK_EQ(fake_installs[W], 1);
+	CHECK_STR(fake_out(), "kern| reload: shard w: version 1 stopped at a yield, version 2 installed\n");
+	CHECK_EQ(lane(0)->ctx.arg0, TESS_START_RELOAD);
+	CHECK_EQ(lane(1)->ctx.arg0, TESS_START_RELOAD);
+	CHECK_EQ(atomic_load(&lane(0)->pending), 1u << 0); /* each lane's own ends */
+	CHECK_EQ(atomic_load(&lane(1)->pending), 1u << 1);
+	CHECK_EQ(fake_ctrl(2)->version, 2);
+	/* Trial: lane 0's init, then lane 1; accepted after a watchdog period. */
+	script_len[1] = 0;
+	CHECK(!kern_core_step(2));
+	CHECK(kern_core_step(1));
+	CHECK(kern_core_step(2));
+	fake_now += 20 * MS;
+	kern_core_step(1); /* its step accepts (lane 0 then runs its channel bits) */
+	CHECK(outcome(&accepted, &version));
+	CHECK_EQ(accepted, 1);
+	CHECK_EQ(version, 2);
+	CHECK_EQ(fake_commits[W], 1);
+
+	/* Version 3 faults on lane 1 in its trial: both lanes back to 2. */
+	fake_out_clear();
+	CHECK_EQ(reload_swap_request(&shards[W], payload, sizeof(payload), 3, 1), 0);
+	CHECK(!kern_core_step(1));
+	CHECK(!kern_core_step(2));
+	CHECK_EQ(fake_installs[W], 2);
+	CHECK(kern_core_step(1));
+	lane(1)->ctx.step = 0;
+	script[1][0] = (struct trap){.kind = TRAP_FAULT, .fault = FAULT_READ, .addr = 0x8, .pc = 0x4000};
+	script_len[1] = 1;
+	CHECK(kern_core_step(2));
+	CHECK_EQ(kern_get_state(lane(0)), KS_WAITING); /* still up: its core has not stepped */
+	CHECK(!kern_core_step(1));
+	CHECK_STR(fake_out(),
+		  "kern| reload: shard w: version 2 stopped at a yield, version 3 installed\n"
+		  "kern| shard w: fault read at 0x8 pc 0x4000\n"
+		  "kern| shard w: lane 1 failed: stopping its 2 lanes\n"
+		  "kern| reload: shard w: version 3: fault after init, rolled back to version 2\n");
+	CHECK(outcome(&accepted, &version));
+	CHECK_EQ(accepted, 0);
+	CHECK_EQ(fake_ctrl(1)->version, 2);
+	CHECK_EQ(lane(1)->ctx.arg0, TESS_START_RESTART);
+	CHECK_EQ(fake_stats(W).restarts, 0); /* a roll back is no restart */
+}
+
 /* Lane indices come from the tables and are checked there. */
 static void tables_checked(void)
 {
@@ -309,6 +397,7 @@ int main(void)
 	fault_restarts_every_lane();
 	hang_stops_every_lane();
 	halt_and_limits();
+	reload_barrier();
 	tables_checked();
 	return t_summary("test_kern_lanes");
 }

@@ -58,12 +58,11 @@ struct kern_shard {
 	uint32_t reload_yields;
 	struct kern_counters n;
 	struct kern_last_fault last;
-	/* Lane 0 only (lane.c). `stopping`: lanes still to stop for a
-	 * shard-wide fault or hang policy (a lane bit each), `stop_policy` what
-	 * the last of them applies; `entered`: lane 0 has yielded since the
-	 * (re)start, so shard_init is done and the other lanes may run. */
+	/* Lane 0 only (lane.c). `stopping`: the lanes still to stop for a
+	 * shard-wide policy and what the last of them applies; `entered`: lane
+	 * 0 has yielded since the (re)start, so shard_init is done and the
+	 * other lanes may run. */
 	_Atomic uint32_t stopping;
-	_Atomic uint32_t stop_policy;
 	_Atomic bool entered;
 };
 
@@ -105,14 +104,23 @@ int kern_lane_on(const struct tess_shard_cfg *cfg, unsigned core);
 struct kern_shard *kern_lane(struct kern_shard *lead, unsigned lane);
 unsigned kern_lane_core(const struct kern_shard *s);
 void kern_lanes_boot(struct kern_shard *lead);
+/* What the last lane of a stopped multi-core shard does: a tess_policy
+ * (a fault or hang), or one of these (kern/reload/swap.c). */
+enum { KERN_STOP_RELOAD = 16, KERN_STOP_ROLLBACK = 17 };
 /* lane.c: a fault or hang on lane `s` applies `policy` to its whole
  * shard: this lane stops now, each other lane at its core's next trap or
  * scheduling step (kern_lane_stop_due), and the last lane to stop applies
- * the policy to the shard (kern_shard_policy). */
+ * the policy to the shard (kern_shard_policy, or for the KERN_STOP_*
+ * of a hot reload reload_swap_install / reload_swap_roll_back). */
 void kern_lanes_stop(unsigned core, struct kern_shard *s, unsigned policy);
+/* lane.c: stop every lane of the shard of lane 0 `lead` between entries
+ * (at its core's next scheduling step, never mid-entry) for `what`, a
+ * KERN_STOP_*; false if the shard is stopping for something else now. */
+bool kern_lanes_gather(unsigned core, struct kern_shard *lead, unsigned what);
 /* lane.c: true if lane `s` must stop for its shard's policy (and has now,
- * on `core`; the caller ends its turn). */
-bool kern_lane_stop_due(unsigned core, struct kern_shard *s);
+ * on `core`; the caller ends its turn). `mid_turn`: called between two
+ * traps of an entry, where a hot reload's gathering never stops a lane. */
+bool kern_lane_stop_due(unsigned core, struct kern_shard *s, bool mid_turn);
 /* lane.c: lane 0 yielded: its shard_init is done, the other lanes enter. */
 void kern_lanes_entered(unsigned core, struct kern_shard *s);
 
@@ -160,6 +168,10 @@ void kern_shard_policy(unsigned core, struct kern_shard *lead, unsigned policy);
  * boot. The console core's side is kern/reload/internal.h. */
 void reload_swap_reset(void);
 void reload_swap_step(unsigned core);
+/* A multi-core shard's lanes all stopped for the swap (lane.c): install,
+ * or roll back a failed trial, on `core`. */
+void reload_swap_install(unsigned core);
+void reload_swap_roll_back(unsigned core);
 void reload_swap_yield(unsigned core, struct kern_shard *s);
 bool reload_swap_failed(unsigned core, struct kern_shard *s);
 /* rollback.c: the shards' anti-rollback floors. kern_rollback_boot once
