@@ -87,3 +87,12 @@ uint64_t a64_ttbr0_of(unsigned shard_id)
 {
 	return ttbr0[shard_id];
 }
+
+/* Every lane of a multi-core shard runs on its core with the shard's one
+ * TTBR0 (one ASID), and the TLB and I-cache maintenance of a (re)load is
+ * broadcast to the inner-shareable domain (TLBI ASIDE1IS above, IC IALLUIS
+ * in load.c): nothing per core to add. */
+unsigned plat_max_lanes(void)
+{
+	return TESS_MAX_LANES;
+}

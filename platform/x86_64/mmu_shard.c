@@ -6,6 +6,7 @@
  * the shard's CR3 carries PCID = shard id + 1 (PCID 0 is the kernel's
  * table, used only at boot) and loads keep its TLB entries (SDM Vol. 3A
  * §4.10.1); without, every CR3 load drops the non-global entries. */
+#include <stdatomic.h>
 #include <kern/arch.h>
 #include <kern/kern.h>
 #include <plat/load.h>
@@ -15,6 +16,10 @@
 #include <x86/regs.h>
 
 static uint64_t shard_cr3[TESS_MAX_SHARDS];
+/* Lanes (x86_mmu_lane_sync): bumped by every (re)load of a shard, and what
+ * each core has caught up with. */
+static _Atomic uint32_t loads[TESS_MAX_SHARDS];
+static uint32_t seen[TESS_MAX_CORES][TESS_MAX_SHARDS]; /* row c: core c only */
 
 /* Leaf bits of a shard map: user, writable only if W, no-execute unless X
  * (device windows never execute), device windows uncached. */
@@ -93,9 +98,10 @@ void x86_mmu_switch(struct x86_cpu *cpu, uint64_t cr3)
 	cpu->cr3 = cr3;
 }
 
-/* Drop this core's translations of the shard (it only ever runs on its
- * own core, and plat_shard_load/install run there, or at boot before the
- * other cores start). Current: reload its CR3 with bit 63 clear, which
+/* Drop this core's translations of the shard (a single-core shard only
+ * ever runs on its own core, and plat_shard_load/install run there, or at
+ * boot before the other cores start; a multi-core shard's other cores
+ * catch up in x86_mmu_lane_sync). Current: reload its CR3 with bit 63 clear, which
  * drops its PCID's entries (without PCID, every non-global one). Else with
  * PCID its entries may be cached under its PCID: INVPCID single-context,
  * or a flushing load of its CR3 and back (SDM Vol. 3A §4.10.4.1). Without
@@ -122,7 +128,33 @@ int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx)
 	if (!cr3 || pt_set_exec(&x86_pt, cfg, x86_kva(cr3 & PTE_ADDR), rx) < 0)
 		return -1;
 	flush(cfg);
+	atomic_fetch_add_explicit(&loads[cfg->id], 1, memory_order_release);
 	return 0;
+}
+
+/* A multi-core shard is (re)loaded by the core of whichever lane stopped
+ * last (kern/lane.c), with every lane stopped: the TLB maintenance other
+ * x86 kernels broadcast by IPI is done here instead, by each lane's core
+ * before it next runs the shard: drop its translations of the shard's PCID
+ * and serialize (CPUID), as code written on another core requires (SDM
+ * Vol. 3A §8.1.3 "Handling Self- and Cross-Modifying Code"). */
+void x86_mmu_lane_sync(unsigned core, const struct tess_shard_cfg *cfg)
+{
+	uint32_t n = atomic_load_explicit(&loads[cfg->id], memory_order_acquire);
+	uint32_t a = 0, b, c = 0, d;
+
+	if (core >= TESS_MAX_CORES || seen[core][cfg->id] == n)
+		return;
+	seen[core][cfg->id] = n;
+	flush(cfg);
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d)::"memory");
+}
+
+/* Every lane of a multi-core shard runs on its core with the shard's one
+ * CR3 (one PCID); x86_mmu_lane_sync brings each core up to date. */
+unsigned plat_max_lanes(void)
+{
+	return TESS_MAX_LANES;
 }
 
 /* x86 keeps instruction fetches coherent with stores on the same core; code

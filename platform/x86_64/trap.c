@@ -194,6 +194,8 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 {
 	struct x86_cpu *cpu = x86_this_cpu();
 	const struct tess_shard_cfg *cfg = kern_shard_cfg(s);
+	if (cfg->nlanes > 1)
+		x86_mmu_lane_sync(plat_core_id(), cfg);
 	x86_mmu_switch(cpu, x86_shard_cr3(cfg->id));
 	segs_load(&ctx->segs);
 	for (;;) {

@@ -130,6 +130,9 @@ extern uint64_t x86_kernel_pml4[512];
 uint64_t x86_shard_cr3(unsigned shard_id); /* PML4 PA | PCID */
 /* Load a shard's CR3 on this core (PCID: without flushing its entries). */
 void x86_mmu_switch(struct x86_cpu *cpu, uint64_t cr3);
+/* Before a lane of multi-core shard `cfg` runs on `core`: drop stale
+ * translations and serialize after a (re)load on another core. */
+void x86_mmu_lane_sync(unsigned core, const struct tess_shard_cfg *cfg);
 
 /* apic.c: the local APIC, x2APIC (MSRs) when offered, else xAPIC (MMIO). */
 void x86_lapic_init(void); /* this core: enable, mask LINTs, spurious vector */
