@@ -34,9 +34,10 @@ def test_reload_of_two_lanes_during_traffic_loses_and_repeats_nothing(sim):
     src = os.path.join(sim.tmp, "worker", "lane_worker.c")
     with open(src) as f:
         text = f.read()
+    v2 = text.replace("tess_out(0), 0,", "tess_out(0), FILTER_V2_TAG,")
+    assert v2 != text
     with open(src, "w") as f:  # version 2 tags what it forwards
-        f.write(text.replace("pkt_forward(tess_in(0), tess_out(0), 0);",
-                             "pkt_forward(tess_in(0), tess_out(0), FILTER_V2_TAG);"))
+        f.write(v2)
     start = len(sim.lines)
     rc, out, err = reload(sim, "--shard", "worker")
     assert rc == 0, (out, err)

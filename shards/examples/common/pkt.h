@@ -31,10 +31,13 @@ _Static_assert(sizeof(struct pkt) == 64, "a packet fills one 64-byte slot");
 #define PKT_BURSTS_PER_ENTRY 8
 
 /* A filter's entry: forward packets from `in` to `out`, each classified
- * EVEN/ODD and or-ed with `tag`, at most PKT_BURSTS_PER_ENTRY bursts.
- * Back-pressure: when `out` is full the rest of `in` stays unconsumed, and
- * the runtime sleeps until the consumer frees space (producer-side wakeup). */
-static inline void pkt_forward(struct tess_chan *in, struct tess_chan *out, uint32_t tag)
+ * EVEN/ODD and or-ed with `tag` (and handed to `work`, if not NULL, on the
+ * way: a stage's per-packet cost, bench/lanes.py), at most
+ * PKT_BURSTS_PER_ENTRY bursts. Back-pressure: when `out` is full the rest
+ * of `in` stays unconsumed, and the runtime sleeps until the consumer frees
+ * space (producer-side wakeup). */
+static inline void pkt_forward_work(struct tess_chan *in, struct tess_chan *out, uint32_t tag,
+				    void (*work)(struct pkt *))
 {
 	void *src[PKT_BURST], *dst[PKT_BURST];
 
@@ -54,10 +57,17 @@ static inline void pkt_forward(struct tess_chan *in, struct tess_chan *out, uint
 
 			*d = *s;
 			d->flags |= (s->seq & 1 ? PKT_CLASS_ODD : PKT_CLASS_EVEN) | tag;
+			if (work)
+				work(d);
 		}
 		tess_commit(out, n);
 		tess_release(in, n);
 	}
+}
+
+static inline void pkt_forward(struct tess_chan *in, struct tess_chan *out, uint32_t tag)
+{
+	pkt_forward_work(in, out, tag, 0);
 }
 
 /* A sink's entry: hand every packet of `in` to `each`, in order, at most

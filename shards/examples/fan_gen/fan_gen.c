@@ -4,12 +4,19 @@
  * one of FLOWS flows, round robin, and goes to the lane its flow hashes to
  * (TESS_FAN_FEED_PICK), so a flow stays on one lane and in order. Sequence
  * numbers count per lane (the sink checks each lane's stream); the flow
- * id is in the payload. Sends TOTAL packets (config; 0: forever). */
+ * id is in the payload. Sends TOTAL packets (config; 0: forever). In front
+ * of a single-core worker (a plain channel `feed`: a fan-out needs lanes)
+ * it is the same generator with one lane (bench/lanes.py's baseline). */
 #include <string.h>
 #include <tessera/shard.h>
 #include "tessera_shard_cfg.h"
 #include "../common/pkt.h"
 
+#ifndef TESS_FAN_FEED_LANES
+#define TESS_FAN_FEED_LANES	 1
+#define TESS_FAN_FEED_BIT0	 TESS_CH_FEED
+#define TESS_FAN_FEED_PICK(hash) ((void)(hash), TESS_CH_FEED)
+#endif
 #ifndef TESS_CFG_FLOWS
 #define TESS_CFG_FLOWS 64
 #endif

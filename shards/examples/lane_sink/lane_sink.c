@@ -2,19 +2,22 @@
  * consumes every input ring, one per lane of the worker, and checks each
  * stream on its own: sequence numbers go up by one from 0 (a gap or a
  * repeat is reported), as fan_gen numbers them per lane. Logs
- * "count=<n>" every SINK_LOG_EVERY packets and, at TOTAL (config), each
- * input's count and last sequence number. */
+ * "count=<n>" every LOG_EVERY packets (config, default 100000) and, at
+ * TOTAL (config), each input's count and last sequence number. */
 #include <stdbool.h>
 #include <tessera/shard.h>
 #include "tessera_shard_cfg.h"
 #include "../common/pkt.h"
 
-#define SINK_LOG_EVERY 100000u
-#define MAX_IN	       TESS_MAX_LANES
+#define MAX_IN TESS_MAX_LANES
 
 #ifndef TESS_CFG_TOTAL
 #define TESS_CFG_TOTAL 0
 #endif
+#ifndef TESS_CFG_LOG_EVERY
+#define TESS_CFG_LOG_EVERY 100000
+#endif
+_Static_assert(TESS_CFG_LOG_EVERY > 0, "LOG_EVERY: packets between count lines");
 
 static uint64_t count, expected[MAX_IN], got[MAX_IN], gaps;
 static const uint64_t total = TESS_CFG_TOTAL;
@@ -34,7 +37,7 @@ static void check(const struct pkt *p)
 	}
 	expected[cur] = p->seq + 1;
 	got[cur]++;
-	if (++count % SINK_LOG_EVERY == 0)
+	if (++count % TESS_CFG_LOG_EVERY == 0)
 		tess_log("count=%llu", (unsigned long long)count);
 	if (count == total) {
 		for (unsigned i = 0; i < MAX_IN && tess_in(i); i++)

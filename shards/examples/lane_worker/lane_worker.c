@@ -3,6 +3,9 @@
  * calling lane's), like filter; the lanes share the shard's memory and
  * count what they forwarded in one array of C11 atomics.
  *
+ * WORK (config, default 0): rounds of tess_flow_hash per packet, a stage's
+ * compute cost for bench/lanes.py (the digest goes into the payload).
+ *
  * For the tests (config, once per boot: a flag in persistent memory
  * survives the restart): FAULT_LANE faults (a write to address 0) at its
  * FAULT_AT-th entry; HANG_LANE spins without yielding at its HANG_AT-th.
@@ -13,6 +16,9 @@
 #include "../common/fault.h"
 #include "../common/pkt.h"
 
+#ifndef TESS_CFG_WORK
+#define TESS_CFG_WORK 0
+#endif
 #ifndef TESS_CFG_FAULT_LANE
 #define TESS_CFG_FAULT_LANE (-1)
 #define TESS_CFG_FAULT_AT   0
@@ -42,6 +48,17 @@ FAULT_NO_SANITIZE static void write_null(void)
 	*(volatile uint32_t *)(uintptr_t)0 = 1;
 }
 
+static const unsigned rounds = TESS_CFG_WORK;
+
+static void work(struct pkt *p)
+{
+	uint64_t h = p->seq;
+
+	for (unsigned i = 0; i < rounds; i++)
+		h = tess_flow_hash(h);
+	__builtin_memcpy(p->payload + 8, &h, sizeof(h));
+}
+
 /* Whether to play `what` (a bit of *once) now, on this lane. */
 static bool play(unsigned lane, uint64_t entry, int which, uint64_t at, uint32_t what)
 {
@@ -63,5 +80,5 @@ void shard_notified(tess_set_t set)
 	if (play(lane, entry, TESS_CFG_HANG_LANE, TESS_CFG_HANG_AT, 2))
 		for (;;)
 			;
-	pkt_forward(tess_in(0), tess_out(0), 0);
+	pkt_forward_work(tess_in(0), tess_out(0), 0, rounds ? work : 0);
 }
