@@ -62,11 +62,12 @@ static void bad_tables(void)
 	sys4_shards[D].on_fault = 7;
 	sys4_shards[A].ends = wrong;
 	CHECK_EQ(kern_boot_cfg(&sys4), -1);
-	CHECK_STR(fake_out(), "kern| tables: shard a: end 0 does not match channel bd\n"
-			      "kern| tables: shard c: core 5, system has 2\n"
-			      "kern| tables: shard c: lane 0 is not the shard's core, stack and control page\n"
-			      "kern| tables: shard d: bad policy (on_hang 0, on_fault 7)\n"
-			      "kern| boot: 4 problems in the tables of sys4, not starting\n");
+	CHECK_STR(fake_out(),
+		  "kern| tables: shard a: end 0 does not match channel bd\n"
+		  "kern| tables: shard c: core 5, system has 2\n"
+		  "kern| tables: shard c: lane 0 is not the shard's core, stack and control page\n"
+		  "kern| tables: shard d: bad policy (on_hang 0, on_fault 7)\n"
+		  "kern| boot: 4 problems in the tables of sys4, not starting\n");
 	CHECK_EQ(fake_loads[A], 0);
 	CHECK(kern_shard_by_id(0) == NULL);
 
@@ -78,12 +79,13 @@ static void bad_tables(void)
 	sys4_shards[A].ends = nochan;
 	sys4_shards[B].irqs = badirq;
 	CHECK_EQ(kern_boot_cfg(&sys4), -1);
-	CHECK_STR(fake_out(), "kern| tables: shard a: end 0: bad channel 9 or role 0\n"
-			      "kern| tables: shard b: control page 0x1000 not in memory\n"
-			      "kern| tables: shard b: lane 0 is not the shard's core, stack and control page\n"
-			      "kern| tables: shard b: irq 5 has bit 0, lane 0\n"
-			      "kern| tables: core 0: order lists shard 3 which is not on it\n"
-			      "kern| boot: 5 problems in the tables of sys4, not starting\n");
+	CHECK_STR(fake_out(),
+		  "kern| tables: shard a: end 0: bad channel 9 or role 0\n"
+		  "kern| tables: shard b: control page 0x1000 not in memory\n"
+		  "kern| tables: shard b: lane 0 is not the shard's core, stack and control page\n"
+		  "kern| tables: shard b: irq 5 has bit 0, lane 0\n"
+		  "kern| tables: core 0: order lists shard 3 which is not on it\n"
+		  "kern| boot: 5 problems in the tables of sys4, not starting\n");
 
 	fake_reset();
 	sys4_reset();
