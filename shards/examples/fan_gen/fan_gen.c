@@ -12,10 +12,21 @@
 #include "tessera_shard_cfg.h"
 #include "../common/pkt.h"
 
-#ifndef TESS_FAN_FEED_LANES
-#define TESS_FAN_FEED_LANES	 1
-#define TESS_FAN_FEED_BIT0	 TESS_CH_FEED
-#define TESS_FAN_FEED_PICK(hash) ((void)(hash), TESS_CH_FEED)
+#ifdef TESS_FAN_FEED_LANES
+#define LANES	TESS_FAN_FEED_LANES
+#define BIT0	TESS_FAN_FEED_BIT0
+#define PICK(h) TESS_FAN_FEED_PICK(h)
+#else /* a plain channel to a single-core worker: the first output */
+#define LANES	1
+#define BIT0	first_out()
+#define PICK(h) ((void)(h), first_out())
+
+static unsigned first_out(void)
+{
+	struct tess_chan *c = tess_out(0);
+
+	return c ? tess_chan_bit(c) : 0;
+}
 #endif
 #ifndef TESS_CFG_FLOWS
 #define TESS_CFG_FLOWS 64
@@ -24,20 +35,20 @@
 #define TESS_CFG_TOTAL 0
 #endif
 
-static uint64_t seq[TESS_FAN_FEED_LANES], sent;
+static uint64_t seq[LANES], sent;
 static const uint64_t total = TESS_CFG_TOTAL;
 
 void shard_init(enum tess_start_reason why)
 {
-	tess_log("up (reason %d), %u lanes behind feed", why, TESS_FAN_FEED_LANES);
+	tess_log("up (reason %d), %u lanes behind feed", why, LANES);
 }
 
 void shard_poll(void)
 {
 	for (unsigned k = 0; k < PKT_BURST && (total == 0 || sent < total); k++) {
 		uint64_t flow = sent % TESS_CFG_FLOWS;
-		unsigned bit = TESS_FAN_FEED_PICK(tess_flow_hash(flow));
-		unsigned lane = bit - TESS_FAN_FEED_BIT0;
+		unsigned bit = PICK(tess_flow_hash(flow));
+		unsigned lane = (bit - BIT0) % LANES;
 		struct tess_chan *out = tess_chan(bit);
 		struct pkt *p = out ? tess_reserve(out) : NULL;
 

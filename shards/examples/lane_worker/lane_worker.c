@@ -28,7 +28,7 @@
 #define TESS_CFG_HANG_AT   0
 #endif
 
-static _Atomic uint64_t entries[TESS_NLANES];
+static _Atomic uint64_t entries[TESS_MAX_LANES];
 static _Atomic uint32_t *once; /* persistent: bit 0 faulted, bit 1 hung */
 
 void shard_init(enum tess_start_reason why)
@@ -38,7 +38,7 @@ void shard_init(enum tess_start_reason why)
 	once = tess_persistent(&size);
 	if (size < sizeof(*once))
 		once = NULL;
-	for (unsigned l = 0; l < TESS_NLANES; l++)
+	for (unsigned l = 0; l < TESS_MAX_LANES; l++)
 		atomic_store(&entries[l], 0);
 	tess_log("up (reason %d), %u lanes", why, tess_nlanes());
 }
@@ -70,7 +70,7 @@ static bool play(unsigned lane, uint64_t entry, int which, uint64_t at, uint32_t
 void shard_notified(tess_set_t set)
 {
 	unsigned lane = tess_lane();
-	uint64_t entry = atomic_fetch_add(&entries[lane], 1) + 1;
+	uint64_t entry = atomic_fetch_add(&entries[lane % TESS_MAX_LANES], 1) + 1;
 
 	(void)set;
 	if (entry == 1)
