@@ -57,7 +57,7 @@ def _boot(tmp, arch, name):
                             "cores": list(range(1, lanes + 1)), "cfg": cfg or "X: 0"})
     built = build(m, arch, os.path.join(tmp, "out-" + name))
     with Qemu(built, extra=ICOUNT_AUTO[arch]) as q:
-        q.wait_line(r"shard:sink\| done: ")
+        q.wait_line(r"shard:sink\| done: ", deadline=120)  # a safety net on a loaded host
         return list(q.lines)
 
 
