@@ -111,10 +111,12 @@ ARCHES = {
         # (platform/x86_64/include/x86/layout.h; the board check refuses
         # more). microvm's RAM and the kernel reserve start at 1 MiB, above
         # the BIOS area; the PVH ELF loads 1 MiB into it, at PA 2 MiB.
+        # Uncached DMA: UC pages (PCD|PWT, platform/x86_64/mmu_shard.c).
         Arch("x86_64", supported=True, hosted=False, pt_levels=4, user_va_limit=(1 << 47) - 4096,
              default_board="qemu-microvm-x86_64", text_offset=0x100000, kva_offset=0xffffffff80000000,
              image_header=ELF_PVH, toolchain="cmake/toolchain-x86_64.cmake", qemu="qemu-system-x86_64",
-             gdb_arch="i386:x86-64", qemu_pc_pattern=r"\bRIP=([0-9a-f]+)", park_function="x86_park"),
+             gdb_arch="i386:x86-64", qemu_pc_pattern=r"\bRIP=([0-9a-f]+)", park_function="x86_park",
+             uncached_dma=True),
     )
 }
 

@@ -17,7 +17,12 @@
 static uint64_t shard_cr3[TESS_MAX_SHARDS];
 
 /* Leaf bits of a shard map: user, writable only if W, no-execute unless X
- * (device windows never execute), device windows uncached. */
+ * (device windows never execute); device windows and uncached DMA regions
+ * (`cached: false`) UC. The kernel's RAM map still covers such a region
+ * write-back, but the kernel never accesses it; the only cached lines of it
+ * are the CPU's speculative ones, which a UC access snoops on a CPU with
+ * self-snoop (CPUID.01H:EDX.SS, Vol. 2A Table 3-11: "management of
+ * conflicting memory types"; §11.12.4 on such aliases). */
 static uint64_t page(uint64_t pa, uint32_t attr)
 {
 	uint64_t b = PTE_P | PTE_U;
@@ -25,7 +30,7 @@ static uint64_t page(uint64_t pa, uint32_t attr)
 		b |= PTE_W;
 	if (!(attr & TESS_MAP_X) || (attr & TESS_MAP_DEVICE))
 		b |= PTE_NX;
-	if (attr & TESS_MAP_DEVICE)
+	if (attr & (TESS_MAP_DEVICE | TESS_MAP_NC))
 		b |= PTE_PCD | PTE_PWT;
 	return pa | b;
 }
