@@ -49,6 +49,21 @@ else()
   set(_tess_stamps ${TESS_COMMON_DIR}/stamps_off.c)
 endif()
 
+# The boot self-test (platform/common/include/plat/selftest.h) chosen by
+# the platform's cache option `option` (the arch table's selftest_option):
+# "kstack" is the shared kernel stack overflow, a name listed in ARGN the
+# platform's own selftest_<name>.c, anything else none. The source in `out`.
+function(tess_selftest out option)
+  set(${option} "off" CACHE STRING "boot self-test (plat/selftest.h): off, kstack or one of: ${ARGN}")
+  if(${option} STREQUAL "kstack")
+    set(${out} ${TESS_COMMON_DIR}/selftest_kstack.c PARENT_SCOPE)
+  elseif(${option} IN_LIST ARGN)
+    set(${out} selftest_${${option}}.c PARENT_SCOPE)
+  else()
+    set(${out} ${TESS_COMMON_DIR}/selftest_off.c PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(tess_target_kernel arch)
   set(_pdir ${PROJECT_SOURCE_DIR}/platform/${arch})
   tess_kern_library(kern_${arch} ${_pdir}/include)
@@ -63,10 +78,14 @@ function(tess_target_kernel arch)
   # Hot reload (docs/reload.md): kern/reload/ and the device key.
   include(${TESS_KERN_DIR}/reload/sources.cmake)
   add_executable(kernel ${ARGN} ${TESS_COMMON_DIR}/load.c ${TESS_COMMON_DIR}/console.c
-    ${TESS_COMMON_DIR}/console_rx.c ${TESS_COMMON_DIR}/halt.c ${_tess_stamps}
+    ${TESS_COMMON_DIR}/console_rx.c ${TESS_COMMON_DIR}/halt.c ${TESS_COMMON_DIR}/nv_cfi.c ${_tess_stamps}
     ${TESS_GEN_DIR}/kern/tables.c ${_board} ${_key}
     ${TESS_RELOAD_SOURCES})
   target_include_directories(kernel PRIVATE ${_pdir}/include)
+  # The arch table's addresses (codegen/tessera/arch.py, via `tessera
+  # build`) for the platform's C and assembly: stated there only.
+  target_compile_definitions(kernel PRIVATE TESS_KERNEL_PA=${TESS_KERNEL_PA} TESS_TEXT_OFFSET=${TESS_TEXT_OFFSET}
+    TESS_KERNEL_LOAD_PA=${TESS_KERNEL_LOAD_PA} TESS_KVA_OFFSET=${TESS_KVA_OFFSET})
   target_link_libraries(kernel PRIVATE tess_plat_common kern_${arch} tess_plat_common)
   target_link_options(kernel PRIVATE -T${CMAKE_CURRENT_BINARY_DIR}/kernel.ld)
   set_target_properties(kernel PROPERTIES SUFFIX .elf LINK_DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/kernel.ld

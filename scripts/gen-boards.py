@@ -38,6 +38,10 @@ BOARDS = {
         # Shards live in TTBR0 (39-bit); the kernel in the TTBR1 high half.
         "user_va_base": 0x2000000000,
         "kernel_reserve": 0x800000,
+        # The kernel's anti-rollback counters: the second bank of the CFI
+        # flash (kern/rollback.c, platform/common/nv_cfi.c), which `tessera
+        # qemu` backs with a file (-drive if=pflash,unit=1).
+        "rollback_store": "cfi-flash",
     },
     "qemu-virt-riscv64": {
         "arch": "riscv64",
@@ -46,6 +50,10 @@ BOARDS = {
         # is inside the kernel reserve.
         "user_va_base": 0x2000000000,
         "kernel_reserve": 0x800000,
+        # No rollback_store: QEMU 7.2's riscv virt takes a pflash drive for
+        # firmware (hw/riscv/virt.c: unit 0 becomes the reset target, unit
+        # 1 the S-mode payload OpenSBI jumps to instead of the kernel), so
+        # its flash cannot hold data across boots without changing the boot.
     },
     "qemu-microvm-x86_64": {
         "arch": "x86_64",
@@ -59,6 +67,8 @@ BOARDS = {
                  "args": ["-device", "virtio-rng-device,bus=virtio-mmio-bus.1"]},
         "user_va_base": 0x2000000000,
         "kernel_reserve": 0x800000,
+        # No rollback_store: microvm has no flash (nor any other persistent
+        # store a guest can write), so only the boot image's floor applies.
     },
 }
 # Nodes the kernel owns: interrupt controllers and the RISC-V timer/IPI unit.
@@ -307,8 +317,10 @@ def dtb_board(name, spec, blob):
             console = dn
     if not console:
         die("%s: no /chosen stdout-path in the DTB" % name)
+    store = [dn for dn, d in sorted(devices.items()) if spec.get("rollback_store") in d["compatible"]]
     return {"cores": ncores, "ram": [{"base": b, "size": s} for b, s in ram], "devices": devices,
-            "console": console, "source": "QEMU DTB (dumpdtb), read with libfdt"}
+            "console": console, "rollback_store": store[0] if store else None,
+            "source": "QEMU DTB (dumpdtb), read with libfdt"}
 
 
 # ------------------------------------------------------------ qemu buses
@@ -417,7 +429,10 @@ def emit(name, spec, b):
     for r in b["ram"]:
         L.append("  - {base: %s, size: %s}" % (hx(r["base"]), hx(r["size"])))
     L += ["console: %s" % b["console"], "user_va_base: %s" % hx(spec["user_va_base"]),
-          "kernel_reserve: %s" % hx(spec["kernel_reserve"]), "qemu:"]
+          "kernel_reserve: %s" % hx(spec["kernel_reserve"])]
+    if b.get("rollback_store"):
+        L.append("rollback_store: %s" % b["rollback_store"])
+    L.append("qemu:")
     for k in ("machine", "cpu", "smp", "memory", "bios"):
         if k in spec["qemu"]:
             L.append("  %s: %s" % (k, spec["qemu"][k]))

@@ -22,13 +22,14 @@
 static const char usage[] =
 	"usage: tessera-sim [--duration TIME] [--messages N] [--trace] [--console-port PORT]\n"
 	"                   [--virtio-mmio NAME,PA,IRQ]... [--net NAME=local=H:P,remote=H:P[,mac=M]]...\n"
-	"                   [--net-misbehave KIND[:N]]\n"
+	"                   [--net-misbehave KIND[:N]] [--rollback-store FILE]\n"
 	"  TIME: nanoseconds, or with a unit: 500ms, 2s, 1500us\n"
 	"  --trace: print the kernel's trace ring at the end\n"
 	"  --console-port: console (and hot reload) on tcp 127.0.0.1:PORT, 0: any free port\n"
 	"  --virtio-mmio: a virtio-mmio transport of the board (`tessera sim` passes the host board's)\n"
 	"  --net: a virtio network device on transport NAME, frames as UDP datagrams to and from H:P\n"
-	"  --net-misbehave: test mode, every N-th completion (default 16) lies; KIND: %s\n";
+	"  --net-misbehave: test mode, every N-th completion (default 16) lies; KIND: %s\n"
+	"  --rollback-store: keep the anti-rollback counters in FILE across runs\n";
 
 static uint64_t run_start;
 static int dump_trace;
@@ -131,6 +132,7 @@ int main(int argc, char **argv)
 {
 	uint64_t duration = 0, messages = 0, port = 0;
 	int with_port = 0;
+	const char *store = NULL;
 	sigset_t stop;
 
 	for (int i = 1; i < argc; i++) {
@@ -151,6 +153,8 @@ int main(int argc, char **argv)
 			bad = sim_devices_net(val), i++;
 		else if (val && strcmp(argv[i], "--net-misbehave") == 0)
 			bad = sim_devices_misbehave(val), i++;
+		else if (val && strcmp(argv[i], "--rollback-store") == 0)
+			store = val, bad = 0, i++;
 		if (bad) {
 			fprintf(stderr, usage, sim_net_misbehave_names());
 			return 2;
@@ -172,6 +176,8 @@ int main(int argc, char **argv)
 	sim_cores_init();
 	if (sim_ram_init() != 0 || sim_shards_init() != 0 || sim_proc_init() != 0)
 		return 1;
+	if (store && sim_nv_open(store) != 0)
+		return 2;
 	if (messages && !sim_has_sinks()) {
 		fprintf(stderr, "sim| --messages: %s has no sink shard to count at\n", tess_system.name);
 		return 2;

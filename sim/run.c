@@ -63,6 +63,10 @@ static void take_post(struct sim_shard *sh, const struct sim_mailbox *mb, struct
 	t->code = mb->signo;
 	t->addr = mb->addr;
 	t->pc = mb->pc;
+	/* The shard runs on its planned stack with the planned guard page
+	 * below it (sim/shard/start.c), as on the targets. */
+	if (t->fault == FAULT_SIGNAL && t->code == SIGSEGV && kern_stack_guard_hit(sh->cfg, t->addr))
+		t->fault = FAULT_STACK;
 }
 
 /* The process died without posting (SIGKILL, abort, sanitizer exit)? */

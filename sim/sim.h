@@ -136,6 +136,10 @@ void sim_park_if_stopping(void);
  * until they are parked. */
 void sim_stop_cores(void);
 
+/* nv.c: the persistent store of the anti-rollback counters
+ * (plat_nv_*), a file (--rollback-store); 0, or -1 after saying why. */
+int sim_nv_open(const char *path);
+
 /* ram.c */
 int sim_ram_init(void);
 /* Shard `id`'s mailbox page on `slot` (the kernel's view). */

@@ -74,6 +74,9 @@ class Arch:
     # the port has a page attribute for it. The simulator's device models
     # share the host's coherent memory, so it accepts and ignores it.
     uncached_dma: bool = False
+    # The platform's CMake option that picks a boot self-test
+    # (plat/selftest.h; tests/qemu/test_panic.py builds with "kstack").
+    selftest_option: Optional[str] = None
 
 
 ARCHES = {
@@ -91,7 +94,7 @@ ARCHES = {
              default_board="qemu-virt-aarch64", text_offset=0x200000, kva_offset=0xffffff8000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-aarch64.cmake", qemu="qemu-system-aarch64",
              gdb_arch="aarch64", qemu_pc_pattern=r"\bPC=([0-9a-f]+)", park_function="a64_park",
-             uncached_dma=True),
+             uncached_dma=True, selftest_option="TESS_A64_SELFTEST"),
         # Sv39: three levels (RISC-V privileged spec 10.6); the user half is
         # [0, 2^38), the kernel's the sign-extended upper half from
         # 0xffffffc000000000. OpenSBI (fw_dynamic) loads the next stage
@@ -100,7 +103,8 @@ ARCHES = {
         Arch("riscv64", supported=True, hosted=False, pt_levels=3, user_va_limit=1 << 38,
              default_board="qemu-virt-riscv64", text_offset=0x200000, kva_offset=0xffffffc000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-riscv64.cmake", qemu="qemu-system-riscv64",
-             gdb_arch="riscv:rv64", qemu_pc_pattern=r"\bpc\s+([0-9a-f]+)", park_function="rv_park"),
+             gdb_arch="riscv:rv64", qemu_pc_pattern=r"\bpc\s+([0-9a-f]+)", park_function="rv_park",
+             selftest_option="TESS_RV_SELFTEST"),
         # 4-level paging, 48-bit canonical user half (Intel SDM Vol. 3A
         # 4.5). The last page below 2^47 is not the shards': a SYSCALL
         # ending there would SYSRET to the non-canonical 2^47, which faults
@@ -116,7 +120,7 @@ ARCHES = {
              default_board="qemu-microvm-x86_64", text_offset=0x100000, kva_offset=0xffffffff80000000,
              image_header=ELF_PVH, toolchain="cmake/toolchain-x86_64.cmake", qemu="qemu-system-x86_64",
              gdb_arch="i386:x86-64", qemu_pc_pattern=r"\bRIP=([0-9a-f]+)", park_function="x86_park",
-             uncached_dma=True),
+             uncached_dma=True, selftest_option="TESS_X86_SELFTEST"),
     )
 }
 

@@ -27,6 +27,8 @@ ARCHES = arch.targets()
 # function every core ends in after plat_halt_all (test_panic.py).
 PC_PATTERN = {a: arch.ARCHES[a].qemu_pc_pattern for a in ARCHES}
 PARK_FUNCTION = {a: arch.ARCHES[a].park_function for a in ARCHES}
+# The CMake option that builds a kernel with a boot self-test (test_panic.py).
+SELFTEST_OPTION = {a: arch.ARCHES[a].selftest_option for a in ARCHES}
 DEADLINE = 30.0  # seconds; generous for a loaded 2-core machine
 
 

@@ -67,6 +67,12 @@ def qemu_argv(built, icount=False, image=None, gdb=False, accel="tcg", net=()):
     if q.get("bios"):
         argv += ["-bios", str(q["bios"])]
     argv += [str(a) for a in q.get("args") or []]
+    store = built["plan"].board.get("rollback_store")
+    if store and built.get("nv"):
+        # The kernel's anti-rollback counters: the store's flash bank (its
+        # last reg window: unit n is bank n on QEMU virt) from the file.
+        unit = len(built["plan"].board["devices"][store]["reg"]) - 1
+        argv += ["-drive", "if=pflash,format=raw,unit=%d,file=%s" % (unit, built["nv"])]
     require_accel(built["arch"], accel, icount)
     argv += ["-accel", accel]
     argv += netdev.qemu_args(built["plan"], net)

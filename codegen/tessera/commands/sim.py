@@ -33,6 +33,9 @@ def add_parser(sub):
     p.add_argument("--net-misbehave", metavar="KIND[:N]",
                    help="test mode: the network device lies on every N-th completion (default 16); KIND: "
                    "bad-id, long-len, reorder, no-version-1")
+    p.add_argument("--rollback-store", metavar="FILE",
+                   help="keep the shards' anti-rollback counters (the newest version each accepted by hot "
+                   "reload) in FILE, created if missing, so they survive a restart of the simulator")
     return p
 
 
@@ -73,6 +76,8 @@ def run(args):
             raise TesseraError("--console-port must be 0..65535")
         argv += ["--console-port", str(args.console_port)]
     argv += devices
+    if args.rollback_store:
+        argv += ["--rollback-store", os.path.abspath(args.rollback_store)]
     sys.stdout.flush()
     sys.stderr.flush()
     try:

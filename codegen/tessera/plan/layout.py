@@ -4,9 +4,10 @@ Physical: kernel reserve at the start of the board's first RAM range; then
 per shard in manifest order its private memory, control page, persistent
 memory and page-table pool; then channels; then regions; then DMA regions,
 each contiguous at its alignment. Virtual: from the board's user_va_base
-upward in the same order, a guard page between objects; channels, regions
-and DMA regions have one VA shared by every shard that maps them; device
-windows come last. Everything is page aligned and depends only
+upward in the same order, a guard page between objects and between each
+shard's image and stack; channels, regions and DMA regions have one VA
+shared by every shard that maps them; device windows come last. Everything
+is page aligned and depends only
 on the manifest and board, so the same input gives the same plan.
 """
 import hashlib
@@ -112,16 +113,20 @@ def plan(model):
     cirqs = devs[console]["irqs"] if console in devs else []
 
     # Virtual addresses first: they depend on sizes only, and the page-table
-    # pools (which take physical memory) depend on them.
+    # pools (which take physical memory) depend on them. Private memory is
+    # image (+ bss) then stack; in VA an unmapped page lies between them, so
+    # a stack that overflows faults instead of overwriting the shard's own
+    # data (the platforms report it as a stack overflow). It costs VA only:
+    # the stack's physical pages follow the image's.
     for s in shards:
         s["mem_size"] = rup(s["memory"], page)
         s["stack_size"] = rup(s["stack"], page)
         s["persist_size"] = rup(s["persistent"], page)
-        s["mem_va"] = va(s["mem_size"])
+        s["mem_va"] = va(s["mem_size"] + page)
         s["ctrl_va"] = va(page)
         s["persist_va"] = va(s["persist_size"]) if s["persist_size"] else 0
         s["entry"] = s["mem_va"]
-        s["stack_top"] = s["mem_va"] + s["mem_size"]
+        s["stack_top"] = s["mem_va"] + s["mem_size"] + page
     for c in channels:
         c["size"] = rup(L["TESS_CHAN_HDR_SIZE"] + c["slots"] * c["slot_size"], page)
         c["va"] = va(c["size"])
@@ -184,6 +189,10 @@ def plan(model):
     if vcur[0] > spec.user_va_limit:
         raise PlanProblem(("shards",), "the plan's user addresses end at 0x%x, beyond the %s user address space "
                           "(0x%x)" % (vcur[0], spec.name, spec.user_va_limit))
+    # The kernel's persistent store: the last reg window of the board's
+    # rollback_store device (QEMU virt: the second flash bank).
+    store = b.get("rollback_store")
+    nv = devs[store]["reg"][-1] if store else {"base": 0, "size": 0}
     hashed_board = _board_for_hash(b)
     return Plan(
         model=model, name=model["name"], manifest_file=model["manifest_file"],
@@ -191,7 +200,7 @@ def plan(model):
         tick_ns=model["tick_ns"], shards=shards, channels=channels, regions=regions, dma=dma,
         console=console, console_pa=creg[0]["base"] if creg else 0, console_irq=cirqs[0] if cirqs else 0,
         kernel_pa=kernel_pa, kernel_size=kernel_size, ram_base=ram["base"], ram_size=ram["size"], ram_used=ram_used,
-        reload_staging_pa=staging_pa, reload_staging_size=staging_size,
+        reload_staging_pa=staging_pa, reload_staging_size=staging_size, nv_pa=nv["base"], nv_size=nv["size"],
         core_order=[[s["id"] for s in shards if s["core"] == c] for c in range(b["cores"])],
         board_check=board_check(b, console, shards),
     )
@@ -202,8 +211,9 @@ def _maps(s, channels, regions, dma, page):
     img = s["mem_size"] - s["stack_size"]
     m = [
         {"va": s["mem_va"], "pa": s["mem_pa"], "size": img, "attr": MAP_R | MAP_W | MAP_X, "kind": "image"},
-        {"va": s["mem_va"] + img, "pa": s["mem_pa"] + img, "size": s["stack_size"], "attr": MAP_R | MAP_W,
-         "kind": "stack"},
+        # the stack guard page: [mem_va + img, + page), never mapped
+        {"va": s["stack_top"] - s["stack_size"], "pa": s["mem_pa"] + img, "size": s["stack_size"],
+         "attr": MAP_R | MAP_W, "kind": "stack"},
         {"va": s["ctrl_va"], "pa": s["ctrl_pa"], "size": page, "attr": MAP_R | MAP_W, "kind": "ctrl"},
     ]
     if s["persist_size"]:

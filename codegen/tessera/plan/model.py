@@ -39,6 +39,9 @@ class Board(TypedDict):
     user_va_base: int
     kernel_reserve: int
     devices: Dict[str, Device]
+    # The device whose last reg window (a NOR flash bank) holds the
+    # kernel's anti-rollback counters (kern/rollback.c); never grantable.
+    rollback_store: Optional[str]
     qemu: Optional[Dict[str, Any]]  # backend/qemu.py
     source: Optional[str]  # where the board came from (not hashed)
 
@@ -207,6 +210,10 @@ class Plan:
     ram_used: int
     reload_staging_pa: int
     reload_staging_size: int
+    # The kernel's persistent store (the board's rollback_store window):
+    # physical address and size, 0 without one.
+    nv_pa: int
+    nv_size: int
     core_order: List[List[int]]  # per board core: shard ids in run order
     board_check: List[BoardDevice]
     warnings: List[str] = field(default_factory=list)
@@ -244,6 +251,7 @@ class Plan:
             "tick_ns": self.tick_ns,
             "kernel": {"pa": self.kernel_pa, "size": self.kernel_size},
             "reload": {"staging_pa": self.reload_staging_pa, "staging_size": self.reload_staging_size},
+            "rollback_store": {"device": self.board.get("rollback_store"), "pa": self.nv_pa, "size": self.nv_size},
             "console": {"name": self.console, "pa": self.console_pa},
             "ram": {"base": self.ram_base, "size": self.ram_size, "used": self.ram_used},
             "cores": [{"core": c, "order": o} for c, o in enumerate(self.core_order)],

@@ -7,8 +7,10 @@ def render(plan):
     rows = [("kernel reserve", plan.kernel_pa, None, plan.kernel_size, "kernel")]
     for s in plan.shards:
         n = s["name"]
-        rows.append(("%s memory (stack %s)" % (n, fmt_size(s["stack_size"])), s["mem_pa"], s["mem_va"],
-                     s["mem_size"], n))
+        img = s["mem_size"] - s["stack_size"]
+        rows.append(("%s memory: image" % n, s["mem_pa"], s["mem_va"], img, n))
+        rows.append(("%s memory: stack (guard below)" % n, s["mem_pa"] + img, s["stack_top"] - s["stack_size"],
+                     s["stack_size"], n))
         rows.append(("%s ctrl page" % n, s["ctrl_pa"], s["ctrl_va"], 4096, n))
         if s["persist_size"]:
             rows.append(("%s persistent" % n, s["persist_pa"], s["persist_va"], s["persist_size"], n))

@@ -452,6 +452,9 @@ class Checker:
                 elif dv == m["console"]:
                     self.err(("shards", s["name"], "devices"), "device '%s' is the kernel console and cannot be "
                              "granted to shard '%s'" % (dv, s["name"]))
+                elif dv == board.get("rollback_store"):
+                    self.err(path, "device '%s' holds the kernel's anti-rollback counters (the board's "
+                             "rollback_store) and belongs to the kernel" % dv, value=True)
                 elif bdevs[dv]["port_io"]:  # its `reg` is a port range: a window would map RAM at that address
                     self.err(path, "device '%s' is reached through I/O ports, which are not granted to shards" % dv,
                              value=True)
@@ -471,17 +474,18 @@ class Checker:
             if s["dma_unconfined"]:
                 self.warn(first, "shard '%s' can reach all memory: %s granted with dma: unconfined (no IOMMU "
                           "confines DMA: the shard is trusted like the kernel)" % (s["name"], bus_masters(s)))
-        # The kernel's devices (console, interrupt controllers) and RAM are
-        # never inside a shard's device window; two devices in one MMIO page
-        # cannot be isolated from each other. Windows are page ranges
-        # [lo, hi), compared as ranges (a board's PCIe window is 64K pages).
+        # The kernel's devices (console, interrupt controllers, the rollback
+        # store) and RAM are never inside a shard's device window; two
+        # devices in one MMIO page cannot be isolated from each other.
+        # Windows are page ranges [lo, hi), compared as ranges (a board's
+        # PCIe window is 64K pages).
         page = self.lim["TESS_PAGE_SIZE"]
 
         def pages(r):
             return r["base"] // page, -(-(r["base"] + r["size"]) // page)
 
-        kernel = [pages(r) + (dv,) for dv, d in bdevs.items() if d["interrupt_controller"] or dv == m["console"]
-                  for r in d["reg"]]
+        kernel = [pages(r) + (dv,) for dv, d in bdevs.items()
+                  if d["interrupt_controller"] or dv in (m["console"], board.get("rollback_store")) for r in d["reg"]]
         ram = [pages(r) for r in board["ram"]]
         taken = []  # (lo, hi, device, shard) of the windows granted so far
         for s in m["shards"]:
