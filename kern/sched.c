@@ -60,6 +60,22 @@ static bool handle(unsigned core, struct kern_shard *s, const struct trap *t)
 	}
 }
 
+/* plat_idle, with its time added to the core's idle total. */
+static void idle(unsigned core)
+{
+	struct kern_core *kc = &kern_cores[core];
+	uint64_t since = plat_time_ns();
+
+	atomic_fetch_add(&kc->idle_seq, 1);
+	atomic_store(&kc->idle_since, since);
+	atomic_fetch_add(&kc->idle_seq, 1);
+	plat_idle(core);
+	atomic_fetch_add(&kc->idle_seq, 1);
+	atomic_store(&kc->idle_ns, atomic_load(&kc->idle_ns) + (plat_time_ns() - since));
+	atomic_store(&kc->idle_since, 0);
+	atomic_fetch_add(&kc->idle_seq, 1);
+}
+
 bool kern_core_step(unsigned core)
 {
 	struct kern_shard *s;
@@ -70,7 +86,7 @@ bool kern_core_step(unsigned core)
 	reload_swap_step(core);
 	s = pick(core);
 	if (!s) {
-		plat_idle(core);
+		idle(core);
 		return false;
 	}
 	dispatch(core, s);

@@ -57,6 +57,37 @@ int kern_chan_stats_get(unsigned ch, struct kern_chan_stats *out)
 	return 0;
 }
 
+uint64_t kern_core_idle_ns(unsigned core, uint64_t now)
+{
+	const struct kern_core *kc = &kern_cores[core];
+	uint64_t seq, total, since;
+
+	if (core >= TESS_MAX_CORES)
+		return 0;
+	do {
+		while ((seq = atomic_load(&kc->idle_seq)) & 1)
+			; /* the owner core is between two of its stores */
+		total = atomic_load(&kc->idle_ns);
+		since = atomic_load(&kc->idle_since);
+	} while (atomic_load(&kc->idle_seq) != seq);
+	return total + (since && now > since ? now - since : 0);
+}
+
+void kern_cpu_report(void)
+{
+	char list[TESS_MAX_CORES * 21];
+	size_t n = 0;
+	uint64_t now = plat_time_ns();
+
+	if (!kern_sys)
+		return;
+	list[0] = '\0';
+	for (unsigned c = 0; c < kern_sys->ncores && c < TESS_MAX_CORES; c++)
+		n += tess_snprintf(list + n, sizeof(list) - n, "%s%llu", c ? "," : "",
+				   (unsigned long long)kern_core_idle_ns(c, now));
+	kern_log("cpu: now_ns=%llu idle_ns=%s", (unsigned long long)now, list);
+}
+
 /* Channel fill from the ring's shared lines: head and tail are free-running
  * counts of slots committed and released (as the ends wrote them: figures,
  * not facts, if an end is hostile); then protocol errors, if any. */

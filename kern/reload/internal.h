@@ -41,6 +41,7 @@ enum frame_type {
 	FT_DATA = 0x11,	 /* host: seq 1..; offset u32, 1..256 bytes */
 	FT_END = 0x12,	 /* host: seq after the last DATA; empty */
 	FT_ABORT = 0x13, /* host gave up; empty */
+	FT_CPU = 0x14,	 /* host: any seq; empty: log kern_cpu_report */
 	FT_ACK = 0x20,	 /* kernel: seq accepted; empty */
 	FT_NAK = 0x21,	 /* kernel: seq = next expected; reason text */
 	FT_RESULT = 0x22 /* kernel: status u8, version u64, reason text */

@@ -63,6 +63,12 @@ struct kern_chan {
 struct kern_core {
 	unsigned next;		    /* round-robin position in tess_system.cores[c].order */
 	struct kern_shard *running; /* whose turn it is (NULL between turns); owner core only */
+	/* Idle accounting (sched.c, read by kern_cpu_report on any core): ns
+	 * spent in plat_idle before the current idle period, and when that
+	 * period began (0: busy). The owner core writes both inside an odd
+	 * idle_seq, so a reader on another core retries instead of mixing a
+	 * finished period's total with its start. */
+	_Atomic uint64_t idle_seq, idle_ns, idle_since;
 };
 
 extern const struct tess_system_cfg *kern_sys;
