@@ -29,6 +29,8 @@ def add_parser(sub):
 def run(args):
     specs = [net.parse(v) for v in args.net]
     qemu.require_accel(args.arch, args.accel, args.icount)  # before the build, not after it
+    if args.accel == "kvm" and qemu.kvm_slow():
+        print("tessera: warning: %s" % qemu.kvm_slow(), file=sys.stderr)
     built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps, image_version=args.image_version)
     argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb, accel=args.accel, net=specs)
     if args.gdb:
