@@ -35,8 +35,8 @@ whose /dev/kvm is PVM (module kvm_pvm) neither guest kernel speaks PVM's
 ABI, so both would run through PVM's instruction emulator, far slower than
 TCG: the bench says so and stops (--force runs it anyway).
 
-Needs linux-image-amd64, busybox-static, cpio and gcc: scripts/bootstrap.sh
---bench installs them.
+Needs linux-image-amd64, busybox-static, cpio and gcc: the bench runs
+scripts/bootstrap.sh --bench first (quick when they are there).
 
 Usage: bench/linux_peer.py [--accel tcg|kvm] [--icount] [--only tessera|linux]
        [--rates R,R,...] [--seconds S] [--cpu-rate R] [--cpu-seconds S]
@@ -313,6 +313,8 @@ def main():
     if a.accel == "tcg" and qemu.kvm_slow():
         print("bench| KVM not used: %s" % qemu.kvm_slow())
     kinds = [a.only] if a.only else ["tessera", "linux"]
+    subprocess.run([os.path.join(ROOT, "scripts", "bootstrap.sh")] + (["--bench"] if "linux" in kinds else []),
+                   check=True)
     built = target.build(MANIFEST, "x86_64", os.path.join(OUT, "tessera"))
     peer = linux_peer() if "linux" in kinds else None
     res = {}

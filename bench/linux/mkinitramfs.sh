@@ -2,17 +2,17 @@
 # The Linux peer of bench/linux_peer.py: a busybox-static initramfs for
 # Debian's own linux-image-amd64, with the virtio-mmio and virtio-net
 # modules of that kernel, a static UDP echo (udp_echo.c, built here with
-# the host's gcc) and /init. Packages: bench/bootstrap.sh.
+# the host's gcc) and /init. Packages: scripts/bootstrap.sh --bench.
 # Usage: bench/linux/mkinitramfs.sh OUT_DIR  -> OUT_DIR/initramfs.cpio.gz,
 # and prints the kernel (/boot/vmlinuz-VERSION) it matches.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1
 kernel=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
-[ -n "$kernel" ] || { echo "mkinitramfs| no /boot/vmlinuz-*-amd64: run bench/bootstrap.sh" >&2; exit 1; }
+[ -n "$kernel" ] || { echo "mkinitramfs| no /boot/vmlinuz-*-amd64: run scripts/bootstrap.sh --bench" >&2; exit 1; }
 kver=${kernel#/boot/vmlinuz-}
 [ -x /bin/busybox ] && file -L /bin/busybox | grep -q 'statically linked' ||
-	{ echo "mkinitramfs| /bin/busybox is not busybox-static: run bench/bootstrap.sh" >&2; exit 1; }
+	{ echo "mkinitramfs| /bin/busybox is not busybox-static: run scripts/bootstrap.sh --bench" >&2; exit 1; }
 root=$out/initramfs
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/lib/modules"
