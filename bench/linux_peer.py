@@ -68,6 +68,8 @@ TESS_CPU = re.compile(r"kern\| cpu: now_ns=(\d+) idle_ns=([\d,]+)")
 TESS_UP = re.compile(r"shard:net0\| virtio-net .* up \(first start\)")
 LINUX_UP = re.compile(r"linux-peer\| up: eth0 ")
 LINUX_STAT = re.compile(r"linux-peer\| stat end")
+TESS_NIC = re.compile(r"shard:net0\| stats\(query\) rx=(\d+) tx=(\d+)")
+STATS_PORT = 9  # classify's stats_port in udp-echo-x86_64.yaml
 
 
 def udp_ports(n):
@@ -160,13 +162,32 @@ class Tessera(Guest):
         idle = [int(x) for x in m.group(2).split(",")]
         return now, len(idle) * now - sum(idle), len(idle)
 
+    def nic(self, wire):
+        """(frames the driver received, transmitted): a frame to classify's
+        stats_port makes net0 log its counters (the query frame included)."""
+        Tessera.seq += 1
+        after = len(self.lines)
+        wire.send(frames.Templates(frames.Flow(**dict(flow().__dict__, dst_port=STATS_PORT)), 0x5eed0300)
+                  .frame(Tessera.seq, SIZE))
+        _, m = self.wait(TESS_NIC, 30, after)
+        return int(m.group(1)), int(m.group(2))
+
 
 class Linux(Guest):
-    def stat(self):
+    def _stat(self):
         after = len(self.lines)
         self.send(b"stat\n")
         end, _ = self.wait(LINUX_STAT, 30, after)
-        cpus = [ln.split() for ln in self.lines[after:end] if re.match(r"cpu\d+ ", ln)]
+        return self.lines[after:end]
+
+    def nic(self, wire):
+        """(packets eth0 received, transmitted), /proc/net/dev."""
+        f = [ln for ln in self._stat() if "eth0:" in ln][-1].split(":", 1)[1].split()
+        return int(f[1]), int(f[9])
+
+    def stat(self):
+        lines = self._stat()
+        cpus = [ln.split() for ln in lines if re.match(r"cpu\d+ ", ln)]
         # user nice system idle iowait irq softirq steal (guest time is in user)
         busy = sum(int(f[1]) + int(f[2]) + int(f[3]) + int(f[6]) + int(f[7]) + int(f[8]) for f in cpus)
         total = sum(sum(int(x) for x in f[1:9]) for f in cpus)
@@ -231,10 +252,16 @@ def measure(guest, wire, a):
                                                      ncpu, 100 * out["util"] / ncpu, ncpu), flush=True)
     rows = []
     for i, rate in enumerate(int(r) for r in a.rates.split(",")):
+        rx0, tx0 = guest.nic(wire)
         f = offered(wire, rate, a.seconds, 0x5eed0200 + i)
-        row(guest.name, "offered %d/s" % rate, f)
-        rows.append(f)
         time.sleep(0.5)
+        rx1, tx1 = guest.nic(wire)
+        row(guest.name, "offered %d/s" % rate, f)
+        # Where the lost frames went: the guest's own NIC counters (less
+        # the counters query) against what the tool sent and got back.
+        print("bench| %-7s   the guest's NIC received %d of the %d sent and transmitted %d; %d echoes came back"
+              % (guest.name, rx1 - rx0 - 1, f["sent"], tx1 - tx0, f["received"]), flush=True)
+        rows.append(f)
     zero = [f for f in rows if f["lost"] == 0 and f["received"] > 0]
     out["zero"] = max(zero, key=lambda f: f["sent_pps"]) if zero else None
     return out
