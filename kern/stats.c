@@ -57,34 +57,43 @@ int kern_chan_stats_get(unsigned ch, struct kern_chan_stats *out)
 	return 0;
 }
 
-uint64_t kern_core_idle_ns(unsigned core, uint64_t now)
+/* A consistent (idle total, start of the current idle period or 0) of
+ * `core`, however its owner is moving. */
+static void idle_snapshot(unsigned core, uint64_t *total, uint64_t *since)
 {
 	const struct kern_core *kc = &kern_cores[core];
-	uint64_t seq, total, since;
+	uint64_t seq;
 
-	if (core >= TESS_MAX_CORES)
-		return 0;
 	do {
 		while ((seq = atomic_load(&kc->idle_seq)) & 1)
 			; /* the owner core is between two of its stores */
-		total = atomic_load(&kc->idle_ns);
-		since = atomic_load(&kc->idle_since);
+		*total = atomic_load(&kc->idle_ns);
+		*since = atomic_load(&kc->idle_since);
 	} while (atomic_load(&kc->idle_seq) != seq);
-	return total + (since && now > since ? now - since : 0);
 }
 
 void kern_cpu_report(void)
 {
+	uint64_t total[TESS_MAX_CORES], since[TESS_MAX_CORES], now;
 	char list[TESS_MAX_CORES * 21];
-	size_t n = 0;
-	uint64_t now = plat_time_ns();
+	unsigned n;
+	size_t at = 0;
 
 	if (!kern_sys)
 		return;
+	n = kern_sys->ncores < TESS_MAX_CORES ? kern_sys->ncores : TESS_MAX_CORES;
+	for (unsigned c = 0; c < n; c++)
+		idle_snapshot(c, &total[c], &since[c]);
+	/* The clock after the snapshots: every finished period ended before
+	 * it, so no core shows more idle time than there was. */
+	now = plat_time_ns();
 	list[0] = '\0';
-	for (unsigned c = 0; c < kern_sys->ncores && c < TESS_MAX_CORES; c++)
-		n += tess_snprintf(list + n, sizeof(list) - n, "%s%llu", c ? "," : "",
-				   (unsigned long long)kern_core_idle_ns(c, now));
+	for (unsigned c = 0; c < n; c++) {
+		uint64_t idle = total[c] + (since[c] && now > since[c] ? now - since[c] : 0);
+
+		at += tess_snprintf(list + at, sizeof(list) - at, "%s%llu", c ? "," : "",
+				    (unsigned long long)idle);
+	}
 	kern_log("cpu: now_ns=%llu idle_ns=%s", (unsigned long long)now, list);
 }
 

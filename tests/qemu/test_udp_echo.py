@@ -34,6 +34,7 @@ from console_hub import ConsoleHub, free_port, socket_console_argv
 from harness import ARCHES, Qemu, build
 from tessera.backend import net as netdev
 from tessera.backend import qemu as cmd_qemu
+from tessera.reload import proto as reload_proto
 from tessera.traffic import frames
 from tessera.traffic import run as engine
 
@@ -211,6 +212,32 @@ def test_100k_frames_come_back_in_order(system):
                          ("classify", ("short", "ethertype", "ihl", "iplen", "csum", "desc")),
                          ("echo", ("not_udp", "desc"))):
         assert {n: d[shard][n] for n in names} == {n: 0 for n in names}, shard
+
+
+def cpu_report(system, seq):
+    """(now_ns, [idle ns of each core]) from the kernel's answer to a
+    console CPU frame (docs/reload.md)."""
+    start = len(system.lines)
+    system.up.sendall(reload_proto.host_frame(reload_proto.CPU, seq))
+    m = system.wait_for(r"^kern\| cpu: now_ns=(\d+) idle_ns=([\d,]+)$", start)
+    return int(m.group(1)), [int(x) for x in m.group(2).split(",")]
+
+
+def test_cpu_report_accounts_every_core(system):
+    """The kernel's per-core idle accounting (bench/linux_peer.py's busy
+    time): one figure per core of the board, never more idle time than has
+    passed, never going back; the cores that run the pipeline's shards
+    were busy while 2000 frames went through."""
+    plan = system.built["plan"]
+    now0, idle0 = cpu_report(system, 1)
+    assert len(idle0) == len(plan.core_order)
+    assert all(0 <= i <= now0 for i in idle0)
+    assert figures(system.traffic.run(2000)) == clean(2000)
+    now1, idle1 = cpu_report(system, 2)
+    assert now1 > now0
+    busy = [(now1 - now0) - (b - a) for a, b in zip(idle0, idle1)]
+    assert all(0 <= x <= now1 - now0 for x in busy), busy
+    assert all(busy[c] > 0 for c, order in enumerate(plan.core_order) if order), busy
 
 
 # tessera traffic's malformed kinds -> classify's drop counter for each.

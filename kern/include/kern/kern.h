@@ -38,9 +38,10 @@ void kern_console_write(const void *buf, size_t n);
 
 /* Per-shard counters and channel figures as a table on the console. */
 void kern_stats_print(void);
-/* One "kern| cpu: now_ns=T idle_ns=I0,I1,..." line: the clock and every
- * core's idle total (kern_core_idle_ns), for busy time per unit of work
- * as deltas between two lines (bench/linux_peer.py). */
+/* One "kern| cpu: now_ns=T idle_ns=I0,I1,..." line: the clock and the
+ * time each core has spent idle (in plat_idle) since boot, the current
+ * idle period included; busy time is the rest. Deltas between two lines
+ * give busy time per unit of work (bench/linux_peer.py). */
 void kern_cpu_report(void);
 
 const struct tess_shard_cfg *kern_shard_cfg(const struct kern_shard *s);

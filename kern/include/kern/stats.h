@@ -47,10 +47,6 @@ struct kern_chan_stats {
 /* 0, or -1 if there is no channel `ch`. */
 int kern_chan_stats_get(unsigned ch, struct kern_chan_stats *out);
 
-/* Nanoseconds `core` has spent idle (in plat_idle) from boot to `now`
- * (plat_time_ns), the current idle period included; busy time is the rest. */
-uint64_t kern_core_idle_ns(unsigned core, uint64_t now);
-
 enum kern_trace_event {
 	KT_BOOT = 0,	  /* arg: shard's core */
 	KT_DISPATCH = 1,  /* arg: pending set handed over */
