@@ -41,7 +41,7 @@ def kvm_slow():
     slower than TCG, or None. PVM (module kvm_pvm) runs guests without
     VMX/SVM, in hardware ring 3: a kernel that does not speak PVM's guest
     ABI (Tessera's, Debian's) goes through its instruction emulator
-    (bench/README.md, x86_64)."""
+    (bench/README.md, the QEMU microvm figures)."""
     if os.path.exists("/sys/module/kvm_pvm"):
         return "/dev/kvm is PVM (kvm_pvm): guest kernels without PVM support run through its instruction emulator, " \
                "far slower than TCG"
