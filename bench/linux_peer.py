@@ -59,6 +59,7 @@ from tessera.errors import TesseraError  # noqa: E402
 from tessera.reload import proto  # noqa: E402
 from tessera.traffic import frames, report  # noqa: E402
 from tessera.traffic import run as engine  # noqa: E402
+from net_sweep import flow, stop  # noqa: E402  (the same flow; Linux's /init gives eth0 its address)
 
 MANIFEST = os.path.join(ROOT, "manifest", "examples", "udp-echo-x86_64.yaml")
 OUT = os.path.join(ROOT, "build", "bench-linux-peer")
@@ -82,14 +83,6 @@ def udp_ports(n):
     for s in socks:
         s.close()
     return ports
-
-
-def flow():
-    """What the host sends: the examples' classify config (10.0.0.2, port
-    7, QEMU's first NIC MAC); Linux's /init gives eth0 the same."""
-    return frames.Flow(src_mac=frames.mac("02:00:00:00:00:01", "mac"), dst_mac=frames.mac("52:54:00:12:34:56", "mac"),
-                       src_ip=frames.ipv4("10.0.0.1", "ip"), dst_ip=frames.ipv4("10.0.0.2", "ip"),
-                       src_port=40000, dst_port=7)
 
 
 def linux_peer():
@@ -142,12 +135,7 @@ class Guest:
         self.proc.stdin.flush()
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc)
 
 
 class Tessera(Guest):
