@@ -59,7 +59,7 @@ from tessera.errors import TesseraError  # noqa: E402
 from tessera.reload import proto  # noqa: E402
 from tessera.traffic import frames, report  # noqa: E402
 from tessera.traffic import run as engine  # noqa: E402
-from net_sweep import flow, stop  # noqa: E402  (the same flow; Linux's /init gives eth0 its address)
+from net_sweep import STATS_PORT, flow, stop  # noqa: E402  (Linux's /init gives eth0 flow()'s address)
 
 MANIFEST = os.path.join(ROOT, "manifest", "examples", "udp-echo-x86_64.yaml")
 OUT = os.path.join(ROOT, "build", "bench-linux-peer")
@@ -70,7 +70,6 @@ TESS_UP = re.compile(r"shard:net0\| virtio-net .* up \(first start\)")
 LINUX_UP = re.compile(r"linux-peer\| up: eth0 ")
 LINUX_STAT = re.compile(r"linux-peer\| stat end")
 TESS_NIC = re.compile(r"shard:net0\| stats\(query\) rx=(\d+) tx=(\d+)")
-STATS_PORT = 9  # classify's stats_port in udp-echo-x86_64.yaml
 
 
 def udp_ports(n):
