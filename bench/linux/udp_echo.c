@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define BATCH 64
+#define BATCH  64
 #define MAXLEN 2048
 
 static char buf[BATCH][MAXLEN];
@@ -26,7 +26,8 @@ int main(int argc, char **argv)
 {
 	int port = argc > 1 ? atoi(argv[1]) : 7;
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct sockaddr_in me = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = INADDR_ANY};
+	struct sockaddr_in me = {
+		.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = INADDR_ANY};
 	int rcvbuf = 4 << 20;
 
 	if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof me) < 0) {
@@ -39,8 +40,10 @@ int main(int argc, char **argv)
 	for (;;) {
 		for (int i = 0; i < BATCH; i++) {
 			iov[i] = (struct iovec){buf[i], MAXLEN};
-			msg[i].msg_hdr = (struct msghdr){.msg_name = &peer[i], .msg_namelen = sizeof peer[i],
-							 .msg_iov = &iov[i], .msg_iovlen = 1};
+			msg[i].msg_hdr = (struct msghdr){.msg_name = &peer[i],
+							 .msg_namelen = sizeof peer[i],
+							 .msg_iov = &iov[i],
+							 .msg_iovlen = 1};
 		}
 		/* Blocks for the first datagram, then takes what is queued. */
 		int n = recvmmsg(fd, msg, BATCH, MSG_WAITFORONE, NULL);
