@@ -156,6 +156,7 @@ int main(int argc, char **argv)
 
 	sim_clock_init();
 	sim_cores_init();
+	sim_ident_init();
 	if (sim_ram_init() != 0 || sim_shards_init() != 0 || sim_proc_init() != 0)
 		return 1;
 	if (messages && !sim_has_sinks()) {

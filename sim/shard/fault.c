@@ -11,6 +11,29 @@
 
 static uint8_t alt_stack[64 * 1024];
 
+uintptr_t sim_stack_top;
+
+/* Registers, the load bias (this position-independent executable's code
+ * addresses minus the bias are its ELF's) and the stack from sp up to
+ * main()'s frame, at most SIM_CRASH_STACK bytes: all of it mapped, so
+ * copying cannot fault again. The kernel walks the frame pointers in its
+ * own copy of this (kern/crash.c). */
+static void report(void *uc, struct sim_crash *c)
+{
+	extern char __executable_start[];
+	uint64_t n;
+
+	sim_fault_regs(uc, c);
+	c->base = (uint64_t)(uintptr_t)__executable_start;
+	c->stack_va = c->sp;
+	c->stack_len = 0;
+	if (c->sp <= sim_stack_top && sim_stack_top - c->sp < (64u << 20)) {
+		n = sim_stack_top - c->sp;
+		c->stack_len = (uint32_t)(n < SIM_CRASH_STACK ? n : SIM_CRASH_STACK);
+		memcpy(c->stack, (const void *)(uintptr_t)c->sp, c->stack_len);
+	}
+}
+
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
 	struct sim_mailbox *mb = sim_mb;
@@ -20,6 +43,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	mb->signo = (uint32_t)sig;
 	mb->addr = (uint64_t)(uintptr_t)si->si_addr;
 	mb->pc = sim_fault_pc(uc);
+	report(uc, &mb->crash);
 	atomic_store_explicit(&mb->turn, SIM_TURN_KERNEL, memory_order_release);
 	sim_futex_wake(&mb->turn);
 	for (;;)

@@ -9,7 +9,11 @@
 extern struct sim_mailbox *sim_mb;
 
 void sim_fault_install(void);
-/* pc of the interrupted code from a signal's ucontext (pc_<host arch>.c). */
+/* pc of the interrupted code from a signal's ucontext (pc_<host arch>.c);
+ * and its registers, sp, fp and frame record layout into *c. */
 uint64_t sim_fault_pc(void *uc);
+void sim_fault_regs(void *uc, struct sim_crash *c);
+/* The top of the stack a crash report may copy from: main()'s frame. */
+extern uintptr_t sim_stack_top;
 
 #endif

@@ -22,6 +22,11 @@
  * prepared one (sim/reload.c). */
 #define SIM_MBOX_SLOTS 2u
 
+/* A fault's registers and the stack from sp the handler copies: the
+ * kernel walks the frame pointers in that copy only (kern/crash.c). */
+#define SIM_CRASH_REGS	34
+#define SIM_CRASH_STACK 2048u
+
 enum sim_turn { SIM_TURN_KERNEL = 0, SIM_TURN_SHARD = 1 };
 enum sim_post { SIM_POST_SYSCALL = 0, SIM_POST_FAULT = 1 };
 
@@ -33,6 +38,15 @@ struct sim_mailbox {
 	uint64_t nr, arg[4];	/* SIM_POST_SYSCALL */
 	uint64_t addr, pc;	/* SIM_POST_FAULT: si_addr and the interrupted pc */
 	uint64_t ret;		/* kernel -> shard: call result, or start reason */
+	struct sim_crash {	/* SIM_POST_FAULT: what the handler saw (sim/shard/fault.c) */
+		uint32_t nregs, stack_len;
+		int32_t prev_off, ra_off; /* the host's frame record (kern/include/kern/arch.h) */
+		uint64_t sp, fp, base, stack_va;
+		uint64_t regs[SIM_CRASH_REGS];
+		uint8_t stack[SIM_CRASH_STACK]; /* stack_len bytes from stack_va = sp */
+	} crash;
 };
+
+_Static_assert(sizeof(struct sim_mailbox) <= SIM_MBOX_SIZE, "one page");
 
 #endif
