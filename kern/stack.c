@@ -4,6 +4,7 @@
  * pattern itself looks as if it used less: a figure, not a fact. */
 #include <kern/lib.h>
 #include <kern/priv.h>
+#include <kern/stats.h>
 
 #define STACK_PAINT 0xa5u
 #define STACK_WORD  0xa5a5a5a5a5a5a5a5ull

@@ -2,7 +2,6 @@
  * arch "host", tessera-sim's own GNU build id, and as the image's parts
  * the shard executables it copied at start (sim/image.c), with their
  * SHA-256 (kern/image/sha256.c, which the reload verifier links too). */
-#define _GNU_SOURCE
 #include <elf.h>
 #include <link.h>
 #include <string.h>

@@ -19,6 +19,9 @@ COMMANDS = [
     "build",
     "qemu",
     "sim",
+    "inspect",
+    "top",
+    "trace",
 ]
 
 

@@ -87,8 +87,9 @@ int main(int argc, char **argv)
 	sim_fault_install();
 	if (confine() != 0)
 		return 2;
-	/* A crash report copies the stack up to our frame record (fault.c). */
-	sim_stack_top = (uintptr_t)__builtin_frame_address(0) + 16;
+	/* A crash report copies the stack up to our frame record (fault.c),
+	 * not into it: the walk ends at our caller, libc's start code. */
+	sim_stack_top = (uintptr_t)__builtin_frame_address(0);
 	atomic_store(&sim_mb->ready, 1);
 	sim_futex_wake(&sim_mb->ready);
 	while (atomic_load_explicit(&sim_mb->turn, memory_order_acquire) != SIM_TURN_SHARD)

@@ -135,11 +135,9 @@ void kern_console_line(const char *prefix, const char *prefix2, const char *text
 void kern_trace(unsigned core, unsigned shard, unsigned event, uint64_t arg);
 void kern_trace_reset(void);
 /* crash.c: the crash record of a shard that just faulted (before its
- * policy restarts it); stack.c: paint the stack at every start, and how
- * much of it was ever used (bytes; -1 where the platform has no view). */
+ * policy restarts it); stack.c: paint the stack at every start. */
 void kern_crash_record(unsigned core, struct kern_shard *s, const struct trap *t);
 void kern_stack_paint(const struct tess_shard_cfg *cfg);
-int64_t kern_stack_used(const struct tess_shard_cfg *cfg);
 /* faultname.c: "write", "SIGSEGV", "signal 31"... */
 void kern_fault_what(char *buf, size_t n, unsigned kind, uint64_t code);
 

@@ -5,6 +5,7 @@
 #define KERN_STATS_H
 
 #include <stdint.h>
+#include <tessera/tables.h>
 
 /* The shard state machine (docs/design.md). */
 enum kern_state {
@@ -42,6 +43,10 @@ struct kern_shard_stats {
 
 /* 0, or -1 if there is no shard `id`. */
 int kern_stats_get(unsigned id, struct kern_shard_stats *out);
+
+/* How much of the shard's stack was ever used since its last start, from
+ * the paint kern/stack.c put there (bytes; -1: the platform has no view). */
+int64_t kern_stack_used(const struct tess_shard_cfg *cfg);
 
 /* A channel's protocol errors (kern/chan.c): TESS_SYS_CHAN_STOP calls by
  * each end, and re-formats after boot. */
