@@ -1,6 +1,9 @@
 /* The arch_* hooks: a "context switch" hands the mailbox turn to the shard
  * process and waits for it to come back (system call or fault) or for the
- * core's tick (so kern/'s watchdog runs while a shard computes). */
+ * core's tick (so kern/'s watchdog runs while a shard computes). A device
+ * access the shard posts is served here (mmio.c) and the shard resumed,
+ * without a trap to kern/; a device IRQ for this core (irq.c) is a
+ * TRAP_IRQ while the shard keeps the turn. */
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -61,6 +64,10 @@ static void take_post(struct sim_shard *sh, const struct sim_mailbox *mb, struct
 	t->code = mb->signo;
 	t->addr = mb->addr;
 	t->pc = mb->pc;
+	/* The shard runs on its planned stack with the planned guard page
+	 * below it (sim/shard/start.c), as on the targets. */
+	if (t->fault == FAULT_SIGNAL && t->code == SIGSEGV && kern_stack_guard_hit(sh->cfg, t->addr))
+		t->fault = FAULT_STACK;
 	/* The process may still write its mailbox: the kernel reads a copy. */
 	memcpy(&ctx->crash, &mb->crash, sizeof ctx->crash);
 	ctx->crash_valid = mb->post == SIM_POST_FAULT;
@@ -87,7 +94,8 @@ void arch_crash(const struct kern_shard *s, const struct arch_ctx *ctx, struct a
 	out->stack_len = c->stack_len < SIM_CRASH_STACK ? c->stack_len : SIM_CRASH_STACK;
 }
 
-/* A simulated shard's stack is its process's own: no kernel view. */
+/* A simulated shard's stack is its process's own anonymous memory (sim/shard/
+ * start.c): no kernel view, so no high-water mark. */
 uint8_t *plat_shard_stack(const struct tess_shard_cfg *cfg, uint64_t *va, uint64_t *len)
 {
 	(void)cfg;
@@ -140,12 +148,21 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 	} /* else: back from a tick, the shard still holds the turn */
 	for (;;) {
 		struct timespec dl = sim_abs(sim_next_tick(core));
-		uint64_t from = sim_now();
+		uint64_t from = sim_now(), val;
 
+		if (sim_irq_take(core, &t->irq)) {
+			t->kind = TRAP_IRQ;
+			return;
+		}
 		sim_futex_wait(&mb->turn, SIM_TURN_SHARD, &dl);
 		if (atomic_load_explicit(&mb->turn, memory_order_acquire) == SIM_TURN_KERNEL) {
-			take_post(sh, mb, ctx, t);
-			return;
+			if (mb->post != SIM_POST_MMIO) {
+				take_post(sh, mb, ctx, t);
+				return;
+			}
+			if (!sim_mmio_serve(cfg, mb, &val, t))
+				return;	    /* the shard's fault; it waits to be stopped */
+			give_turn(mb, val); /* and the tick still counts */
 		}
 		sim_park_if_stopping();
 		if (sim_tick_due(core, from)) {

@@ -1,5 +1,6 @@
 /* The shard's main loop (docs/design.md "Execution model"): the kernel never
  * calls into a shard, it resumes it from the yield system call below. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <tessera/runtime.h>
 #include <tessera/shard.h>
@@ -8,6 +9,15 @@
 /* Optional entries: undefined weak symbols resolve to NULL. */
 extern void shard_notified(tess_set_t set) __attribute__((weak));
 extern void shard_poll(void) __attribute__((weak));
+
+/* Whether the loop polls: shards that define shard_poll, unless they
+ * switched it off with tess_poll(false). */
+static bool polling;
+
+void tess_poll(bool on)
+{
+	polling = on && shard_poll;
+}
 
 static tess_set_t yield(enum tess_yield_mode mode)
 {
@@ -34,13 +44,14 @@ static tess_set_t wait_for_events(void)
 void tess_runtime_main(enum tess_start_reason why)
 {
 	rt_chan_setup();
+	polling = shard_poll != NULL;
 	shard_init(why);
 	for (;;) {
-		tess_set_t set = shard_poll ? yield(TESS_YIELD_POLL) : wait_for_events();
+		tess_set_t set = polling ? yield(TESS_YIELD_POLL) : wait_for_events();
 
 		if (set && shard_notified)
 			shard_notified(set);
-		else if (shard_poll)
+		else if (polling)
 			shard_poll();
 	}
 }

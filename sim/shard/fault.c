@@ -15,7 +15,7 @@ uintptr_t sim_stack_top;
 
 /* Registers, the load bias (this position-independent executable's code
  * addresses minus the bias are its ELF's) and the stack from sp up to
- * main()'s frame, at most SIM_CRASH_STACK bytes: all of it mapped, so
+ * the planned stack's top, at most SIM_CRASH_STACK bytes: all of it mapped, so
  * copying cannot fault again. The kernel walks the frame pointers in its
  * own copy of this (kern/crash.c). */
 static void report(void *uc, struct sim_crash *c)

@@ -9,11 +9,14 @@
 extern struct sim_mailbox *sim_mb;
 
 void sim_fault_install(void);
+/* Give the turn to the kernel with what is posted in `mb`; wait until it
+ * comes back; the kernel's answer (syscall.c). */
+uint64_t sim_hand_turn(struct sim_mailbox *mb);
 /* pc of the interrupted code from a signal's ucontext (pc_<host arch>.c);
  * and its registers, sp, fp and frame record layout into *c. */
 uint64_t sim_fault_pc(void *uc);
 void sim_fault_regs(void *uc, struct sim_crash *c);
-/* The top of the stack a crash report may copy from: main()'s frame. */
+/* The top of the stack a crash report may copy from: the planned stack's. */
 extern uintptr_t sim_stack_top;
 
 #endif

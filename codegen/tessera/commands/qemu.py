@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from tessera.backend import hub, qemu, target
+from tessera.backend import hub, net, qemu, target
 from tessera.commands import build
 from tessera.errors import TesseraError
 
@@ -22,17 +22,21 @@ def add_parser(sub):
     p.add_argument("--console-port", metavar="PORT", type=int,
                    help="also serve the console on tcp 127.0.0.1:PORT (0: a free port, printed) for `tessera "
                    "inspect/top/trace/reload --port socket://127.0.0.1:PORT`")
+    p.add_argument("--net", metavar="[DEVICE=]local=HOST:PORT,remote=HOST:PORT", action="append", default=[],
+                   help="a virtio-net device on the granted virtio-mmio transport (DEVICE, if several) over "
+                   "-netdev dgram: one Ethernet frame per UDP datagram from and to HOST:PORT; optional ,mac=M")
     p.add_argument("--accel", choices=qemu.ACCELS, default="tcg",
                    help="tcg (default: QEMU emulates the CPU) or kvm (hardware virtualization, host arch only)")
     return p
 
 
 def run(args):
+    specs = [net.parse(v) for v in args.net]
     qemu.require_accel(args.arch, args.accel, args.icount)  # before the build, not after it
     if args.console_port is not None and not 0 <= args.console_port <= 65535:
         raise TesseraError("--console-port must be 0..65535")
-    built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps)
-    argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb, accel=args.accel)
+    built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps, image_version=args.image_version)
+    argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb, accel=args.accel, net=specs)
     if args.gdb:
         print("tessera: QEMU waits for gdb on :1234; in another terminal:", file=sys.stderr)
         print("  " + qemu.gdb_command(built), file=sys.stderr)
