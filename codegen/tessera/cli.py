@@ -22,6 +22,7 @@ COMMANDS = [
     "inspect",
     "top",
     "trace",
+    "capture",
     "traffic",
 ]
 

@@ -1,13 +1,15 @@
 /* Answers to the console's read-only queries (docs/inspect.md "Wire
  * format"). One QUERY frame names what (a system, part, shard, channel,
  * core, trace chunk or crash chunk) and which one; the answer is one
- * ANSWER frame with the same seq carrying one record, built from the
+ * ANSWER frame with the same seq carrying one record (or a frame waiting
+ * in a packet channel: capture.c), built from the
  * kernel's counters at this moment (kern/stats.h, trace.c, crash.c).
  *
  * Read-only by construction: the only kernel functions called are
  * getters, the only memory read besides kernel state is what the plan
  * shares with the kernel anyway (ring indices and waiting flags, control
- * pages) and a shard's stack map compared against its paint; no answer
+ * pages, a packet channel's descriptors and the shared packet region its
+ * frames lie in) and a shard's stack map compared against its paint; no answer
  * carries the device key or a byte of a shard's private memory (crash
  * records are copied at the fault, not here). A frame that is not a
  * well-formed query is ignored: no answer, nothing changes. Runs on the
@@ -21,16 +23,10 @@
 #include <tessera/abi.h>
 #include <tessera/ring.h>
 #include "../reload/internal.h"
-#include "wire.h"
+#include "records.h"
 
 #define QUERY_LEN 13 /* what u8, id u16, offset u16, cursor u64 */
 #define HDR	  4  /* what u8, status u8, id u16 */
-
-struct q {
-	uint8_t what;
-	uint16_t id, off;
-	uint64_t cursor;
-};
 
 /* ---- records ---- */
 
@@ -247,9 +243,10 @@ static int crash_rec(struct w *w, const struct q *q)
 }
 
 static int (*const records[])(struct w *, const struct q *) = {
-	[INSPECT_SYSTEM] = system_rec,	 [INSPECT_PART] = part_rec, [INSPECT_SHARD] = shard_rec,
-	[INSPECT_CHANNEL] = channel_rec, [INSPECT_CORE] = core_rec, [INSPECT_TRACE] = trace_rec,
-	[INSPECT_CRASH] = crash_rec,
+	[INSPECT_SYSTEM] = system_rec, [INSPECT_PART] = part_rec,
+	[INSPECT_SHARD] = shard_rec,   [INSPECT_CHANNEL] = channel_rec,
+	[INSPECT_CORE] = core_rec,     [INSPECT_TRACE] = trace_rec,
+	[INSPECT_CRASH] = crash_rec,   [INSPECT_CAPTURE] = inspect_capture_rec,
 };
 
 void inspect_query(uint32_t seq, const uint8_t *payload, size_t len)

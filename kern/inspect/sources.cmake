@@ -2,4 +2,4 @@
 # the reload protocol (kern/reload/sources.cmake), whose frame decoder
 # hands it the query frames; it reads the kernel's state, so only builds
 # with a whole kernel (targets, the simulator) link it.
-set(TESS_INSPECT_SOURCES ${CMAKE_CURRENT_LIST_DIR}/query.c)
+set(TESS_INSPECT_SOURCES ${CMAKE_CURRENT_LIST_DIR}/query.c ${CMAKE_CURRENT_LIST_DIR}/capture.c)

@@ -19,6 +19,7 @@ enum inspect_what {
 	INSPECT_CORE = 5,
 	INSPECT_TRACE = 6,
 	INSPECT_CRASH = 7,
+	INSPECT_CAPTURE = 8,
 };
 
 enum inspect_status {

@@ -33,6 +33,8 @@ def events_json(system, events):
                 continue
         out.append({"ph": "i", "s": "t", "name": ev, "cat": "kernel", "pid": 1, "tid": c, "ts": ts,
                     "args": {"shard": e["shard"], "arg": e["arg"]}})
+    # Per core in time order (a turn's slice is known only at its end).
+    out[1 + len(cores):] = sorted(out[1 + len(cores):], key=lambda e: (e["tid"], e["ts"]))
     return json.dumps({"traceEvents": out, "displayTimeUnit": "ns"}, indent=None)
 
 

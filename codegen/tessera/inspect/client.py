@@ -18,8 +18,9 @@ class Client:
         self.seq = int(time.monotonic() * 1000) & 0xFFFF  # distinct from an earlier run's late answers
         self.queries = 0
 
-    def ask(self, what, ident=0, offset=0, cursor=0):
-        """(status, record bytes) of one query."""
+    def ask(self, what, ident=0, offset=0, cursor=0, busy_ok=False):
+        """(status, record bytes) of one query; BUSY is asked again unless
+        busy_ok."""
         self.seq = (self.seq + 1) & 0xFFFFFFFF
         payload = struct.pack("<BHHQ", what, ident, offset, cursor)
         for _ in range(self.retries + 1):
@@ -35,7 +36,7 @@ class Client:
                 w, status, _, data = ip.answer(f)
                 if w != what:
                     continue
-                if status == ip.BUSY:
+                if status == ip.BUSY and not busy_ok:
                     break
                 return status, data
         raise TesseraError("no answer from the kernel to query %d after %d tries (is PORT the system's console?)"
@@ -101,6 +102,27 @@ class Client:
             cursor = first + len(batch)
             if not batch or cursor >= end:
                 return events, min(cursor, end), lost
+
+    def capture(self, chan, cursor):
+        """The frame waiting in packet channel `chan` at ring index `cursor`
+        or, if that one passed, the oldest waiting: its parse_capture dict
+        with all its bytes in "frame". None if none waits; {} if it was
+        released while it was read."""
+        status, data = self.ask(ip.CAPTURE, chan, 0, cursor, busy_ok=True)
+        if status == ip.NO_ITEM:
+            raise TesseraError("channel %d is not a packet channel (no one DMA region both ends map)" % chan)
+        if status != ip.OK:
+            return {} if status == ip.BUSY else None
+        first = ip.parse_capture(data)
+        frame = first["chunk"]
+        while len(frame) < first["len"]:
+            status, data = self.ask(ip.CAPTURE, chan, len(frame), first["index"], busy_ok=True)
+            more = ip.parse_capture(data) if status == ip.OK else {}
+            if more.get("index") != first["index"] or not more["chunk"]:
+                return {}  # released meanwhile
+            frame += more["chunk"]
+        first["frame"] = frame[:first["len"]]
+        return first
 
     def crash(self, shard):
         """Shard's last crash record, or None."""

@@ -9,7 +9,7 @@ from tessera.reload import proto as rp
 QUERY, ANSWER = 0x30, 0x31
 VERSION = 1
 
-SYSTEM, PART, SHARD, CHANNEL, CORE, TRACE, CRASH = 1, 2, 3, 4, 5, 6, 7
+SYSTEM, PART, SHARD, CHANNEL, CORE, TRACE, CRASH, CAPTURE = 1, 2, 3, 4, 5, 6, 7, 8
 OK, NO_ITEM, EMPTY, BUSY = 0, 1, 2, 3
 
 STATES = ["init", "running", "waiting", "faulted", "restarting", "halted"]
@@ -147,6 +147,16 @@ def parse_trace(data):
         t, arg, shard, ev = r.take("<QQHH")
         events.append((first + i, t, arg, shard, ev))
     return total, first, events
+
+
+def parse_capture(data):
+    """A frame waiting in a packet channel (kern/inspect/capture.c): dict
+    of the ring's head and tail, the frame's ring index, length, flags,
+    the kernel's time, and the chunk of its bytes."""
+    r = Reader(data)
+    head, tail, index, length, flags, t = r.take("<IIIHHQ")
+    return {"head": head, "tail": tail, "index": index, "len": length, "flags": flags, "time_ns": t,
+            "chunk": bytes(data[r.i:])}
 
 
 def parse_crash_chunk(data):
