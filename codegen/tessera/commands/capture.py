@@ -14,6 +14,7 @@ import time
 from tessera.commands import inspect as cmd_inspect
 from tessera.errors import TesseraError
 from tessera.inspect import client
+from tessera.inspect import proto as ip
 from tessera.traffic.capture import Capture
 
 
@@ -26,6 +27,9 @@ def add_parser(sub):
     p.add_argument("--channel", metavar="NAME", required=True, help="a packet channel, as `inspect channels` names it")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="the pcap file to write")
     p.add_argument("--count", metavar="N", type=int, default=100, help="stop after N frames (default 100)")
+    p.add_argument("--snaplen", metavar="BYTES", type=int,
+                   help="bytes kept of each frame (default: what one answer carries, %d: the headers); more "
+                   "takes one query per %d bytes, and a frame released meanwhile is lost" % (ip.CAPTURE_SNAP, ip.CAPTURE_SNAP))
     p.add_argument("--duration", metavar="S", type=float, help="stop after S seconds even with fewer frames")
     p.add_argument("--json", action="store_true", help="the summary as JSON")
     return p
@@ -34,6 +38,8 @@ def add_parser(sub):
 def run(args):
     if args.count < 1:
         raise TesseraError("--count must be at least 1")
+    if args.snaplen is not None and not 1 <= args.snaplen <= 65535:
+        raise TesseraError("--snaplen must be 1..65535")
     port, c = cmd_inspect.connect(args)
     try:
         snap = client.snapshot(c, ("system", "shards", "channels"))
@@ -67,7 +73,7 @@ def _capture(c, chan, out, args):
     cursor, first = 0, True
     try:
         while s["frames"] < args.count and not stop and (end is None or time.monotonic() < end):
-            f = c.capture(chan, cursor)
+            f = c.capture(chan, cursor, args.snaplen)
             if f is None:
                 continue
             if "frame" not in f:
@@ -79,7 +85,7 @@ def _capture(c, chan, out, args):
             if f["flags"] & 1:  # TESS_PKT_F_FREE: a dropped packet's buffer going home
                 s["buffers_returned"] += 1
                 continue
-            out.add(f["frame"], f["time_ns"] / 1e9)
+            out.add(f["frame"], f["time_ns"] / 1e9, wirelen=f["len"])
             s["frames"] += 1
     finally:
         signal.signal(signal.SIGINT, old)

@@ -15,7 +15,7 @@ from tessera.inspect import client
 def add_parser(sub):
     p = sub.add_parser("top", help="live view of a running system over its console",
                        description="Refresh per-shard state and CPU share, per-channel messages/s and per-core "
-                       "busy %% from the kernel on PORT.")
+                       "busy % from the kernel on PORT.")
     cmd_inspect.add_port_arguments(p)
     p.add_argument("--interval", metavar="S", type=float, default=1.0, help="seconds between refreshes (default 1)")
     p.add_argument("--count", metavar="N", type=int, help="stop after N refreshes")

@@ -103,11 +103,12 @@ class Client:
             if not batch or cursor >= end:
                 return events, min(cursor, end), lost
 
-    def capture(self, chan, cursor):
+    def capture(self, chan, cursor, snaplen=None):
         """The frame waiting in packet channel `chan` at ring index `cursor`
         or, if that one passed, the oldest waiting: its parse_capture dict
-        with all its bytes in "frame". None if none waits; {} if it was
-        released while it was read."""
+        with its first `snaplen` bytes in "frame" (None: as many as one
+        answer carries). None if none waits; {} if it was released while
+        it was read."""
         status, data = self.ask(ip.CAPTURE, chan, 0, cursor, busy_ok=True)
         if status == ip.NO_ITEM:
             raise TesseraError("channel %d is not a packet channel (no one DMA region both ends map)" % chan)
@@ -115,13 +116,14 @@ class Client:
             return {} if status == ip.BUSY else None
         first = ip.parse_capture(data)
         frame = first["chunk"]
-        while len(frame) < first["len"]:
+        want = min(first["len"], snaplen or len(frame))
+        while len(frame) < want:
             status, data = self.ask(ip.CAPTURE, chan, len(frame), first["index"], busy_ok=True)
             more = ip.parse_capture(data) if status == ip.OK else {}
             if more.get("index") != first["index"] or not more["chunk"]:
                 return {}  # released meanwhile
             frame += more["chunk"]
-        first["frame"] = frame[:first["len"]]
+        first["frame"] = frame[:want]
         return first
 
     def crash(self, shard):

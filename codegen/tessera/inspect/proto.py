@@ -149,12 +149,18 @@ def parse_trace(data):
     return total, first, events
 
 
+CAPTURE_HEAD = "<IIIHHQ"
+# Frame bytes one capture answer carries (the rest: the answer's and the
+# record's headers).
+CAPTURE_SNAP = rp.MAX_PAYLOAD - 4 - struct.calcsize(CAPTURE_HEAD)
+
+
 def parse_capture(data):
     """A frame waiting in a packet channel (kern/inspect/capture.c): dict
     of the ring's head and tail, the frame's ring index, length, flags,
     the kernel's time, and the chunk of its bytes."""
     r = Reader(data)
-    head, tail, index, length, flags, t = r.take("<IIIHHQ")
+    head, tail, index, length, flags, t = r.take(CAPTURE_HEAD)
     return {"head": head, "tail": tail, "index": index, "len": length, "flags": flags, "time_ns": t,
             "chunk": bytes(data[r.i:])}
 

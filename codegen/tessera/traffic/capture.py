@@ -19,11 +19,12 @@ class Capture:
             raise TesseraError("%s %s: %s" % (option, path, e.strerror)) from None
         self.frames = 0
 
-    def add(self, frame, t=None):
-        """One frame, at time `t` (seconds; default now)."""
+    def add(self, frame, t=None, wirelen=None):
+        """One frame, at time `t` (seconds; default now); `wirelen`: its
+        length on the wire when `frame` is only its start."""
         t = time.time() if t is None else t
         sec = int(t)
-        self._w.write_packet(frame, sec=sec, usec=int((t - sec) * 1e6))
+        self._w.write_packet(frame, sec=sec, usec=int((t - sec) * 1e6), wirelen=wirelen)
         self.frames += 1
 
     def close(self):
