@@ -5,6 +5,7 @@ loads the kernel and every shard's symbols. --accel kvm runs the guest
 under KVM instead of QEMU's emulator (TCG): only for the host's own arch,
 where /dev/kvm opens; checked before the build."""
 import os
+import signal
 import subprocess
 import sys
 
@@ -51,6 +52,10 @@ def run(args):
         raise TesseraError("cannot run %s: %s" % (argv[0], e.strerror))
 
 
+def _interrupted(sig, frame):
+    raise KeyboardInterrupt
+
+
 def _with_hub(argv, port):
     """QEMU as a child with its console on a socket; the hub (backend/hub.py)
     shows the console's text on stdout and serves the console on `port`.
@@ -59,6 +64,10 @@ def _with_hub(argv, port):
     argv = hub.socket_console(argv, qport)
     print("tessera: %s (quit: Ctrl-C)" % " ".join(argv), file=sys.stderr)
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+    # Ctrl-C or SIGTERM end QEMU too (SIGINT may come in ignored: a job a
+    # script started in the background).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _interrupted)
 
     def show(text):
         sys.stdout.buffer.write(text)
