@@ -1,4 +1,4 @@
-/* `tessera capture` (docs/inspect.md "Capture"): a frame waiting in a
+/* `tessera capture` (docs/inspect.md "capture"): a frame waiting in a
  * packet channel (<tessera/pkt_desc.h>), copied out on a query. The
  * kernel only looks: it samples what sits between the ring's tail and
  * head when asked, costs the pipeline nothing and can never stall it;

@@ -61,7 +61,7 @@ def plain(c, interval, count):
     prev, n = None, 0
     while count is None or n < count:
         cur = client.snapshot(c)
-        if prev is not None or count == 1:
+        if prev is not None:  # rates need two samples
             sys.stdout.write("\n".join(rates(prev, cur)) + "\n\n")
             sys.stdout.flush()
             n += 1

@@ -92,8 +92,9 @@ def crashes(records, regnames):
         for i in range(0, len(regs), 4):
             rows.append("  " + "  ".join(regs[i:i + 4]))
         stack = bytes.fromhex(r["stack"])
-        for off in range(0, len(stack), 32):
-            rows.append("  %016x: %s" % (r["stack_va"] + off, stack[off:off + 32].hex(" ", 8)))
+        for off in range(0, len(stack) - 7, 32):  # as little-endian words, like the registers
+            words = [int.from_bytes(stack[i:i + 8], "little") for i in range(off, min(off + 32, len(stack) - 7), 8)]
+            rows.append("  %016x: %s" % (r["stack_va"] + off, " ".join("%016x" % w for w in words)))
     return rows
 
 
