@@ -124,14 +124,6 @@ def check_crash(url, shard, source, line_text, *extra):
     return rec
 
 
-def free_udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 # ---- the protocol itself: garbage and floods ----
 
 def connect(url):

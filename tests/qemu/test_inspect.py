@@ -8,6 +8,7 @@ frames (no answer, nothing changed) and a query flood (the pipeline keeps
 counting); a boot of the UDP echo example (where the arch has one)
 serves a capture of N frames, read back as N. Counts, never times."""
 import os
+import socket
 import subprocess
 import sys
 
@@ -115,7 +116,7 @@ def test_garbage_then_flood(pipeline):
 
 @pytest.mark.parametrize("arch", ECHO_ARCHES)
 def test_capture(arch, tmp_path):
-    guest, host = ic.free_udp_port(), ic.free_udp_port()
+    guest, host = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM)
     net = [netdev.parse("local=127.0.0.1:%d,remote=127.0.0.1:%d" % (guest, host))]
     b = Booted(arch, tmp_path, copy(ECHO, arch, tmp_path, "inspect-echo-" + arch), net)
     traffic = None

@@ -14,8 +14,9 @@ from tessera.errors import TesseraError
 from tessera.reload import proto as rp
 
 
-def free_port():
-    s = socket.socket()
+def free_port(kind=socket.SOCK_STREAM):
+    """A port of 127.0.0.1 free right now (tcp, or udp with SOCK_DGRAM)."""
+    s = socket.socket(socket.AF_INET, kind)
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()

@@ -60,7 +60,7 @@ def rates(prev, cur):
 def plain(c, interval, count):
     prev, n = None, 0
     while count is None or n < count:
-        cur = client.snapshot(c)
+        cur = client.snapshot(c, parts=False)
         if prev is not None:  # rates need two samples
             sys.stdout.write("\n".join(rates(prev, cur)) + "\n\n")
             sys.stdout.flush()
@@ -77,7 +77,7 @@ def live(c, interval, count):
         scr.timeout(int(interval * 1000))
         prev, n = None, 0
         while count is None or n < count:
-            cur = client.snapshot(c)
+            cur = client.snapshot(c, parts=False)
             scr.erase()
             h, w = scr.getmaxyx()
             for y, row in enumerate(rates(prev, cur)[:h - 1]):

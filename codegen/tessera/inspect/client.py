@@ -53,11 +53,13 @@ class Client:
         except ip.RecordError as e:
             raise TesseraError("the kernel's answer to query %d/%d does not parse: %s" % (what, ident, e))
 
-    def system(self):
+    def system(self, parts=True):
+        """The system record, with its image parts unless parts=False."""
         s = self.record(ip.SYSTEM, 0, ip.parse_system)
         if s["protocol"] != ip.VERSION:
             raise TesseraError("the kernel speaks query protocol %d, this tool %d" % (s["protocol"], ip.VERSION))
-        s["image"] = [self.record(ip.PART, i, ip.parse_part) for i in range(s["parts"])]
+        if parts:
+            s["image"] = [self.record(ip.PART, i, ip.parse_part) for i in range(s["parts"])]
         return s
 
     def items(self, what, n, parse):
@@ -157,10 +159,11 @@ def open_port(url, baud=115200):
         raise TesseraError("cannot open %s: %s" % (url, e))
 
 
-def snapshot(client, what=("system", "shards", "channels", "cores")):
+def snapshot(client, what=("system", "shards", "channels", "cores"), parts=True):
     """One consistent-enough read of the running system (each record is
-    read at its own moment)."""
-    out = {"system": client.system()}
+    read at its own moment); parts=False leaves out the image parts (they
+    never change while it runs)."""
+    out = {"system": client.system(parts)}
     s = out["system"]
     names = None
     if set(what) - {"system"}:
