@@ -3,19 +3,13 @@
  * verified (platform/common/load.c). The build id is the kernel part's
  * SHA-256 cut to 20 bytes: the kernel is linked without a GNU build-id
  * note (cmake/toolchain-common.cmake), and that hash already names
- * exactly this kernel's code and tables. */
+ * exactly this kernel's code and tables. The header is load.c's, never
+ * looked for by its magic: a copy of the magic in the kernel's data would
+ * be what tools searching the image find first (tessera/image.py). */
 #include <string.h>
 #include <kern/inspect.h>
+#include <plat/load.h>
 #include "../../kern/image/image.h"
-
-extern char __tess_image_hdr[];
-
-static const struct tess_img_hdr *hdr(void)
-{
-	const struct tess_img_hdr *h = (const struct tess_img_hdr *)__tess_image_hdr;
-
-	return memcmp(h->magic, TESS_IMG_MAGIC, sizeof TESS_IMG_MAGIC) == 0 ? h : 0;
-}
 
 const char *plat_arch_name(void)
 {
@@ -24,7 +18,7 @@ const char *plat_arch_name(void)
 
 unsigned plat_build_id(const uint8_t **id)
 {
-	const struct tess_img_hdr *h = hdr();
+	const struct tess_img_hdr *h = plat_image_hdr();
 
 	if (!h || h->nparts == 0)
 		return 0;
@@ -34,7 +28,7 @@ unsigned plat_build_id(const uint8_t **id)
 
 int plat_image_part(unsigned i, struct plat_part *out)
 {
-	const struct tess_img_hdr *h = hdr();
+	const struct tess_img_hdr *h = plat_image_hdr();
 
 	if (!h || i >= h->nparts || i >= TESS_IMG_MAX_PARTS)
 		return -1;
