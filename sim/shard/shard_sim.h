@@ -16,7 +16,7 @@ uint64_t sim_hand_turn(struct sim_mailbox *mb);
  * and its registers, sp, fp and frame record layout into *c. */
 uint64_t sim_fault_pc(void *uc);
 void sim_fault_regs(void *uc, struct sim_crash *c);
-/* The top of the stack a crash report may copy from: the planned stack's. */
-extern uintptr_t sim_stack_top;
+/* The planned stack a crash report may copy from: [lo, top). */
+extern uintptr_t sim_stack_lo, sim_stack_top;
 
 #endif
