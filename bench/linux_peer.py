@@ -21,8 +21,10 @@ time. Both are driven by `tessera traffic`'s engine (tessera/traffic),
                  guest busy time (all vCPUs, guest clock) per echoed
                  packet, less the idle system's background over as long
                  (measured before). Tessera from the kernel's per-core
-                 idle accounting (a console CPU frame, docs/reload.md:
-                 `kern| cpu: now_ns= idle_ns=`), Linux from /proc/stat
+                 idle accounting (`tessera inspect`'s system and cores
+                 records: uptime less each core's idle time, through the
+                 console hub of `tessera qemu --console-port`), Linux
+                 from /proc/stat
                  (the initramfs' /init answers `stat` on the console;
                  USER_HZ = 100, so 10 ms per unit and per CPU)
 
@@ -54,9 +56,9 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "codegen"))
 
-from tessera.backend import net, qemu, target  # noqa: E402
+from tessera.backend import hub, net, qemu, target  # noqa: E402
 from tessera.errors import TesseraError  # noqa: E402
-from tessera.reload import proto  # noqa: E402
+from tessera.inspect import client  # noqa: E402
 from tessera.traffic import frames, report  # noqa: E402
 from tessera.traffic import run as engine  # noqa: E402
 from net_sweep import STATS_PORT, flow, stop  # noqa: E402  (Linux's /init gives eth0 flow()'s address)
@@ -65,7 +67,6 @@ MANIFEST = os.path.join(ROOT, "manifest", "examples", "udp-echo-x86_64.yaml")
 OUT = os.path.join(ROOT, "build", "bench-linux-peer")
 SIZE = 64
 USER_HZ = 100  # /proc/stat's unit (sysconf(_SC_CLK_TCK) on x86_64 Linux)
-TESS_CPU = re.compile(r"kern\| cpu: now_ns=(\d+) idle_ns=([\d,]+)")
 TESS_UP = re.compile(r"shard:net0\| virtio-net .* up \(first start\)")
 LINUX_UP = re.compile(r"linux-peer\| up: eth0 ")
 LINUX_STAT = re.compile(r"linux-peer\| stat end")
@@ -93,14 +94,6 @@ def linux_peer():
     return r.stdout.strip().splitlines()[-1], os.path.join(OUT, "initramfs.cpio.gz")
 
 
-def console_on_stdio(argv):
-    """`tessera qemu`'s -nographic (a mux with the monitor, which would
-    take the reload frames' SOH = Ctrl-A as its escape) as a plain serial
-    on stdio, so both directions are the guest's UART."""
-    i = argv.index("-nographic")
-    return argv[:i] + ["-display", "none", "-monitor", "none", "-serial", "stdio"] + argv[i + 1:]
-
-
 class Guest:
     """One QEMU run with its console collected; `stat()` asks the guest for
     (guest ns, busy ns of all vCPUs) from its own accounting."""
@@ -109,9 +102,16 @@ class Guest:
         self.name = name
         self.lines = []
         self.t0 = time.monotonic()
+        self.up = up
+        self.start(argv)
+
+    def start(self, argv):
+        """The console on stdio both ways (a plain serial, not -nographic's
+        mux with the monitor)."""
+        i = argv.index("-nographic")
+        argv = argv[:i] + ["-display", "none", "-monitor", "none", "-serial", "stdio"] + argv[i + 1:]
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         threading.Thread(target=self._read, daemon=True).start()
-        self.up = up
 
     def _read(self):
         for raw in self.proc.stdout:
@@ -140,14 +140,28 @@ class Guest:
 class Tessera(Guest):
     seq = 0
 
+    def start(self, argv):
+        """The console through the hub of `tessera qemu --console-port`:
+        its text as lines here, its queries answered for the inspect
+        client."""
+        qport = hub.free_port()
+        self.proc = subprocess.Popen(hub.socket_console(argv, qport), stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.partial = b""
+        h = hub.Hub(qport, self._text, alive=lambda: self.proc.poll() is None).start()
+        self.client = client.Client(client.open_port(h.url), timeout=5)
+
+    def _text(self, text):
+        *done, self.partial = (self.partial + text).split(b"\n")
+        self.lines += [ln.decode(errors="replace") for ln in done]
+
     def stat(self):
-        Tessera.seq += 1
-        after = len(self.lines)
-        self.send(proto.host_frame(proto.CPU, Tessera.seq))
-        _, m = self.wait(TESS_CPU, 30, after)
-        now = int(m.group(1))
-        idle = [int(x) for x in m.group(2).split(",")]
-        return now, len(idle) * now - sum(idle), len(idle)
+        """Each core's idle time from `inspect cores`, then the uptime: every
+        idle period counted ended before that clock, so busy time (the rest)
+        is never negative."""
+        cores = self.client.cores(self.client.system(parts=False)["cores"])
+        now = self.client.system(parts=False)["uptime_ns"]
+        return now, len(cores) * now - sum(c["idle_ns"] for c in cores), len(cores)
 
     def nic(self, wire):
         """(frames the driver received, transmitted): a frame to classify's
@@ -337,7 +351,7 @@ def main():
     for kind in kinds:
         local, remote = udp_ports(2)
         spec = net.NetSpec(device=None, local=("127.0.0.1", local), remote=("127.0.0.1", remote), mac=None)
-        argv = console_on_stdio(qemu.qemu_argv(built, icount=a.icount, accel=a.accel, net=[spec]))
+        argv = qemu.qemu_argv(built, icount=a.icount, accel=a.accel, net=[spec])
         wire = engine.Wire(("127.0.0.1", remote), ("127.0.0.1", local))
         guest = boot(kind, argv, peer, "%s tsc_early_khz=%d tsc=reliable" % (a.linux_append, tsc_khz(a.icount)))
         try:

@@ -94,6 +94,7 @@ int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *pa
 		kern_log("shard %s: load failed", c->name);
 		return -1;
 	}
+	kern_stack_paint(c);
 	arch_ctx_init(&s->ctx, c, c->entry, c->stack_top, reason);
 	kern_set_state(s, reason == TESS_START_FIRST ? KS_INIT : KS_RESTARTING);
 	return 0;

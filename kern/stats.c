@@ -42,8 +42,31 @@ int kern_stats_get(unsigned id, struct kern_shard_stats *out)
 	out->faults = LOAD(s->n.faults);
 	out->hangs = LOAD(s->n.hangs);
 	out->restarts = LOAD(s->n.restarts);
+	out->run_ns = LOAD(s->n.run_ns);
+	out->version = s->version;
 	out->state = LOAD(s->state);
 	last_fault_text(s, out->last_fault, sizeof(out->last_fault));
+	out->last_reason = LOAD(s->last.reason);
+	out->last_kind = LOAD(s->last.kind);
+	out->last_code = LOAD(s->last.code);
+	out->last_addr = LOAD(s->last.addr);
+	out->last_pc = LOAD(s->last.pc);
+	out->last_hang_ns = LOAD(s->last.ns);
+	out->last_at = LOAD(s->last.at);
+	return 0;
+}
+
+int kern_core_stats_get(unsigned core, struct kern_core_stats *out)
+{
+	const struct kern_core *c = &kern_cores[core];
+
+	if (!kern_sys || core >= kern_sys->ncores)
+		return -1;
+	out->busy_ns = LOAD(c->busy_ns);
+	out->idle_ns = LOAD(c->idle_ns);
+	out->ticks = LOAD(c->ticks);
+	out->ipis = LOAD(c->ipis);
+	out->current = (int32_t)LOAD(c->current) - 1;
 	return 0;
 }
 
@@ -54,47 +77,9 @@ int kern_chan_stats_get(unsigned ch, struct kern_chan_stats *out)
 	out->stops_producer = LOAD(kern_chans[ch].stops[TESS_ROLE_PRODUCER]);
 	out->stops_consumer = LOAD(kern_chans[ch].stops[TESS_ROLE_CONSUMER]);
 	out->formats = LOAD(kern_chans[ch].formats);
+	out->notifies_producer = LOAD(kern_chans[ch].notifies[TESS_ROLE_PRODUCER]);
+	out->notifies_consumer = LOAD(kern_chans[ch].notifies[TESS_ROLE_CONSUMER]);
 	return 0;
-}
-
-/* A consistent (idle total, start of the current idle period or 0) of
- * `core`, however its owner is moving. */
-static void idle_snapshot(unsigned core, uint64_t *total, uint64_t *since)
-{
-	const struct kern_core *kc = &kern_cores[core];
-	uint64_t seq;
-
-	do {
-		while ((seq = atomic_load(&kc->idle_seq)) & 1)
-			; /* the owner core is between two of its stores */
-		*total = atomic_load(&kc->idle_ns);
-		*since = atomic_load(&kc->idle_since);
-	} while (atomic_load(&kc->idle_seq) != seq);
-}
-
-void kern_cpu_report(void)
-{
-	uint64_t total[TESS_MAX_CORES], since[TESS_MAX_CORES], now;
-	char list[TESS_MAX_CORES * 21];
-	unsigned n;
-	size_t at = 0;
-
-	if (!kern_sys)
-		return;
-	n = kern_sys->ncores < TESS_MAX_CORES ? kern_sys->ncores : TESS_MAX_CORES;
-	for (unsigned c = 0; c < n; c++)
-		idle_snapshot(c, &total[c], &since[c]);
-	/* The clock after the snapshots: every finished period ended before
-	 * it, so no core shows more idle time than there was. */
-	now = plat_time_ns();
-	list[0] = '\0';
-	for (unsigned c = 0; c < n; c++) {
-		uint64_t idle = total[c] + (since[c] && now > since[c] ? now - since[c] : 0);
-
-		at += tess_snprintf(list + at, sizeof(list) - at, "%s%llu", c ? "," : "",
-				    (unsigned long long)idle);
-	}
-	kern_log("cpu: now_ns=%llu idle_ns=%s", (unsigned long long)now, list);
 }
 
 /* Channel fill from the ring's shared lines: head and tail are free-running

@@ -77,6 +77,17 @@ class Arch:
     # The platform's CMake option that picks a boot self-test
     # (plat/selftest.h; tests/qemu/test_panic.py builds with "kstack").
     selftest_option: Optional[str] = None
+    # Crash reports (`tessera inspect crashes`): the names of the registers
+    # a crash record carries, in the order arch_crash (platform/<arch>/
+    # crash.c, and the simulator on a host of this arch) stores them.
+    crash_regs: tuple = ()
+
+
+A64_REGS = tuple("x%d" % i for i in range(31)) + ("sp", "pc", "pstate")
+RV_REGS = ("ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1") + tuple("a%d" % i for i in range(8)) + tuple(
+    "s%d" % i for i in range(2, 12)) + ("t3", "t4", "t5", "t6", "pc")
+X86_REGS = ("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14",
+            "r15", "rip", "rflags")
 
 
 ARCHES = {
@@ -94,7 +105,7 @@ ARCHES = {
              default_board="qemu-virt-aarch64", text_offset=0x200000, kva_offset=0xffffff8000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-aarch64.cmake", qemu="qemu-system-aarch64",
              gdb_arch="aarch64", qemu_pc_pattern=r"\bPC=([0-9a-f]+)", park_function="a64_park",
-             uncached_dma=True, selftest_option="TESS_A64_SELFTEST"),
+             uncached_dma=True, selftest_option="TESS_A64_SELFTEST", crash_regs=A64_REGS),
         # Sv39: three levels (RISC-V privileged spec 10.6); the user half is
         # [0, 2^38), the kernel's the sign-extended upper half from
         # 0xffffffc000000000. OpenSBI (fw_dynamic) loads the next stage
@@ -104,7 +115,7 @@ ARCHES = {
              default_board="qemu-virt-riscv64", text_offset=0x200000, kva_offset=0xffffffc000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-riscv64.cmake", qemu="qemu-system-riscv64",
              gdb_arch="riscv:rv64", qemu_pc_pattern=r"\bpc\s+([0-9a-f]+)", park_function="rv_park",
-             selftest_option="TESS_RV_SELFTEST"),
+             selftest_option="TESS_RV_SELFTEST", crash_regs=RV_REGS),
         # 4-level paging, 48-bit canonical user half (Intel SDM Vol. 3A
         # 4.5). The last page below 2^47 is not the shards': a SYSCALL
         # ending there would SYSRET to the non-canonical 2^47, which faults
@@ -120,7 +131,7 @@ ARCHES = {
              default_board="qemu-microvm-x86_64", text_offset=0x100000, kva_offset=0xffffffff80000000,
              image_header=ELF_PVH, toolchain="cmake/toolchain-x86_64.cmake", qemu="qemu-system-x86_64",
              gdb_arch="i386:x86-64", qemu_pc_pattern=r"\bRIP=([0-9a-f]+)", park_function="x86_park",
-             uncached_dma=True, selftest_option="TESS_X86_SELFTEST"),
+             uncached_dma=True, selftest_option="TESS_X86_SELFTEST", crash_regs=X86_REGS),
     )
 }
 
@@ -141,6 +152,12 @@ def host_arch():
     import platform
 
     return platform.machine()
+
+
+def crash_regs(arch):
+    """Register names of a crash record from `arch` (the simulator: the host's)."""
+    a = ARCHES.get(host_arch() if arch == "host" else arch)
+    return a.crash_regs if a else ()
 
 
 def reload_arches():

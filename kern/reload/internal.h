@@ -41,7 +41,6 @@ enum frame_type {
 	FT_DATA = 0x11,	 /* host: seq 1..; offset u32, 1..256 bytes */
 	FT_END = 0x12,	 /* host: seq after the last DATA; empty */
 	FT_ABORT = 0x13, /* host gave up; empty */
-	FT_CPU = 0x14,	 /* host: any seq; empty: log kern_cpu_report */
 	FT_ACK = 0x20,	 /* kernel: seq accepted; empty */
 	FT_NAK = 0x21,	 /* kernel: seq = next expected; reason text */
 	FT_RESULT = 0x22 /* kernel: status u8, version u64, reason text */
@@ -67,6 +66,11 @@ int reload_frame_rx(struct frame_rx *rx, uint8_t b, struct frame *f);
 /* Build SOH + COBS(type, seq, payload, crc) + EOF; returns bytes or 0. */
 size_t reload_frame_encode(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, const void *payload,
 			   size_t len);
+
+/* proto.c: a kernel frame (type, seq, payload) on the console, after a
+ * 0x00 that ends whatever frame the host may think it is in; one
+ * kern_console_write, so never inside a log line. Also kern/inspect's. */
+void reload_frame_send(uint8_t type, uint32_t seq, const void *payload, size_t len);
 
 /* ---- field.c: little-endian fields, names ---- */
 uint32_t reload_le32(const uint8_t *p);

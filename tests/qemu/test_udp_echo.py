@@ -34,9 +34,11 @@ from console_hub import ConsoleHub, free_port, socket_console_argv
 from harness import ARCHES, Qemu, build
 from tessera.backend import net as netdev
 from tessera.backend import qemu as cmd_qemu
-from tessera.reload import proto as reload_proto
 from tessera.traffic import frames
 from tessera.traffic import run as engine
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import inspect_checks as ic  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EVIL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "shards", "evil_peer")
@@ -214,30 +216,28 @@ def test_100k_frames_come_back_in_order(system):
         assert {n: d[shard][n] for n in names} == {n: 0 for n in names}, shard
 
 
-def cpu_report(system, seq):
-    """(now_ns, [idle ns of each core]) from the kernel's answer to a
-    console CPU frame (docs/reload.md)."""
-    start = len(system.lines)
-    system.up.sendall(reload_proto.host_frame(reload_proto.CPU, seq))
-    m = system.wait_for(r"^kern\| cpu: now_ns=(\d+) idle_ns=([\d,]+)$", start)
-    return int(m.group(1)), [int(x) for x in m.group(2).split(",")]
+def cpu_figures(system):
+    """(uptime ns, cores) from `tessera inspect` through the console hub:
+    the cores first, so every period they count ended before the uptime."""
+    cores = ic.inspect_json(system.url, "cores")
+    return ic.inspect_json(system.url, "system")["uptime_ns"], cores
 
 
-def test_cpu_report_accounts_every_core(system):
-    """The kernel's per-core idle accounting (bench/linux_peer.py's busy
-    time): one figure per core of the board, never more idle time than has
-    passed, never going back; the cores that run the pipeline's shards
-    were busy while 2000 frames went through."""
+def test_cores_account_busy_time(system):
+    """`inspect cores` (bench/linux_peer.py's busy time per packet): one
+    record per core of the board, busy + idle never more than has passed,
+    never going back; the cores that run the pipeline's shards were busy
+    while 2000 frames went through."""
     plan = system.built["plan"]
-    now0, idle0 = cpu_report(system, 1)
-    assert len(idle0) == len(plan.core_order)
-    assert all(0 <= i <= now0 for i in idle0)
+    up0, co0 = cpu_figures(system)
+    assert len(co0) == len(plan.core_order)
+    assert all(c["busy_ns"] + c["idle_ns"] <= up0 for c in co0), (up0, co0)
     assert figures(system.traffic.run(2000)) == clean(2000)
-    now1, idle1 = cpu_report(system, 2)
-    assert now1 > now0
-    busy = [(now1 - now0) - (b - a) for a, b in zip(idle0, idle1)]
-    assert all(0 <= x <= now1 - now0 for x in busy), busy
-    assert all(busy[c] > 0 for c, order in enumerate(plan.core_order) if order), busy
+    up1, co1 = cpu_figures(system)
+    assert up1 > up0
+    assert all(c["busy_ns"] + c["idle_ns"] <= up1 for c in co1), (up1, co1)
+    assert all(b["busy_ns"] >= a["busy_ns"] and b["idle_ns"] >= a["idle_ns"] for a, b in zip(co0, co1)), (co0, co1)
+    assert all(co1[c]["busy_ns"] > co0[c]["busy_ns"] for c, order in enumerate(plan.core_order) if order), (co0, co1)
 
 
 # tessera traffic's malformed kinds -> classify's drop counter for each.

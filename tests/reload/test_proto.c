@@ -117,11 +117,6 @@ static void resends(void)
 	for (size_t i = 0; i < wn; i++)
 		reload_rx_byte(w[i]);
 	expect(FT_NAK, 3, "bad frame");
-	/* A CPU question in the middle of a transfer: answered (ACK, the
-	 * report on the console), the transfer unaffected. */
-	t_send(FT_CPU, 77, NULL, 0);
-	expect(FT_ACK, 77, "");
-	CHECK(strstr(t_log, "kern| cpu: report\n") != NULL);
 	/* Console text typed between frames is ignored. */
 	for (const char *c = "ls\r\n"; *c; c++)
 		reload_rx_byte((uint8_t)*c);

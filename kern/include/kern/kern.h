@@ -29,6 +29,10 @@ void kern_irq(unsigned core, uint32_t irq);
  * on `core`, right after the work. */
 void kern_irq_work(unsigned core, uint64_t since_ns);
 
+/* A tick of `core`'s timer, counted for inspection (docs/inspect.md).
+ * Call from the tick's interrupt path on that core. */
+void kern_tick(unsigned core);
+
 /* Kernel console line with the "kern| " prefix; printf subset:
  * %s %c %d %u %x %lu %lx %llu %llx %p %%, width and 0-padding. */
 void kern_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -38,11 +42,6 @@ void kern_console_write(const void *buf, size_t n);
 
 /* Per-shard counters and channel figures as a table on the console. */
 void kern_stats_print(void);
-/* One "kern| cpu: now_ns=T idle_ns=I0,I1,..." line: the clock and the
- * time each core has spent idle (in plat_idle) since boot, the current
- * idle period included; busy time is the rest. Deltas between two lines
- * give busy time per unit of work (bench/linux_peer.py). */
-void kern_cpu_report(void);
 
 const struct tess_shard_cfg *kern_shard_cfg(const struct kern_shard *s);
 

@@ -22,6 +22,11 @@
  * prepared one (sim/reload.c). */
 #define SIM_MBOX_SLOTS 2u
 
+/* A fault's registers and the stack from sp the handler copies: the
+ * kernel walks the frame pointers in that copy only (kern/crash.c). */
+#define SIM_CRASH_REGS	34
+#define SIM_CRASH_STACK 2048u
+
 enum sim_turn { SIM_TURN_KERNEL = 0, SIM_TURN_SHARD = 1 };
 /* SIM_POST_MMIO: a device register access (sim/shard/mmio.c); the core
  * thread serves it against the shard's granted MMIO windows (sim/mmio.c)
@@ -40,6 +45,15 @@ struct sim_mailbox {
 	uint64_t mmio_val;	/* SIM_POST_MMIO: value to write */
 	uint32_t mmio_size;	/* SIM_POST_MMIO: 1, 2, 4 or 8 bytes */
 	uint32_t mmio_write;	/* SIM_POST_MMIO: 1 write, 0 read (result in ret) */
+	struct sim_crash {	/* SIM_POST_FAULT: what the handler saw (sim/shard/fault.c) */
+		uint32_t nregs, stack_len;
+		int32_t prev_off, ra_off; /* the host's frame record (kern/include/kern/arch.h) */
+		uint64_t sp, fp, base, stack_va;
+		uint64_t regs[SIM_CRASH_REGS];
+		uint8_t stack[SIM_CRASH_STACK]; /* stack_len bytes from stack_va = sp */
+	} crash;
 };
+
+_Static_assert(sizeof(struct sim_mailbox) <= SIM_MBOX_SIZE, "one page");
 
 #endif
