@@ -68,8 +68,14 @@ static void idle(unsigned core)
 	struct kern_core *kc = &kern_cores[core];
 	uint64_t t0 = plat_time_ns();
 
+	atomic_fetch_add(&kc->idle_seq, 1);
+	atomic_store(&kc->idle_since, t0);
+	atomic_fetch_add(&kc->idle_seq, 1);
 	plat_idle(core);
+	atomic_fetch_add(&kc->idle_seq, 1);
 	cnt_add(&kc->idle_ns, plat_time_ns() - t0);
+	atomic_store(&kc->idle_since, 0);
+	atomic_fetch_add(&kc->idle_seq, 1);
 }
 
 bool kern_core_step(unsigned core)

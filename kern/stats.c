@@ -59,11 +59,21 @@ int kern_stats_get(unsigned id, struct kern_shard_stats *out)
 int kern_core_stats_get(unsigned core, struct kern_core_stats *out)
 {
 	const struct kern_core *c = &kern_cores[core];
+	uint64_t seq, since, now;
 
 	if (!kern_sys || core >= kern_sys->ncores)
 		return -1;
 	out->busy_ns = LOAD(c->busy_ns);
-	out->idle_ns = LOAD(c->idle_ns);
+	do {
+		while ((seq = atomic_load(&c->idle_seq)) & 1)
+			; /* the owner core is between two of its stores */
+		out->idle_ns = atomic_load(&c->idle_ns);
+		since = atomic_load(&c->idle_since);
+	} while (atomic_load(&c->idle_seq) != seq);
+	/* The period under way counts up to now: a core that sleeps for long
+	 * does not look busy until it wakes. */
+	now = plat_time_ns();
+	out->idle_ns += since && now > since ? now - since : 0;
 	out->ticks = LOAD(c->ticks);
 	out->ipis = LOAD(c->ipis);
 	out->current = (int32_t)LOAD(c->current) - 1;

@@ -68,9 +68,14 @@ struct kern_core {
 	struct kern_shard *running; /* whose turn it is (NULL between turns); owner core only */
 	/* For inspection (stats.c), written by the owner core: */
 	_Atomic uint32_t current;	   /* running shard's id + 1, 0 between turns */
-	_Atomic uint64_t busy_ns, idle_ns; /* in turns; in plat_idle */
-	_Atomic uint64_t ticks;		   /* kern_tick */
-	_Atomic uint64_t ipis;		   /* wake-ups other cores sent it (any core) */
+	_Atomic uint64_t busy_ns, idle_ns; /* in turns; in plat_idle (finished periods) */
+	/* The idle period under way began at idle_since (0: none). The owner
+	 * writes idle_ns and idle_since inside an odd idle_seq, so a reader on
+	 * another core (kern_core_stats_get) retries rather than count a
+	 * period twice or not at all. */
+	_Atomic uint64_t idle_seq, idle_since;
+	_Atomic uint64_t ticks; /* kern_tick */
+	_Atomic uint64_t ipis;	/* wake-ups other cores sent it (any core) */
 };
 
 extern const struct tess_system_cfg *kern_sys;
