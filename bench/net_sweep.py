@@ -95,15 +95,22 @@ class System:
         raise TesseraError("no console line /%s/ (last: %s)" % (rx.pattern, [t for _, t in self.lines[-5:]]))
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc)
+
+
+def stop(proc):
+    """End a QEMU (or simulator) run: politely, then for good."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def flow():
+    """The examples' classify config: 10.0.0.2, port 7, QEMU's first NIC's
+    MAC."""
     return frames.Flow(src_mac=frames.mac("02:00:00:00:00:01", "mac"), dst_mac=frames.mac("52:54:00:12:34:56", "mac"),
                        src_ip=frames.ipv4("10.0.0.1", "ip"), dst_ip=frames.ipv4("10.0.0.2", "ip"),
                        src_port=40000, dst_port=7)

@@ -77,10 +77,14 @@ function(tess_target_kernel arch)
   endforeach()
   # Hot reload (docs/reload.md): kern/reload/ and the device key.
   include(${TESS_KERN_DIR}/reload/sources.cmake)
+  # Read-only console queries (docs/inspect.md), in the reload frames.
+  include(${TESS_KERN_DIR}/inspect/sources.cmake)
   add_executable(kernel ${ARGN} ${TESS_COMMON_DIR}/load.c ${TESS_COMMON_DIR}/console.c
-    ${TESS_COMMON_DIR}/console_rx.c ${TESS_COMMON_DIR}/halt.c ${TESS_COMMON_DIR}/nv_cfi.c ${_tess_stamps}
+    ${TESS_COMMON_DIR}/console_rx.c ${TESS_COMMON_DIR}/halt.c ${TESS_COMMON_DIR}/nv_cfi.c ${TESS_COMMON_DIR}/ident.c
+    ${TESS_COMMON_DIR}/shard_stack.c ${_tess_stamps}
     ${TESS_GEN_DIR}/kern/tables.c ${_board} ${_key}
-    ${TESS_RELOAD_SOURCES})
+    ${TESS_RELOAD_SOURCES} ${TESS_INSPECT_SOURCES})
+  target_compile_definitions(kernel PRIVATE TESS_ARCH_NAME="${arch}")
   target_include_directories(kernel PRIVATE ${_pdir}/include)
   # The arch table's addresses (codegen/tessera/arch.py, via `tessera
   # build`) for the platform's C and assembly: stated there only.
@@ -116,6 +120,9 @@ function(tess_add_shard name srcdir)
   add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES} ${TESS_LIBC_SOURCES})
   target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS} ${TESS_SHARD_BACKEND_INCLUDE}
     ${TESS_UAPI_DIR} ${TESS_UAPI_SHIM_DIR})
+  # Crash reports (docs/inspect.md): a frame record in every function, leaf
+  # ones included, so the kernel's walk finds every caller.
+  target_compile_options(shard_${name} PRIVATE -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer)
   target_link_libraries(shard_${name} PRIVATE ${TESS_SHARD_BACKEND})
   target_link_options(shard_${name} PRIVATE -T${_ld} -Wl,-z,max-page-size=4096)
   set_target_properties(shard_${name} PROPERTIES OUTPUT_NAME ${name} SUFFIX .elf

@@ -4,6 +4,7 @@
  * start. */
 #include <kern/lib.h>
 #include <kern/priv.h>
+#include <kern/crash.h>
 #include <kern/sched.h>
 
 const struct tess_system_cfg *kern_sys;
@@ -14,6 +15,7 @@ static void reset_state(const struct tess_system_cfg *sys)
 	memset(kern_shards, 0, sizeof(kern_shards));
 	memset(kern_cores, 0, sizeof(kern_cores));
 	kern_trace_reset();
+	kern_crash_reset();
 	reload_swap_reset();
 	kern_sys = sys;
 }

@@ -12,8 +12,10 @@ void kern_wake(unsigned core, struct kern_shard *peer, unsigned bit)
 	atomic_fetch_or(&peer->pending, (tess_set_t)1 << bit);
 	cnt_inc_shared(&peer->n.notify_recv);
 	/* The same core rescans its shards before it idles: no IPI needed. */
-	if (kern_lane_core(peer) != core && atomic_load(&peer->waiting))
+	if (kern_lane_core(peer) != core && atomic_load(&peer->waiting)) {
+		cnt_inc_shared(&kern_cores[kern_lane_core(peer)].ipis);
 		plat_ipi(kern_lane_core(peer));
+	}
 }
 
 /* a0: local event bit of one of the caller's channel ends. */
@@ -37,6 +39,7 @@ int kern_notify(unsigned core, struct kern_shard *s, uint64_t bit)
 	if (!to)
 		return -1;
 	cnt_inc(&s->n.notify_sent);
+	cnt_inc(&kern_chans[end->channel].notifies[end->role]); /* only this end's shard calls */
 	kern_trace(core, s->cfg->id, KT_NOTIFY, (uint64_t)peer << 8 | peer_bit);
 	kern_wake(core, to, peer_bit);
 	return 0;

@@ -91,8 +91,10 @@ void kern_fault(unsigned core, struct kern_shard *s, const struct trap *t)
 	atomic_store_explicit(&s->lead->last.code, t->code, memory_order_relaxed);
 	atomic_store_explicit(&s->lead->last.addr, t->addr, memory_order_relaxed);
 	atomic_store_explicit(&s->lead->last.pc, t->pc, memory_order_relaxed);
+	atomic_store_explicit(&s->lead->last.at, plat_time_ns(), memory_order_relaxed);
 	atomic_store_explicit(&s->lead->last.reason, KR_FAULT, memory_order_relaxed);
 	kern_trace(core, c->id, KT_FAULT, t->addr);
+	kern_crash_record(core, s, t);
 	kern_set_state(s, KS_FAULTED);
 	kern_log("shard %s: fault %s at 0x%llx pc 0x%llx", c->name, what, (unsigned long long)t->addr,
 		 (unsigned long long)t->pc);

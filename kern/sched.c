@@ -65,28 +65,61 @@ static bool handle(unsigned core, struct kern_shard *s, const struct trap *t)
 	}
 }
 
+/* Time accounting for inspection (kern/inspect): the core's busy time is
+ * its turns, the shard's the same less the interrupt work kern_irq_work
+ * moved its dispatched_at on by. One clock read more per turn. */
+static void idle(unsigned core)
+{
+	struct kern_core *kc = &kern_cores[core];
+	uint64_t t0 = plat_time_ns();
+
+	atomic_fetch_add(&kc->idle_seq, 1);
+	atomic_store(&kc->idle_since, t0);
+	atomic_fetch_add(&kc->idle_seq, 1);
+	plat_idle(core);
+	atomic_fetch_add(&kc->idle_seq, 1);
+	cnt_add(&kc->idle_ns, plat_time_ns() - t0);
+	atomic_store(&kc->idle_since, 0);
+	atomic_fetch_add(&kc->idle_seq, 1);
+}
+
 bool kern_core_step(unsigned core)
 {
+	struct kern_core *kc = &kern_cores[core];
 	struct kern_shard *s;
 	struct trap t;
+	uint64_t start, end;
 
 	/* Between two entries: the only point where a hot reload may stop a
 	 * shard of this core (never mid-entry). */
 	reload_swap_step(core);
 	s = pick(core);
 	if (!s) {
-		plat_idle(core);
+		idle(core);
 		return false;
 	}
 	dispatch(core, s);
-	kern_cores[core].running = s;
+	start = s->dispatched_at;
+	kc->running = s;
+	atomic_store_explicit(&kc->current, s->cfg->id + 1u, memory_order_relaxed);
 	do {
 		t = (struct trap){0};
 		cnt_inc(&s->n.resumes);
 		arch_shard_run(s, &s->ctx, &t);
 	} while (!handle(core, s, &t) && !(s->cfg->nlanes > 1 && kern_lane_stop_due(core, s, true)));
-	kern_cores[core].running = 0;
+	end = plat_time_ns();
+	/* A restart or reload in the turn's end may have reset dispatched_at. */
+	cnt_add(&s->n.run_ns, end > s->dispatched_at ? end - s->dispatched_at : 0);
+	cnt_add(&kc->busy_ns, end - start);
+	atomic_store_explicit(&kc->current, 0, memory_order_relaxed);
+	kc->running = 0;
 	return true;
+}
+
+void kern_tick(unsigned core)
+{
+	if (core < TESS_MAX_CORES)
+		cnt_inc(&kern_cores[core].ticks);
 }
 
 /* The watchdog measures the shard's turn: time the platform spent on the

@@ -110,6 +110,7 @@ int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *pa
 		kern_log("shard %s: load failed", c->name);
 		return -1;
 	}
+	kern_stack_paint(c);
 	for (unsigned l = 0; l < c->nlanes; l++)
 		arch_ctx_init(&kern_lane(s, l)->ctx, c, c->entry, c->lanes[l].stack_top, reason);
 	atomic_thread_fence(memory_order_release);

@@ -49,8 +49,41 @@ int kern_stats_get(unsigned id, struct kern_shard_stats *out)
 		out->hangs += LOAD(ln->n.hangs);
 	}
 	out->restarts = LOAD(s->n.restarts);
+	out->run_ns = LOAD(s->n.run_ns);
+	out->version = s->version;
 	out->state = LOAD(s->state);
 	last_fault_text(s, out->last_fault, sizeof(out->last_fault));
+	out->last_reason = LOAD(s->last.reason);
+	out->last_kind = LOAD(s->last.kind);
+	out->last_code = LOAD(s->last.code);
+	out->last_addr = LOAD(s->last.addr);
+	out->last_pc = LOAD(s->last.pc);
+	out->last_hang_ns = LOAD(s->last.ns);
+	out->last_at = LOAD(s->last.at);
+	return 0;
+}
+
+int kern_core_stats_get(unsigned core, struct kern_core_stats *out)
+{
+	const struct kern_core *c = &kern_cores[core];
+	uint64_t seq, since, now;
+
+	if (!kern_sys || core >= kern_sys->ncores)
+		return -1;
+	out->busy_ns = LOAD(c->busy_ns);
+	do {
+		while ((seq = atomic_load(&c->idle_seq)) & 1)
+			; /* the owner core is between two of its stores */
+		out->idle_ns = atomic_load(&c->idle_ns);
+		since = atomic_load(&c->idle_since);
+	} while (atomic_load(&c->idle_seq) != seq);
+	/* The period under way counts up to now: a core that sleeps for long
+	 * does not look busy until it wakes. */
+	now = plat_time_ns();
+	out->idle_ns += since && now > since ? now - since : 0;
+	out->ticks = LOAD(c->ticks);
+	out->ipis = LOAD(c->ipis);
+	out->current = (int32_t)LOAD(c->current) - 1;
 	return 0;
 }
 
@@ -61,6 +94,8 @@ int kern_chan_stats_get(unsigned ch, struct kern_chan_stats *out)
 	out->stops_producer = LOAD(kern_chans[ch].stops[TESS_ROLE_PRODUCER]);
 	out->stops_consumer = LOAD(kern_chans[ch].stops[TESS_ROLE_CONSUMER]);
 	out->formats = LOAD(kern_chans[ch].formats);
+	out->notifies_producer = LOAD(kern_chans[ch].notifies[TESS_ROLE_PRODUCER]);
+	out->notifies_consumer = LOAD(kern_chans[ch].notifies[TESS_ROLE_CONSUMER]);
 	return 0;
 }
 

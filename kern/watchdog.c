@@ -15,6 +15,7 @@ bool kern_watchdog(unsigned core, struct kern_shard *s)
 	cnt_inc(&s->n.hangs);
 	atomic_store_explicit(&s->lead->last.reason, KR_HANG, memory_order_relaxed);
 	atomic_store_explicit(&s->lead->last.ns, ran, memory_order_relaxed);
+	atomic_store_explicit(&s->lead->last.at, plat_time_ns(), memory_order_relaxed);
 	kern_trace(core, c->id, KT_HANG, ran);
 	kern_set_state(s, KS_FAULTED);
 	kern_log("shard %s: watchdog: no yield for %llu ms", c->name, (unsigned long long)(ran / 1000000u));

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Install the Debian packages Tessera needs. Idempotent, and quick when
-# everything is present (one dpkg-query, no network).
+# Install the Debian packages Tessera needs (--bench: and its benchmarks').
+# Idempotent, and quick when everything is present (one dpkg-query, no
+# network).
 set -eu
 PKGS="cmake ninja-build clang lld llvm clang-format libclang-rt-14-dev
 python3-jinja2 python3-ruamel.yaml python3-jsonschema python3-libfdt libfdt-dev
@@ -8,6 +9,10 @@ python3-hypothesis python3-pytest python3-serial python3-cryptography graphviz
 device-tree-compiler linux-libc-dev qemu-system-arm qemu-system-misc
 qemu-system-x86 libdpdk-dev libck-dev linux-source-6.1 xz-utils gdb-multiarch
 u-boot-qemu valgrind python3-scapy"
+# --bench: also what bench/ needs beyond the tests (bench/linux_peer.py's
+# Linux peer: Debian's kernel, busybox-static, and cpio/gcc/file for
+# bench/linux/mkinitramfs.sh). The test command does not ask for them.
+[ "${1:-}" = --bench ] && PKGS="$PKGS linux-image-amd64 busybox-static cpio gcc file gzip"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -108,6 +108,7 @@ bool sim_tick_due(unsigned core, uint64_t waited_from)
 	if (now - due > c->max_late)
 		c->max_late = now - due;
 	c->ticks++;
+	kern_tick(core);
 	c->next_tick += tick_ns();
 	if (c->next_tick <= now) /* we were late by more than a tick: skip */
 		c->next_tick = now + tick_ns();

@@ -60,6 +60,8 @@ int sim_image_from_file(const char *name, const char *path)
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, src, 0);
 	close(src);
 	fd = p == MAP_FAILED ? -1 : sim_image_fd(name, p, (size_t)st.st_size);
+	if (fd >= 0)
+		sim_ident_part(name, p, (size_t)st.st_size); /* the booted "image" (ident.c) */
 	if (p != MAP_FAILED)
 		munmap(p, (size_t)st.st_size);
 	if (fd < 0)

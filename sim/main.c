@@ -20,11 +20,13 @@
 #include "sim.h"
 
 static const char usage[] =
-	"usage: tessera-sim [--duration TIME] [--messages N] [--trace] [--console-port PORT]\n"
+	"usage: tessera-sim [--duration TIME] [--messages N] [--trace] [--trace-out FILE] [--console-port "
+	"PORT]\n"
 	"                   [--virtio-mmio NAME,PA,IRQ]... [--net NAME=local=H:P,remote=H:P[,mac=M]]...\n"
 	"                   [--net-misbehave KIND[:N]] [--rollback-store FILE]\n"
 	"  TIME: nanoseconds, or with a unit: 500ms, 2s, 1500us\n"
 	"  --trace: print the kernel's trace ring at the end\n"
+	"  --trace-out: write it to FILE, one event a line: core seq time shard event arg\n"
 	"  --console-port: console (and hot reload) on tcp 127.0.0.1:PORT, 0: any free port\n"
 	"  --virtio-mmio: a virtio-mmio transport of the board (`tessera sim` passes the host board's)\n"
 	"  --net: a virtio network device on transport NAME, frames as UDP datagrams to and from H:P\n"
@@ -33,6 +35,34 @@ static const char usage[] =
 
 static uint64_t run_start;
 static int dump_trace;
+static const char *trace_out;
+
+/* --trace-out: every core's trace ring as "core seq time shard event arg"
+ * lines, written directly (not through the console, whose buffer a whole
+ * ring would overflow); `tessera sim --trace-out` turns them into Chrome
+ * trace JSON (codegen/tessera/commands/sim.py). */
+static void write_trace(const char *path)
+{
+	struct kern_trace_entry e;
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		fprintf(stderr, "sim| --trace-out %s: cannot write\n", path);
+		return;
+	}
+	for (unsigned c = 0; c < tess_system.ncores; c++) {
+		uint64_t end = kern_trace_total(c);
+
+		for (uint64_t s = end > TESS_TRACE_ENTRIES ? end - TESS_TRACE_ENTRIES : 0; s < end; s++)
+			if (kern_trace_get(c, s, &e) == 0)
+				fprintf(f, "%u %llu %llu %s %s %llu\n", c, (unsigned long long)e.seq,
+					(unsigned long long)e.time,
+					e.shard < tess_system.nshards ? tess_system.shards[e.shard].name
+								      : "?",
+					kern_trace_event_name(e.event), (unsigned long long)e.arg);
+	}
+	fclose(f);
+}
 
 /* "5s", "250ms", "1500us", "100ns" or a plain number of nanoseconds. */
 static int parse_time(const char *s, uint64_t *ns)
@@ -73,8 +103,12 @@ static _Noreturn void finish(int status)
 	sim_report(sim_now() - run_start);
 	sim_devices_report();
 	sim_probe_report();
-	if (dump_trace)
+	if (dump_trace) {
 		kern_trace_dump();
+		sim_console_flush();
+	}
+	if (trace_out)
+		write_trace(trace_out);
 	exit(status);
 }
 
@@ -141,6 +175,8 @@ int main(int argc, char **argv)
 
 		if (strcmp(argv[i], "--trace") == 0)
 			dump_trace = 1, bad = 0;
+		else if (val && strcmp(argv[i], "--trace-out") == 0)
+			trace_out = val, bad = 0, i++;
 		else if (val && strcmp(argv[i], "--duration") == 0)
 			bad = parse_time(val, &duration), i++;
 		else if (val && strcmp(argv[i], "--messages") == 0)
@@ -174,6 +210,7 @@ int main(int argc, char **argv)
 
 	sim_clock_init();
 	sim_cores_init();
+	sim_ident_init();
 	if (sim_ram_init() != 0 || sim_shards_init() != 0 || sim_proc_init() != 0)
 		return 1;
 	if (store && sim_nv_open(store) != 0)

@@ -48,6 +48,7 @@ static void give_turn(struct sim_mailbox *mb, uint64_t val)
 static void take_post(struct sim_shard *sh, const struct sim_mailbox *mb, struct arch_ctx *ctx,
 		      struct trap *t)
 {
+	ctx->crash_valid = 0;
 	if (mb->post == SIM_POST_SYSCALL) {
 		t->kind = TRAP_SYSCALL;
 		t->nr = mb->nr;
@@ -67,6 +68,39 @@ static void take_post(struct sim_shard *sh, const struct sim_mailbox *mb, struct
 	 * below it (sim/shard/start.c), as on the targets. */
 	if (t->fault == FAULT_SIGNAL && t->code == SIGSEGV && kern_stack_guard_hit(sh->cfg, t->addr))
 		t->fault = FAULT_STACK;
+	/* The process may still write its mailbox: the kernel reads a copy. */
+	memcpy(&ctx->crash, &mb->crash, sizeof ctx->crash);
+	ctx->crash_valid = mb->post == SIM_POST_FAULT;
+}
+
+/* kern/crash.c: what the shard's handler reported (nothing if it died
+ * without posting), bounded by our own sizes. */
+void arch_crash(const struct kern_shard *s, const struct arch_ctx *ctx, struct arch_crash *out)
+{
+	const struct sim_crash *c = &ctx->crash;
+
+	(void)s;
+	if (!ctx->crash_valid)
+		return;
+	out->nregs = c->nregs < SIM_CRASH_REGS ? c->nregs : SIM_CRASH_REGS;
+	memcpy(out->regs, c->regs, out->nregs * sizeof c->regs[0]);
+	out->sp = c->sp;
+	out->fp = c->fp;
+	out->prev_off = c->prev_off == 0 || c->prev_off == -16 ? c->prev_off : 0;
+	out->ra_off = c->ra_off == 8 || c->ra_off == -8 ? c->ra_off : 8;
+	out->base = c->base;
+	out->stack = c->stack;
+	out->stack_va = c->stack_va;
+	out->stack_len = c->stack_len < SIM_CRASH_STACK ? c->stack_len : SIM_CRASH_STACK;
+}
+
+/* A simulated shard's stack is its process's own anonymous memory (sim/shard/
+ * start.c): no kernel view, so no high-water mark. */
+uint8_t *plat_shard_stack(const struct tess_shard_cfg *cfg, uint64_t *va, uint64_t *len)
+{
+	(void)cfg;
+	*va = *len = 0;
+	return NULL;
 }
 
 /* The process died without posting (SIGKILL, abort, sanitizer exit)? */

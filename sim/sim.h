@@ -115,6 +115,9 @@ void sim_pin(pid_t pid, unsigned core);
 
 /* image.c: executables in memfds. */
 int sim_image_fd(const char *name, const void *p, size_t n); /* a memfd holding p, or -1 */
+/* ident.c: what `tessera inspect system` shows (kern/inspect.h) */
+void sim_ident_init(void);
+void sim_ident_part(const char *name, const void *p, size_t n);
 int sim_image_from_file(const char *name, const char *path); /* a memfd copy, or -1 */
 
 /* irq.c: device interrupt lines (sim_irq_set is dev/dev.h's). A line for

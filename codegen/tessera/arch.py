@@ -83,6 +83,17 @@ class Arch:
     # harts stop being scheduled after a while (like shift=0 on aarch64,
     # bench/README.md "Caveat").
     qemu_icount_smp: bool = False
+    # Crash reports (`tessera inspect crashes`): the names of the registers
+    # a crash record carries, in the order arch_crash (platform/<arch>/
+    # crash.c, and the simulator on a host of this arch) stores them.
+    crash_regs: tuple = ()
+
+
+A64_REGS = tuple("x%d" % i for i in range(31)) + ("sp", "pc", "pstate")
+RV_REGS = ("ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1") + tuple("a%d" % i for i in range(8)) + tuple(
+    "s%d" % i for i in range(2, 12)) + ("t3", "t4", "t5", "t6", "pc")
+X86_REGS = ("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14",
+            "r15", "rip", "rflags")
 
 
 ARCHES = {
@@ -100,7 +111,8 @@ ARCHES = {
              default_board="qemu-virt-aarch64", text_offset=0x200000, kva_offset=0xffffff8000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-aarch64.cmake", qemu="qemu-system-aarch64",
              gdb_arch="aarch64", qemu_pc_pattern=r"\bPC=([0-9a-f]+)", park_function="a64_park",
-             uncached_dma=True, selftest_option="TESS_A64_SELFTEST", qemu_icount_smp=True),
+             uncached_dma=True, selftest_option="TESS_A64_SELFTEST", qemu_icount_smp=True,
+             crash_regs=A64_REGS),
         # Sv39: three levels (RISC-V privileged spec 10.6); the user half is
         # [0, 2^38), the kernel's the sign-extended upper half from
         # 0xffffffc000000000. OpenSBI (fw_dynamic) loads the next stage
@@ -110,7 +122,7 @@ ARCHES = {
              default_board="qemu-virt-riscv64", text_offset=0x200000, kva_offset=0xffffffc000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-riscv64.cmake", qemu="qemu-system-riscv64",
              gdb_arch="riscv:rv64", qemu_pc_pattern=r"\bpc\s+([0-9a-f]+)", park_function="rv_park",
-             selftest_option="TESS_RV_SELFTEST"),
+             selftest_option="TESS_RV_SELFTEST", crash_regs=RV_REGS),
         # 4-level paging, 48-bit canonical user half (Intel SDM Vol. 3A
         # 4.5). The last page below 2^47 is not the shards': a SYSCALL
         # ending there would SYSRET to the non-canonical 2^47, which faults
@@ -121,11 +133,12 @@ ARCHES = {
         # (platform/x86_64/include/x86/layout.h; the board check refuses
         # more). microvm's RAM and the kernel reserve start at 1 MiB, above
         # the BIOS area; the PVH ELF loads 1 MiB into it, at PA 2 MiB.
+        # Uncached DMA: UC pages (PCD|PWT, platform/x86_64/mmu_shard.c).
         Arch("x86_64", supported=True, hosted=False, pt_levels=4, user_va_limit=(1 << 47) - 4096,
              default_board="qemu-microvm-x86_64", text_offset=0x100000, kva_offset=0xffffffff80000000,
              image_header=ELF_PVH, toolchain="cmake/toolchain-x86_64.cmake", qemu="qemu-system-x86_64",
              gdb_arch="i386:x86-64", qemu_pc_pattern=r"\bRIP=([0-9a-f]+)", park_function="x86_park",
-             selftest_option="TESS_X86_SELFTEST"),
+             uncached_dma=True, selftest_option="TESS_X86_SELFTEST", crash_regs=X86_REGS),
     )
 }
 
@@ -146,6 +159,12 @@ def host_arch():
     import platform
 
     return platform.machine()
+
+
+def crash_regs(arch):
+    """Register names of a crash record from `arch` (the simulator: the host's)."""
+    a = ARCHES.get(host_arch() if arch == "host" else arch)
+    return a.crash_regs if a else ()
 
 
 def reload_arches():

@@ -19,6 +19,10 @@ COMMANDS = [
     "build",
     "qemu",
     "sim",
+    "inspect",
+    "top",
+    "trace",
+    "capture",
     "traffic",
 ]
 

@@ -67,6 +67,11 @@ int reload_frame_rx(struct frame_rx *rx, uint8_t b, struct frame *f);
 size_t reload_frame_encode(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, const void *payload,
 			   size_t len);
 
+/* proto.c: a kernel frame (type, seq, payload) on the console, after a
+ * 0x00 that ends whatever frame the host may think it is in; one
+ * kern_console_write, so never inside a log line. Also kern/inspect's. */
+void reload_frame_send(uint8_t type, uint32_t seq, const void *payload, size_t len);
+
 /* ---- field.c: little-endian fields, names ---- */
 uint32_t reload_le32(const uint8_t *p);
 uint64_t reload_le64(const uint8_t *p);

@@ -12,7 +12,11 @@
  * by that one route. Refusals before the swap (BEGIN's checks, the
  * verifier) are answered at once. RESULT goes out through result() only.
  *
+ * Frames of the query type (kern/inspect) go to inspect_query, even with
+ * reload off (no staging buffer): the console answers queries anyway.
+ *
  * One transfer at a time, on one core (kern/reload.h). */
+#include <kern/inspect.h>
 #include <kern/kern.h>
 #include <kern/reload.h>
 #include "internal.h"
@@ -56,12 +60,17 @@ static size_t frame(uint8_t *out, size_t cap, uint8_t type, uint32_t seq, const 
 	return w ? w + 1 : 0;
 }
 
-static void reply(uint8_t type, uint32_t seq, const void *p, size_t n)
+void reload_frame_send(uint8_t type, uint32_t seq, const void *p, size_t n)
 {
 	uint8_t out[FRAME_MAX_WIRE + 1];
 	size_t w = frame(out, sizeof out, type, seq, p, n);
 	if (w)
 		kern_console_write(out, w);
+}
+
+static void reply(uint8_t type, uint32_t seq, const void *p, size_t n)
+{
+	reload_frame_send(type, seq, p, n);
 }
 
 /* NAK(next expected seq, why). */
@@ -221,6 +230,12 @@ static void on_end(const struct frame *f)
 
 static void on_frame(const struct frame *f)
 {
+	if (f->type == INSPECT_QUERY) { /* read-only, answered whatever the transfer's state */
+		inspect_query(f->seq, f->payload, f->len);
+		return;
+	}
+	if (xfer.st == ST_OFF)
+		return;
 	xfer.frames++;
 	if (f->type == FT_BEGIN) {
 		on_begin(f);
@@ -244,8 +259,6 @@ static void on_frame(const struct frame *f)
 void reload_rx_byte(uint8_t b)
 {
 	struct frame f;
-	if (xfer.st == ST_OFF)
-		return;
 	int r = reload_frame_rx(&xfer.rx, b, &f);
 	if (r == FRAME_OK)
 		on_frame(&f);

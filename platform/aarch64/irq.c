@@ -28,6 +28,7 @@ enum plat_irq a64_irq_drain(unsigned core, uint32_t *intid)
 		if (id == A64_TIMER_PPI) {
 			a64_timer_rearm();
 			a64_gic_eoi(id);
+			kern_tick(core);
 			if (core == 0 && tess_reload_on) {
 				uint64_t t0 = plat_time_ns();
 

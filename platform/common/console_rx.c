@@ -1,5 +1,7 @@
-/* Hot reload over the console, when the plan reserved a staging buffer and
- * the board's console has an IRQ (plat/console_rx.h). */
+/* The console's receive side: hot reload frames and read-only queries
+ * (kern/reload's frame decoder, docs/reload.md, docs/inspect.md) when the
+ * board's console has an IRQ (plat/console_rx.h). Without a staging
+ * buffer reload is off, and the console still answers queries. */
 #include <kern/kern.h>
 #include <kern/reload.h>
 #include <plat/board.h>
@@ -10,8 +12,10 @@ bool tess_reload_on;
 void plat_reload_start(void)
 {
 	unsigned irq = tess_board.console_irq;
-	if (!irq || reload_init() != 0) {
-		kern_log("reload: off (no staging buffer planned or no console IRQ)");
+	bool reload = reload_init() == 0;
+
+	if (!irq) {
+		kern_log("reload: off (no console IRQ: no queries either)");
 		return;
 	}
 	if (arch_console_rx_start(irq) < 0) {
@@ -19,6 +23,10 @@ void plat_reload_start(void)
 		return;
 	}
 	tess_reload_on = true;
-	kern_log("reload: listening on the console (IRQ %u, core 0), staging %lu bytes", irq,
-		 (unsigned long)tess_system.reload_staging_size);
+	if (reload)
+		kern_log("reload: listening on the console (IRQ %u, core 0), staging %lu bytes", irq,
+			 (unsigned long)tess_system.reload_staging_size);
+	else
+		kern_log("reload: off (no staging buffer planned); queries on the console (IRQ %u, core 0)",
+			 irq);
 }

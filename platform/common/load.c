@@ -21,6 +21,11 @@ int plat_image_check(void)
 				 &tess_system);
 }
 
+const struct tess_img_hdr *plat_image_hdr(void)
+{
+	return hdr;
+}
+
 /* The part's version (image.h), which tess_image_verify has checked with
  * the rest of the header. */
 uint64_t plat_shard_boot_version(const struct tess_shard_cfg *cfg)

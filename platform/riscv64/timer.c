@@ -62,6 +62,7 @@ void rv_timer_arm_next(void)
 void rv_tick(unsigned core)
 {
 	rv_timer_arm_next();
+	kern_tick(core);
 	if (core == 0 && tess_reload_on) {
 		uint64_t t0 = plat_time_ns();
 

@@ -44,6 +44,7 @@ enum plat_irq x86_irq_take(struct x86_cpu *cpu, uint32_t *gsi)
 	if (cpu->events & X86_EV_TICK) {
 		cpu->events &= ~X86_EV_TICK;
 		x86_timer_rearm(cpu);
+		kern_tick(cpu->core);
 		if (cpu->core == 0 && tess_reload_on) {
 			uint64_t t0 = plat_time_ns();
 

@@ -22,7 +22,12 @@ static _Atomic uint32_t loads[TESS_MAX_SHARDS];
 static uint32_t seen[TESS_MAX_CORES][TESS_MAX_SHARDS]; /* row c: core c only */
 
 /* Leaf bits of a shard map: user, writable only if W, no-execute unless X
- * (device windows never execute), device windows uncached. */
+ * (device windows never execute); device windows and uncached DMA regions
+ * (`cached: false`) UC. The kernel's RAM map still covers such a region
+ * write-back, but the kernel never accesses it; the only cached lines of it
+ * are the CPU's speculative ones, which a UC access snoops on a CPU with
+ * self-snoop (CPUID.01H:EDX.SS, Vol. 2A Table 3-11: "management of
+ * conflicting memory types"; §11.12.4 on such aliases). */
 static uint64_t page(uint64_t pa, uint32_t attr)
 {
 	uint64_t b = PTE_P | PTE_U;
@@ -30,7 +35,7 @@ static uint64_t page(uint64_t pa, uint32_t attr)
 		b |= PTE_W;
 	if (!(attr & TESS_MAP_X) || (attr & TESS_MAP_DEVICE))
 		b |= PTE_NX;
-	if (attr & TESS_MAP_DEVICE)
+	if (attr & (TESS_MAP_DEVICE | TESS_MAP_NC))
 		b |= PTE_PCD | PTE_PWT;
 	return pa | b;
 }

@@ -78,9 +78,14 @@ void plat_core_start(unsigned core)
 	if (!(cpuid(1, 0).c & (1u << 31)))
 		delay_us(10000);
 	x86_lapic_sipi(id, X86_TRAMPOLINE_PA);
+	/* A second SIPI after 1 ms, then up to 1 s: under QEMU -icount one
+	 * thread runs the vCPUs in turn and switches from this spinning one
+	 * only at its kick timer, every 100 ms of virtual time (TCG_KICK_PERIOD),
+	 * so 100 ms was sometimes too short -- and the core then started
+	 * late, as whichever core x86_ap_core named by then. */
 	if (!wait_alive(core, 1000)) {
 		x86_lapic_sipi(id, X86_TRAMPOLINE_PA);
-		if (!wait_alive(core, 100000)) {
+		if (!wait_alive(core, 1000000)) {
 			kern_log("x86: core %u (APIC ID %u) did not start", core, id);
 			return;
 		}

@@ -21,6 +21,7 @@ struct tess_chan {
 	bool armed;    /* our waiting flag may be set in shared memory */
 	bool reported; /* the kernel knows this end stopped (TESS_SYS_CHAN_STOP) */
 	unsigned errors;
+	uint32_t hwm; /* consumer: most slots seen filled (ctrl->chan_hwm) */
 };
 
 static struct tess_chan chans[TESS_MAX_SHARD_EVENTS];
@@ -95,6 +96,8 @@ void rt_chan_setup(void)
 		c->bit = e->bit;
 		c->blocked = c->armed = false;
 		c->errors = 0;
+		c->hwm = atomic_load_explicit(&tess_ctrl()->chan_hwm[c->bit % TESS_MAX_SHARD_EVENTS],
+					      memory_order_relaxed);
 		c->ok = ring_geometry_ok(e->slots, e->slot_size);
 		if (!c->ok) {
 			tess_log("channel %s: no usable geometry (%u x %u), end disabled", e->name, e->slots,
@@ -185,12 +188,27 @@ void tess_commit(struct tess_chan *c, unsigned n)
 		tess_syscall(TESS_SYS_NOTIFY, c->bit, 0, 0, 0);
 }
 
+/* The consumer end's high-water mark for `tessera inspect channels`: the
+ * filled slots as of the producer's line last read (so never more than
+ * were there), published in the control page when it grows. */
+static void note_fill(struct tess_chan *c)
+{
+	uint32_t fill = c->cons.head_cache - c->cons.tail;
+
+	if (fill > c->hwm) {
+		c->hwm = fill;
+		atomic_store_explicit(&tess_ctrl()->chan_hwm[c->bit % TESS_MAX_SHARD_EVENTS], fill,
+				      memory_order_relaxed);
+	}
+}
+
 void *tess_peek(struct tess_chan *c)
 {
 	void *slot = ring_peek(&c->cons);
 
 	if (!slot && recover(c))
 		slot = ring_peek(&c->cons);
+	note_fill(c);
 	return slot;
 }
 
@@ -200,6 +218,7 @@ unsigned tess_peek_burst(struct tess_chan *c, void **slots, unsigned n)
 
 	if (k == 0 && n != 0 && recover(c))
 		k = ring_peek_burst(&c->cons, slots, n);
+	note_fill(c);
 	return k;
 }
 

@@ -13,6 +13,41 @@
 static uint8_t alt_stack[TESS_MAX_LANES][64 * 1024];
 static _Atomic unsigned alt_used;
 
+uintptr_t sim_stack_lo, sim_stack_top;
+
+/* Stack bytes as they are: ASan's redzones in them (a sanitized shard)
+ * are data here, not overflows, so neither the loop nor memcpy's
+ * interceptor may check them. */
+__attribute__((no_sanitize("address"))) static void copy_stack(uint8_t *dst, const volatile uint8_t *src,
+							       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[i];
+}
+
+/* Registers, the load bias (this position-independent executable's code
+ * addresses minus the bias are its ELF's) and the planned stack from sp up
+ * to its top, at most SIM_CRASH_STACK bytes: all of it mapped, so copying
+ * cannot fault again. The kernel walks the frame pointers in its
+ * own copy of this (kern/crash.c). */
+static void report(void *uc, struct sim_crash *c)
+{
+	extern char __executable_start[];
+	uint64_t n;
+
+	sim_fault_regs(uc, c);
+	c->base = (uint64_t)(uintptr_t)__executable_start;
+	/* From sp, or from the stack's bottom when sp is below it (an
+	 * overflow into the guard page: nothing there to copy). */
+	c->stack_va = c->sp > sim_stack_lo ? c->sp : sim_stack_lo;
+	c->stack_len = 0;
+	if (c->stack_va < sim_stack_top) {
+		n = sim_stack_top - c->stack_va;
+		c->stack_len = (uint32_t)(n < SIM_CRASH_STACK ? n : SIM_CRASH_STACK);
+		copy_stack(c->stack, (const volatile uint8_t *)(uintptr_t)c->stack_va, c->stack_len);
+	}
+}
+
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
 	struct sim_mailbox *mb = sim_mb;
@@ -22,6 +57,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	mb->signo = (uint32_t)sig;
 	mb->addr = (uint64_t)(uintptr_t)si->si_addr;
 	mb->pc = sim_fault_pc(uc);
+	report(uc, &mb->crash);
 	atomic_store_explicit(&mb->turn, SIM_TURN_KERNEL, memory_order_release);
 	sim_futex_wake(&mb->turn);
 	for (;;)

@@ -15,7 +15,11 @@ void sim_fault_altstack(void);
 /* Give the turn to the kernel with what is posted in `mb`; wait until it
  * comes back; the kernel's answer (syscall.c). */
 uint64_t sim_hand_turn(struct sim_mailbox *mb);
-/* pc of the interrupted code from a signal's ucontext (pc_<host arch>.c). */
+/* pc of the interrupted code from a signal's ucontext (pc_<host arch>.c);
+ * and its registers, sp, fp and frame record layout into *c. */
 uint64_t sim_fault_pc(void *uc);
+void sim_fault_regs(void *uc, struct sim_crash *c);
+/* The planned stack a crash report may copy from: [lo, top). */
+extern uintptr_t sim_stack_lo, sim_stack_top;
 
 #endif

@@ -223,6 +223,9 @@ int main(int argc, char **argv)
 	sim_fault_install();
 	if (start_lanes() != 0 || confine() != 0)
 		return 2;
+	/* A crash report copies the planned stack from sp to its top (fault.c). */
+	sim_stack_lo = (uintptr_t)stack.va;
+	sim_stack_top = (uintptr_t)(stack.va + stack.size);
 	atomic_store(&sim_mb->ready, 1);
 	sim_futex_wake(&sim_mb->ready);
 	wait_turn();

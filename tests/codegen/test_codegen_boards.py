@@ -7,6 +7,8 @@ import sys
 import pytest
 
 from codegen_helpers import ROOT
+from tessera import pipeline
+from tessera.backend import net
 from tessera.manifest import boards
 from tessera.manifest.diag import Diags
 
@@ -44,12 +46,28 @@ def test_host_board():
 
 def test_qemu_buses_of_virtio_transports():
     """QEMU's virtio-mmio-bus.N is the transport at the N-th address on
-    virt (asked of QEMU by scripts/gen-boards.py, not assumed)."""
-    for name in ("qemu-virt-aarch64", "qemu-virt-riscv64"):
-        devs = boards.load(name, Diags())["devices"]
-        ts = sorted((d["reg"][0]["base"], d["qemu_bus"]) for d in devs.values() if "virtio,mmio" in d["compatible"])
-        assert [bus for _, bus in ts] == ["virtio-mmio-bus.%d" % i for i in range(len(ts))], name
-        assert all(d["qemu_bus"] is None for d in devs.values() if "virtio,mmio" not in d["compatible"])
+    virt and microvm (asked of QEMU by scripts/gen-boards.py, not assumed),
+    and `--net` finds the transports under either board's compatible."""
+    for name in GENERATED:
+        b = boards.load(name, Diags())
+        ts = net.transports(b)
+        buses = [d["qemu_bus"] for d in sorted(ts.values(), key=lambda d: d["reg"][0]["base"])]
+        assert buses == ["virtio-mmio-bus.%d" % i for i in range(len(ts))] and len(ts) >= 8, name
+        assert all(d["qemu_bus"] is None for n, d in b["devices"].items() if n not in ts)
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "riscv64", "x86_64"])
+def test_net_device_on_the_granted_transports_bus(arch):
+    """`--net` plugs the virtio-net device into the QEMU bus of the
+    transport the udp-echo example grants (x86_64: transport 8, clear of
+    QEMU 7.2's GSI 24 quirk, docs/x86_64.md "Devices")."""
+    plan, diags = pipeline.check(os.path.join(ROOT, "manifest", "examples", "udp-echo-%s.yaml" % arch))
+    assert plan is not None, diags.errors
+    argv = net.qemu_args(plan, [net.parse("local=127.0.0.1:5555,remote=127.0.0.1:5556")])
+    device = argv[argv.index("-device") + 1]
+    bus = {"aarch64": "virtio-mmio-bus.0", "riscv64": "virtio-mmio-bus.0", "x86_64": "virtio-mmio-bus.8"}[arch]
+    assert device == "virtio-net-device,netdev=tnet0,bus=%s" % bus
+    assert argv[:2] == ["-global", "virtio-mmio.force-legacy=false"]
 
 
 def test_qemu_boards_facts():

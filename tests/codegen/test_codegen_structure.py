@@ -120,7 +120,7 @@ def test_x86_64_is_one_arch_table_entry():
 
 # The rooms in pipeline order: a module imports only from its own room or
 # an earlier one, so there is no import loop between rooms.
-ORDER = ["arch", "errors", "paths", "image", "manifest", "validate", "plan", "pipeline", "render", "reload",
+ORDER = ["arch", "errors", "paths", "image", "manifest", "validate", "plan", "pipeline", "render", "reload", "inspect",
          "backend", "traffic", "commands", "cli", "__main__"]
 
 

@@ -162,10 +162,10 @@ static void accepted(void)
 	take();
 	CHECK_EQ(finishes, 1); /* delivered once */
 	CHECK_EQ(fake_stats(D).restarts, 0);
-	ev = kern_trace_total();
+	ev = kern_trace_total(1);
 	CHECK(ev > 0);
 	for (uint64_t i = 0; i < ev; i++)
-		if (kern_trace_get(i, &e) == 0 && e.event == KT_RELOAD)
+		if (kern_trace_get(1, i, &e) == 0 && e.event == KT_RELOAD)
 			CHECK_EQ(e.arg, 5);
 	CHECK_EQ(request(D, 10, 5), REFUSED);
 	CHECK_STR(fin_reason, "version 5 is not newer than the running version 5");

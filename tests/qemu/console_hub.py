@@ -1,16 +1,18 @@
-"""A Tessera system's console UART on a TCP socket, shared: QEMU's socket
-chardev takes one client, so the hub is that client, keeps the console as
-lines (reload frames dropped) and relays the bytes of one downstream client
-(`tessera reload --port socket://...`) both ways. Used by test_reload.py
+"""A Tessera system's console UART on a TCP socket, shared through the
+hub of `tessera qemu --console-port` (codegen/tessera/backend/hub.py):
+the console as lines (frames dropped) for the test, and the bytes of one
+downstream client (`tessera reload/inspect --port socket://...`) relayed
+both ways. Used by test_reload.py
 and bench/qemu_reload.py. Also the reload pipeline's sources as a copy."""
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 
 from harness import DEADLINE
+from tessera.backend import hub
+from tessera.backend.hub import free_port, socket_console as socket_console_argv  # noqa: F401 (for the tests)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLES = os.path.join(ROOT, "shards", "examples")
@@ -41,95 +43,23 @@ def pipeline_copy(arch, tmp, name):
     return manifest
 
 
-def socket_console_argv(argv, port):
-    """A qemu_argv with the console UART on tcp 127.0.0.1:port (QEMU waits
-    for the hub before it starts the guest) instead of stdio."""
-    i = argv.index("-nographic")
-    return argv[:i] + ["-display", "none", "-monitor", "none",
-                       "-chardev", "socket,id=con,host=127.0.0.1,port=%d,server=on,wait=on" % port,
-                       "-serial", "chardev:con"] + argv[i + 1:]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class ConsoleHub:
-    """QEMU's console socket: lines for the test, bytes relayed to and
-    from one downstream client at a time."""
+    """QEMU's console socket (codegen's backend/hub.py): lines for the
+    test, bytes relayed to and from one downstream client at a time."""
 
     def __init__(self, qemu_port):
-        deadline = time.monotonic() + DEADLINE
-        while True:
-            try:
-                self.up = socket.create_connection(("127.0.0.1", qemu_port))
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "QEMU's console socket never opened"
-                time.sleep(0.05)
-        self.lines, self.partial, self.in_frame = [], b"", False
+        self.lines, self.partial = [], b""
         self.deadline = DEADLINE
         self.cv = threading.Condition()
-        self.down = None
-        self.lsock = socket.socket()
-        self.lsock.bind(("127.0.0.1", 0))
-        self.lsock.listen(1)
-        self.url = "socket://127.0.0.1:%d" % self.lsock.getsockname()[1]
-        threading.Thread(target=self._from_qemu, daemon=True).start()
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.hub = hub.Hub(qemu_port, self._text, deadline=DEADLINE).start()
+        self.url = self.hub.url
 
-    def _text(self, data):
-        out = bytearray()
-        for b in data:  # drop reload frames (SOH .. 0x00)
-            if b == 1:
-                self.in_frame = True
-            elif b == 0:
-                self.in_frame = False
-            elif not self.in_frame:
-                out.append(b)
-        return bytes(out)
-
-    def _from_qemu(self):
-        while True:
-            try:
-                data = self.up.recv(4096)
-            except OSError:
-                data = b""
-            with self.cv:
-                if not data:
-                    self.cv.notify_all()
-                    return
-                down = self.down
-                self.partial += self._text(data).replace(b"\r", b"")
-                *done, self.partial = self.partial.split(b"\n")
-                self.lines += [ln.decode(errors="replace") for ln in done]
-                self.cv.notify_all()
-            if down:
-                try:
-                    down.sendall(data)
-                except OSError:
-                    pass
-
-    def _accept(self):
-        while True:
-            c, _ = self.lsock.accept()
-            with self.cv:
-                self.down = c
-            while True:
-                try:
-                    data = c.recv(4096)
-                except OSError:
-                    data = b""
-                if not data:
-                    break
-                self.up.sendall(data)
-            with self.cv:
-                self.down = None
-            c.close()
+    def _text(self, text):
+        with self.cv:
+            self.partial += text
+            *done, self.partial = self.partial.split(b"\n")
+            self.lines += [ln.decode(errors="replace") for ln in done]
+            self.cv.notify_all()
 
     def wait_for(self, pattern, start=0):
         rx = re.compile(pattern)

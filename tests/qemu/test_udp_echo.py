@@ -37,6 +37,9 @@ from tessera.backend import qemu as cmd_qemu
 from tessera.traffic import frames
 from tessera.traffic import run as engine
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import inspect_checks as ic  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EVIL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "shards", "evil_peer")
 EXAMPLE = os.path.join(ROOT, "manifest", "examples", "udp-echo-%s.yaml")
@@ -211,6 +214,30 @@ def test_100k_frames_come_back_in_order(system):
                          ("classify", ("short", "ethertype", "ihl", "iplen", "csum", "desc")),
                          ("echo", ("not_udp", "desc"))):
         assert {n: d[shard][n] for n in names} == {n: 0 for n in names}, shard
+
+
+def cpu_figures(system):
+    """(uptime ns, cores) from `tessera inspect` through the console hub:
+    the cores first, so every period they count ended before the uptime."""
+    cores = ic.inspect_json(system.url, "cores")
+    return ic.inspect_json(system.url, "system")["uptime_ns"], cores
+
+
+def test_cores_account_busy_time(system):
+    """`inspect cores` (bench/linux_peer.py's busy time per packet): one
+    record per core of the board, busy + idle never more than has passed,
+    never going back; the cores that run the pipeline's shards were busy
+    while 2000 frames went through."""
+    plan = system.built["plan"]
+    up0, co0 = cpu_figures(system)
+    assert len(co0) == len(plan.core_order)
+    assert all(c["busy_ns"] + c["idle_ns"] <= up0 for c in co0), (up0, co0)
+    assert figures(system.traffic.run(2000)) == clean(2000)
+    up1, co1 = cpu_figures(system)
+    assert up1 > up0
+    assert all(c["busy_ns"] + c["idle_ns"] <= up1 for c in co1), (up1, co1)
+    assert all(b["busy_ns"] >= a["busy_ns"] and b["idle_ns"] >= a["idle_ns"] for a, b in zip(co0, co1)), (co0, co1)
+    assert all(co1[c]["busy_ns"] > co0[c]["busy_ns"] for c, order in enumerate(plan.core_order) if order), (co0, co1)
 
 
 # tessera traffic's malformed kinds -> classify's drop counter for each.

@@ -52,10 +52,12 @@ def echo_variant(tmp, name, net0_config=""):
 class EchoSim:
     """`tessera sim --sanitize MANIFEST --net ...` in the background."""
 
-    def __init__(self, manifest, *args, console_port=None):
+    def __init__(self, manifest, *args, console_port=None, net=True):
+        """net=False: any manifest, without a network device."""
         self.local, self.remote = free_udp_port(), free_udp_port()
-        argv = [TESSERA, "sim", "--sanitize", manifest, "--duration", "%ds" % HARD_TIMEOUT,
-                "--net", "local=127.0.0.1:%d,remote=127.0.0.1:%d" % (self.local, self.remote), *args]
+        argv = [TESSERA, "sim", "--sanitize", manifest, "--duration", "%ds" % HARD_TIMEOUT, *args]
+        if net:
+            argv += ["--net", "local=127.0.0.1:%d,remote=127.0.0.1:%d" % (self.local, self.remote)]
         if console_port is not None:
             argv += ["--console-port", str(console_port)]
         self.proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -19,7 +19,10 @@ from typing import Optional, Tuple
 
 from tessera.errors import TesseraError
 
-VIRTIO_MMIO = "virtio,mmio"
+# A virtio-mmio transport: "virtio,mmio" in QEMU virt's device tree and the
+# host board, "qemu,virtio-mmio" on microvm, which has no device tree
+# (scripts/gen-boards.py names its transports so).
+VIRTIO_MMIO = ("virtio,mmio", "qemu,virtio-mmio")
 _KEYS = ("local", "remote", "mac")
 _MAC = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
 
@@ -71,7 +74,7 @@ def parse(text):
 
 def transports(board):
     """The board's virtio-mmio transports, by name."""
-    return {n: d for n, d in board["devices"].items() if VIRTIO_MMIO in d["compatible"]}
+    return {n: d for n, d in board["devices"].items() if set(VIRTIO_MMIO) & set(d["compatible"])}
 
 
 def granted(plan):

@@ -36,6 +36,18 @@ def kvm_problem(arch):
     return None
 
 
+def kvm_slow():
+    """Why this host's /dev/kvm, though it opens, runs a guest kernel
+    slower than TCG, or None. PVM (module kvm_pvm) runs guests without
+    VMX/SVM, in hardware ring 3: a kernel that does not speak PVM's guest
+    ABI (Tessera's, Debian's) goes through its instruction emulator
+    (bench/README.md, the QEMU microvm figures)."""
+    if os.path.exists("/sys/module/kvm_pvm"):
+        return "/dev/kvm is PVM (kvm_pvm): guest kernels without PVM support run through its instruction emulator, " \
+               "far slower than TCG"
+    return None
+
+
 def require_accel(arch, accel, icount=False):
     """Refuse an accelerator that cannot run an `arch` guest here."""
     if accel not in ACCELS:

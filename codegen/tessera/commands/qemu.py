@@ -5,9 +5,11 @@ loads the kernel and every shard's symbols. --accel kvm runs the guest
 under KVM instead of QEMU's emulator (TCG): only for the host's own arch,
 where /dev/kvm opens; checked before the build."""
 import os
+import signal
+import subprocess
 import sys
 
-from tessera.backend import net, qemu, target
+from tessera.backend import hub, net, qemu, target
 from tessera.commands import build
 from tessera.errors import TesseraError
 
@@ -18,6 +20,9 @@ def add_parser(sub):
                                            "the image in QEMU with the console on stdio (quit: Ctrl-A X)."))
     p.add_argument("--gdb", action="store_true", help="wait for gdb on :1234 and print the gdb command")
     p.add_argument("--icount", action="store_true", help="deterministic virtual time (-icount shift=0)")
+    p.add_argument("--console-port", metavar="PORT", type=int,
+                   help="also serve the console on tcp 127.0.0.1:PORT (0: a free port, printed) for `tessera "
+                   "inspect/top/trace/reload --port socket://127.0.0.1:PORT`")
     p.add_argument("--net", metavar="[DEVICE=]local=HOST:PORT,remote=HOST:PORT", action="append", default=[],
                    help="a virtio-net device on the granted virtio-mmio transport (DEVICE, if several) over "
                    "-netdev dgram: one Ethernet frame per UDP datagram from and to HOST:PORT; optional ,mac=M")
@@ -29,11 +34,17 @@ def add_parser(sub):
 def run(args):
     specs = [net.parse(v) for v in args.net]
     qemu.require_accel(args.arch, args.accel, args.icount)  # before the build, not after it
+    if args.accel == "kvm" and qemu.kvm_slow():
+        print("tessera: warning: %s" % qemu.kvm_slow(), file=sys.stderr)
+    if args.console_port is not None and not 0 <= args.console_port <= 65535:
+        raise TesseraError("--console-port must be 0..65535")
     built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps, image_version=args.image_version)
     argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb, accel=args.accel, net=specs)
     if args.gdb:
         print("tessera: QEMU waits for gdb on :1234; in another terminal:", file=sys.stderr)
         print("  " + qemu.gdb_command(built), file=sys.stderr)
+    if args.console_port is not None:
+        return _with_hub(argv, args.console_port)
     print("tessera: %s (quit: Ctrl-A X)" % " ".join(argv), file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -41,3 +52,39 @@ def run(args):
         os.execvp(argv[0], argv)
     except OSError as e:
         raise TesseraError("cannot run %s: %s" % (argv[0], e.strerror))
+
+
+def _interrupted(sig, frame):
+    raise KeyboardInterrupt
+
+
+def _with_hub(argv, port):
+    """QEMU as a child with its console on a socket; the hub (backend/hub.py)
+    shows the console's text on stdout and serves the console on `port`.
+    Ctrl-C (or QEMU's end) ends both."""
+    qport = hub.free_port()
+    argv = hub.socket_console(argv, qport)
+    print("tessera: %s (quit: Ctrl-C)" % " ".join(argv), file=sys.stderr)
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+    # Ctrl-C or SIGTERM end QEMU too (SIGINT may come in ignored: a job a
+    # script started in the background).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _interrupted)
+
+    def show(text):
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+
+    try:
+        h = hub.Hub(qport, show, port, alive=lambda: proc.poll() is None).start()
+        print("tessera: console on %s" % h.url, file=sys.stderr)
+        sys.stderr.flush()
+        while not h.closed.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+        proc.wait()
+    return proc.returncode if proc.returncode and proc.returncode > 0 else 0

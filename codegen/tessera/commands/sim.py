@@ -33,6 +33,9 @@ def add_parser(sub):
     p.add_argument("--net-misbehave", metavar="KIND[:N]",
                    help="test mode: the network device lies on every N-th completion (default 16); KIND: "
                    "bad-id, long-len, reorder, no-version-1")
+    p.add_argument("--trace-out", metavar="FILE",
+                   help="at the end, write the kernel's trace rings to FILE as Chrome/Perfetto trace-event JSON "
+                   "(like `tessera trace -o`)")
     p.add_argument("--rollback-store", metavar="FILE",
                    help="keep the shards' anti-rollback counters (the newest version each accepted by hot "
                    "reload) in FILE, created if missing, so they survive a restart of the simulator")
@@ -80,7 +83,49 @@ def run(args):
         argv += ["--rollback-store", os.path.abspath(args.rollback_store)]
     sys.stdout.flush()
     sys.stderr.flush()
+    if args.trace_out:
+        return _run_to_trace(argv, plan.name, args.trace_out)
     try:
         os.execv(exe, argv)
     except OSError as e:
         raise TesseraError("cannot run %s: %s" % (exe, e.strerror))
+
+
+
+def _run_to_trace(argv, name, path):
+    """The simulator as a child writing its trace rings at the end
+    (tessera-sim --trace-out, one event a line), turned into Chrome JSON at
+    `path` (inspect/chrome.py, as `tessera trace -o` writes it)."""
+    import signal
+    import subprocess
+    import tempfile
+
+    from tessera.inspect import chrome
+
+    with tempfile.TemporaryDirectory(prefix="tessera-trace-") as tmp:
+        raw = os.path.join(tmp, "trace.txt")
+        proc = subprocess.Popen(argv + ["--trace-out", raw])
+        # SIGINT/SIGTERM are the simulator's to take (it reports, then
+        # ends); one sent to us alone is passed on.
+        old = {s: signal.signal(s, lambda sig, _: proc.send_signal(sig)) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            rc = proc.wait()
+        finally:
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+        events = []
+        try:
+            with open(raw) as f:
+                for line in f:
+                    core, seq, t, shard, ev, arg = line.split()
+                    events.append({"core": int(core), "seq": int(seq), "time_ns": int(t), "shard": shard,
+                                   "event": ev, "arg": int(arg)})
+        except (OSError, ValueError):
+            pass  # it ended before writing them: an empty trace
+    try:
+        with open(path, "w") as f:
+            f.write(chrome.events_json(name, events))
+    except OSError as e:
+        raise TesseraError("--trace-out %s: %s" % (path, e.strerror))
+    print("sim| %d trace events to %s" % (len(events), path), file=sys.stderr)
+    return rc

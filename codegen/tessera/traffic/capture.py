@@ -7,22 +7,24 @@ from tessera.errors import TesseraError
 
 
 class Capture:
-    def __init__(self, path):
+    def __init__(self, path, option="--pcap"):
         try:
             from scapy.utils import RawPcapWriter
         except ImportError:
-            raise TesseraError("--pcap needs python3-scapy (scripts/bootstrap.sh installs it)") from None
+            raise TesseraError(option + " needs python3-scapy (scripts/bootstrap.sh installs it)") from None
         try:
             self._w = RawPcapWriter(path, linktype=1, sync=False)  # 1: DLT_EN10MB
             self._w.write_header(None)
         except OSError as e:
-            raise TesseraError("--pcap %s: %s" % (path, e.strerror)) from None
+            raise TesseraError("%s %s: %s" % (option, path, e.strerror)) from None
         self.frames = 0
 
-    def add(self, frame):
-        t = time.time()
+    def add(self, frame, t=None, wirelen=None):
+        """One frame, at time `t` (seconds; default now); `wirelen`: its
+        length on the wire when `frame` is only its start."""
+        t = time.time() if t is None else t
         sec = int(t)
-        self._w.write_packet(frame, sec=sec, usec=int((t - sec) * 1e6))
+        self._w.write_packet(frame, sec=sec, usec=int((t - sec) * 1e6), wirelen=wirelen)
         self.frames += 1
 
     def close(self):

@@ -66,6 +66,34 @@ int arch_aspace_build(const struct tess_shard_cfg *cfg);
  * address space is switched in by this call. */
 void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t);
 
+/* ---- crash reports (kern/crash.c, docs/inspect.md) ---- */
+
+#define ARCH_CRASH_REGS 40
+
+/* What the platform knows of a shard that just faulted. */
+struct arch_crash {
+	/* General registers as saved, in the order the tool's arch table
+	 * names them (codegen/tessera/arch.py `crash_regs`). */
+	uint64_t regs[ARCH_CRASH_REGS];
+	unsigned nregs;
+	uint64_t pc, sp, fp;
+	/* The frame record fp points at: the caller's fp is the word at
+	 * fp + prev_off, the return address the word at fp + ra_off. */
+	int32_t prev_off, ra_off;
+	/* Subtract from a code address to get the shard ELF's (the
+	 * simulator's position-independent executables: their load bias). */
+	uint64_t base;
+	/* A kernel view of the shard's stack to walk and copy from, VA
+	 * [stack_va, stack_va + stack_len): NULL, and kern/crash.c uses
+	 * plat_shard_stack (the simulator hands over a copy instead). */
+	const uint8_t *stack;
+	uint64_t stack_va, stack_len;
+};
+
+/* Fill *out (zeroed by the caller) for the shard whose context is ctx,
+ * right after its fault trap, before its policy runs. */
+void arch_crash(const struct kern_shard *s, const struct arch_ctx *ctx, struct arch_crash *out);
+
 /* ---- platform services (plat_*) ---- */
 
 /* Nanoseconds since boot, monotonic, same clock on every core. */
@@ -109,6 +137,11 @@ int plat_shard_prepare(const struct tess_shard_cfg *cfg, const void *payload, si
  * `payload` (targets: a copy in cfg->reload_pa; simulator: the memfd).
  * Called before the staging buffer is released. 0, or -1. */
 int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, size_t len);
+/* The kernel's pointer to a shard's stack map (its STACK kind map in
+ * cfg->maps), with its VA and length: painted at every start and measured
+ * on a query (kern/stack.c), walked in a crash. NULL where the platform
+ * has none (the simulator: a shard's stack is its process's own). */
+uint8_t *plat_shard_stack(const struct tess_shard_cfg *cfg, uint64_t *va, uint64_t *len);
 /* The version id of the image plat_shard_load loads at boot: targets, the
  * boot image's part version (docs/image.md, `tessera build
  * --image-version`); the simulator, 1. kern_boot starts the shard's

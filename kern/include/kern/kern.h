@@ -29,6 +29,10 @@ void kern_irq(unsigned core, uint32_t irq);
  * on `core`, right after the work. */
 void kern_irq_work(unsigned core, uint64_t since_ns);
 
+/* A tick of `core`'s timer, counted for inspection (docs/inspect.md).
+ * Call from the tick's interrupt path on that core. */
+void kern_tick(unsigned core);
+
 /* Kernel console line with the "kern| " prefix; printf subset:
  * %s %c %d %u %x %lu %lx %llu %llx %p %%, width and 0-padding. */
 void kern_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

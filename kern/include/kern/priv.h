@@ -16,6 +16,7 @@
 struct kern_counters {
 	_Atomic uint64_t dispatches, resumes, syscalls, bad_syscalls, yields;
 	_Atomic uint64_t notify_sent, notify_recv, irqs, faults, hangs, restarts;
+	_Atomic uint64_t run_ns; /* its turns, less the kernel's interrupt work in them */
 };
 
 /* Why the shard last stopped; formatted into text only when read. */
@@ -23,6 +24,7 @@ enum kern_reason { KR_NONE = 0, KR_FAULT = 1, KR_HANG = 2 };
 struct kern_last_fault {
 	_Atomic uint32_t reason, kind;
 	_Atomic uint64_t code, addr, pc, ns;
+	_Atomic uint64_t at; /* plat_time_ns() of the fault or hang */
 };
 
 /* One lane of a shard (docs/design.md "Lanes"). kern_shards[id] is lane 0
@@ -68,9 +70,10 @@ struct kern_shard {
 
 /* A channel's protocol-error state (chan.c); any core. */
 struct kern_chan {
-	_Atomic uint32_t stopped;  /* 1 << role: that end stopped using the ring */
-	_Atomic uint64_t stops[2]; /* TESS_SYS_CHAN_STOP calls, by role */
-	_Atomic uint64_t formats;  /* re-formats after boot */
+	_Atomic uint32_t stopped;     /* 1 << role: that end stopped using the ring */
+	_Atomic uint64_t stops[2];    /* TESS_SYS_CHAN_STOP calls, by role */
+	_Atomic uint64_t formats;     /* re-formats after boot */
+	_Atomic uint64_t notifies[2]; /* TESS_SYS_NOTIFY through it, by the role of the caller */
 };
 
 struct kern_core {
@@ -79,6 +82,16 @@ struct kern_core {
 	/* The lane of each shard in tess_system.cores[c].order that runs on
 	 * this core (boot.c). */
 	struct kern_shard *lanes[TESS_MAX_SHARDS];
+	/* For inspection (stats.c), written by the owner core: */
+	_Atomic uint32_t current;	   /* running shard's id + 1, 0 between turns */
+	_Atomic uint64_t busy_ns, idle_ns; /* in turns; in plat_idle (finished periods) */
+	/* The idle period under way began at idle_since (0: none). The owner
+	 * writes idle_ns and idle_since inside an odd idle_seq, so a reader on
+	 * another core (kern_core_stats_get) retries rather than count a
+	 * period twice or not at all. */
+	_Atomic uint64_t idle_seq, idle_since;
+	_Atomic uint64_t ticks; /* kern_tick */
+	_Atomic uint64_t ipis;	/* wake-ups other cores sent it (any core) */
 };
 
 extern const struct tess_system_cfg *kern_sys;
@@ -90,6 +103,11 @@ extern struct kern_chan kern_chans[TESS_MAX_CHANNELS];
 static inline void cnt_inc(_Atomic uint64_t *c)
 {
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
+static inline void cnt_add(_Atomic uint64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n, memory_order_relaxed);
 }
 
 static inline void cnt_inc_shared(_Atomic uint64_t *c)
@@ -185,6 +203,10 @@ void kern_console_line(const char *prefix, const char *prefix2, const char *text
 /* stats.c / trace.c */
 void kern_trace(unsigned core, unsigned shard, unsigned event, uint64_t arg);
 void kern_trace_reset(void);
+/* crash.c: the crash record of a shard that just faulted (before its
+ * policy restarts it); stack.c: paint the stack at every start. */
+void kern_crash_record(unsigned core, struct kern_shard *s, const struct trap *t);
+void kern_stack_paint(const struct tess_shard_cfg *cfg);
 /* faultname.c: "write", "SIGSEGV", "signal 31"... */
 void kern_fault_what(char *buf, size_t n, unsigned kind, uint64_t code);
 

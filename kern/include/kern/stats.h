@@ -5,6 +5,7 @@
 #define KERN_STATS_H
 
 #include <stdint.h>
+#include <tessera/tables.h>
 
 /* The shard state machine (docs/design.md). */
 enum kern_state {
@@ -30,22 +31,43 @@ struct kern_shard_stats {
 	uint64_t faults;
 	uint64_t hangs;
 	uint64_t restarts;
+	uint64_t run_ns;     /* time in its turns */
+	uint64_t version;    /* the running image's version id */
 	uint32_t state;	     /* enum kern_state */
 	char last_fault[64]; /* "" or e.g. "SIGSEGV at 0x10 pc 0x4000", "watchdog: no yield for 12 ms" */
+	/* The same, raw: reason 0 none, 1 fault (kind: enum fault_kind, code,
+	 * addr, pc), 2 hang (hang_ns without a yield); at: when. */
+	uint32_t last_reason, last_kind;
+	uint64_t last_code, last_addr, last_pc, last_hang_ns, last_at;
 };
 
 /* 0, or -1 if there is no shard `id`. */
 int kern_stats_get(unsigned id, struct kern_shard_stats *out);
+
+/* How much of the shard's stack was ever used since its last start, from
+ * the paint kern/stack.c put there (bytes; -1: the platform has no view). */
+int64_t kern_stack_used(const struct tess_shard_cfg *cfg);
 
 /* A channel's protocol errors (kern/chan.c): TESS_SYS_CHAN_STOP calls by
  * each end, and re-formats after boot. */
 struct kern_chan_stats {
 	uint64_t stops_producer, stops_consumer;
 	uint64_t formats;
+	uint64_t notifies_producer, notifies_consumer; /* TESS_SYS_NOTIFY by each end */
 };
 
 /* 0, or -1 if there is no channel `ch`. */
 int kern_chan_stats_get(unsigned ch, struct kern_chan_stats *out);
+
+/* A core's time and events (kern/sched.c, notify.c). */
+struct kern_core_stats {
+	uint64_t busy_ns, idle_ns; /* in shards' turns; waiting in plat_idle */
+	uint64_t ticks, ipis;	   /* timer ticks (kern_tick); wake-ups sent to it */
+	int32_t current;	   /* the shard whose turn it is, -1: none */
+};
+
+/* 0, or -1 if there is no core `core`. */
+int kern_core_stats_get(unsigned core, struct kern_core_stats *out);
 
 enum kern_trace_event {
 	KT_BOOT = 0,	  /* arg: shard's core */
@@ -66,18 +88,19 @@ enum kern_trace_event {
 const char *kern_trace_event_name(unsigned ev);
 
 struct kern_trace_entry {
-	uint64_t seq; /* 0-based position in the stream of all events */
+	uint64_t seq; /* 0-based position in its core's stream of events */
 	uint64_t time;
 	uint64_t arg;
 	uint16_t core, shard, event;
 };
 
-/* Events recorded since boot (the ring keeps the last TESS_TRACE_ENTRIES). */
-uint64_t kern_trace_total(void);
-/* The event with sequence number `seq`: 0, or -1 if it was overwritten,
- * not written yet, or being written right now. */
-int kern_trace_get(uint64_t seq, struct kern_trace_entry *out);
-/* Print the ring, oldest first, as "kern| trace ..." lines. */
+/* Events core `core` recorded since boot (its ring keeps the last
+ * TESS_TRACE_ENTRIES). */
+uint64_t kern_trace_total(unsigned core);
+/* Core `core`'s event with sequence number `seq`: 0, or -1 if it was
+ * overwritten, not written yet, or being written right now. */
+int kern_trace_get(unsigned core, uint64_t seq, struct kern_trace_entry *out);
+/* Print the rings merged by time, oldest first, as "kern| trace ..." lines. */
 void kern_trace_dump(void);
 
 #endif

@@ -69,8 +69,14 @@ struct tess_ctrl {
 	_Atomic uint64_t chan_reset;
 	uint8_t reserved[32];
 	char console[TESS_CONSOLE_BUF];
+	/* Per local event bit of a consumer end: the most slots the runtime
+	 * saw filled at once (its high-water mark, read by `tessera inspect
+	 * channels`; a figure the shard reports, not a fact). Kept across
+	 * restarts. */
+	_Atomic uint32_t chan_hwm[TESS_MAX_SHARD_EVENTS];
 };
 
 _Static_assert(offsetof(struct tess_ctrl, console) == 64, "the control page layout is ABI");
+_Static_assert(sizeof(struct tess_ctrl) <= TESS_PAGE_SIZE, "one page");
 
 #endif

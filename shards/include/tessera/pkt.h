@@ -28,24 +28,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <tessera/channel.h>
+#include <tessera/pkt_desc.h>
 
-#define TESS_PKT_BUF_SIZE 2048u
-#define TESS_PKT_HEADROOM 64u
-/* The longest frame a buffer holds after the headroom. */
-#define TESS_PKT_MAX_LEN (TESS_PKT_BUF_SIZE - TESS_PKT_HEADROOM)
 /* Most descriptors one tess_pkt_out reserves at a time. */
 #define TESS_PKT_BURST 32u
-
-struct tess_pkt {
-	uint32_t off;	/* of the frame, from the start of the packet region */
-	uint16_t len;	/* frame bytes */
-	uint16_t flags; /* TESS_PKT_F_* */
-	uint32_t tag;	/* the owner's; passed back unchanged */
-	uint32_t meta;	/* free for the stages */
-};
-
-#define TESS_PKT_F_FREE	 0x1u /* to the owner: a dropped packet's buffer, not for transmit */
-#define TESS_PKT_F_STATS 0x2u /* a counters query: every stage it passes logs its counters */
 
 /* The packet region as one shard maps it: from its own tables. */
 struct tess_pkt_region {

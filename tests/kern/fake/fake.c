@@ -32,6 +32,9 @@ jmp_buf fake_halt_jmp;
 int fake_halted;
 int fake_threaded;
 void (*fake_idle_hook)(unsigned core);
+struct arch_crash fake_crash;
+_Alignas(8) uint8_t fake_stack[TESS_MAX_SHARDS][FAKE_STACK_SIZE];
+int fake_has_stack;
 
 static char out[1 << 16];
 static size_t out_len;
@@ -70,6 +73,8 @@ void fake_reset(void)
 	memset(fake_mem, 0, sizeof(fake_mem));
 	fake_halted = 0;
 	fake_idle_hook = NULL;
+	memset(&fake_crash, 0, sizeof fake_crash);
+	fake_has_stack = 0;
 	fake_out_clear();
 	if (!sems_ready) {
 		for (unsigned c = 0; c < TESS_MAX_CORES; c++)
@@ -297,6 +302,22 @@ _Noreturn void plat_halt_all(void)
 {
 	fake_halted = 1;
 	longjmp(fake_halt_jmp, 1);
+}
+
+void arch_crash(const struct kern_shard *s, const struct arch_ctx *ctx, struct arch_crash *out)
+{
+	(void)s, (void)ctx;
+	*out = fake_crash;
+}
+
+/* With fake_has_stack: shard i's stack is fake_stack[i] at FAKE_STACK_VA(i). */
+uint8_t *plat_shard_stack(const struct tess_shard_cfg *cfg, uint64_t *va, uint64_t *len)
+{
+	if (!fake_has_stack || cfg->id >= TESS_MAX_SHARDS)
+		return NULL;
+	*va = FAKE_STACK_VA(cfg->id);
+	*len = FAKE_STACK_SIZE;
+	return fake_stack[cfg->id];
 }
 
 /* The fake runs every lane of a multi-core shard (test_lanes.c). */

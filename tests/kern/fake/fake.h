@@ -88,6 +88,13 @@ extern int fake_halted;
 extern void (*fake_idle_hook)(unsigned core);
 /* Threaded mode: plat_idle blocks until plat_ipi (semaphores). */
 extern int fake_threaded;
+/* Crash reports: what arch_crash reports; the shards' stacks (only with
+ * fake_has_stack set, else plat_shard_stack has none). */
+#define FAKE_STACK_SIZE	 1024u
+#define FAKE_STACK_VA(i) (0x700000ull + 0x10000ull * (i))
+extern struct arch_crash fake_crash;
+extern uint8_t fake_stack[TESS_MAX_SHARDS][FAKE_STACK_SIZE];
+extern int fake_has_stack;
 
 /* Reset every fake record and script (not kernel state: boot for that). */
 void fake_reset(void);

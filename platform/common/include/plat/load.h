@@ -7,8 +7,12 @@
 #include <stdint.h>
 #include <tessera/tables.h>
 
+struct tess_img_hdr;
+
 /* Verify the image the boot loader placed at _start (kern/image). */
 int plat_image_check(void);
+/* The header plat_image_check verified (NULL before it ran). */
+const struct tess_img_hdr *plat_image_hdr(void);
 /* Bytes of the shard's boot image mapped read+execute (its W^X split). */
 uint64_t plat_image_exec_size(const char *shard);
 

@@ -1,0 +1,2 @@
+"""`tessera inspect`, `top`, `trace`: the host side of the console's
+read-only queries (docs/inspect.md)."""
