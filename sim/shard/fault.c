@@ -13,7 +13,7 @@
 static uint8_t alt_stack[TESS_MAX_LANES][64 * 1024];
 static _Atomic unsigned alt_used;
 
-uintptr_t sim_stack_lo, sim_stack_top;
+_Thread_local uintptr_t sim_stack_lo, sim_stack_top;
 
 /* Stack bytes as they are: ASan's redzones in them (a sanitized shard)
  * are data here, not overflows, so neither the loop nor memcpy's

@@ -20,6 +20,6 @@ uint64_t sim_hand_turn(struct sim_mailbox *mb);
 uint64_t sim_fault_pc(void *uc);
 void sim_fault_regs(void *uc, struct sim_crash *c);
 /* The planned stack a crash report may copy from: [lo, top). */
-extern uintptr_t sim_stack_lo, sim_stack_top;
+extern _Thread_local uintptr_t sim_stack_lo, sim_stack_top; /* the calling lane's */
 
 #endif

@@ -124,6 +124,11 @@ static void run_on(unsigned l)
 	const struct tess_map *stack = &lanes[l].stack;
 	ucontext_t *uc = &lanes[l].uc;
 
+	/* A crash report copies the lane's planned stack from sp to its top
+	 * (fault.c). */
+	sim_stack_lo = (uintptr_t)stack->va;
+	sim_stack_top = (uintptr_t)(stack->va + stack->size);
+
 	getcontext(uc);
 	uc->uc_stack.ss_sp = (void *)(uintptr_t)stack->va;
 	uc->uc_stack.ss_size = stack->size;
@@ -223,9 +228,6 @@ int main(int argc, char **argv)
 	sim_fault_install();
 	if (start_lanes() != 0 || confine() != 0)
 		return 2;
-	/* A crash report copies the planned stack from sp to its top (fault.c). */
-	sim_stack_lo = (uintptr_t)stack.va;
-	sim_stack_top = (uintptr_t)(stack.va + stack.size);
 	atomic_store(&sim_mb->ready, 1);
 	sim_futex_wake(&sim_mb->ready);
 	wait_turn();
