@@ -47,9 +47,9 @@ int kern_stats_get(unsigned id, struct kern_shard_stats *out)
 		out->irqs += LOAD(ln->n.irqs);
 		out->faults += LOAD(ln->n.faults);
 		out->hangs += LOAD(ln->n.hangs);
+		out->run_ns += LOAD(ln->n.run_ns);
 	}
 	out->restarts = LOAD(s->n.restarts);
-	out->run_ns = LOAD(s->n.run_ns);
 	out->version = s->version;
 	out->state = LOAD(s->state);
 	last_fault_text(s, out->last_fault, sizeof(out->last_fault));
