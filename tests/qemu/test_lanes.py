@@ -4,7 +4,7 @@ a host hiccup does not look like a hang; `shift=0` stalls idle vCPUs in
 QEMU 7.2, bench/README.md "Caveat"): a worker of 2 or 3
 lanes behind a fan-out delivers every message once, in order per lane; a
 fault on lane 1 and a hang on lane 0 stop every lane and restart the shard
-once, the hang caught within timeout + one tick. One boot per arch and
+once (the hang caught after its timeout). One boot per arch and
 scenario, from a host manifest built for the arch's board."""
 import os
 import re
@@ -117,8 +117,11 @@ def test_hang_on_one_lane_caught_within_timeout_plus_tick(tmp_path, arch):
     lines = _boot(str(tmp_path), arch, "hang")
     hangs = _grep(lines, r"^kern\| shard worker: watchdog: no yield for (\d+) ms$")
     assert len(hangs) == 1, "\n".join(lines)
-    # At least the timeout; at most timeout + one 1 ms tick of guest time
-    # where that is counted in instructions (else a host hiccup adds to it).
-    assert HANG_MS <= int(hangs[0].group(1)) <= (HANG_MS + 1 if ICOUNT_AUTO[arch] else 10**9)
+    # At least the timeout. The bound timeout + one tick is asserted where
+    # host time cannot add to it (tests/kern/test_lanes.c, and
+    # tests/sim/test_sim_lanes.py with the host's measured lateness): even
+    # under -icount shift=auto a loaded host stretched a QEMU guest's 300 ms
+    # to 3 s once (shift=auto tracks host time).
+    assert HANG_MS <= int(hangs[0].group(1))
     assert lines.index("kern| shard worker: lane 0 failed: stopping its 2 lanes") == lines.index(hangs[0].string) + 1
     _restarted_once(lines, 0)
