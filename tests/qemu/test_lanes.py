@@ -1,7 +1,7 @@
 """Multi-core shards on every target (issue 15), under `-icount shift=auto`
-where the arch's cores start under it (guest time counts instructions, so
-a host hiccup does not look like a hang; `shift=0` stalls idle vCPUs in
-QEMU 7.2, bench/README.md "Caveat"): a worker of 2 or 3
+where the arch's cores start under it (guest time mostly counts
+instructions, so host hiccups rarely look like hangs; `shift=0` stalls idle
+vCPUs in QEMU 7.2, bench/README.md "Caveat"): a worker of 2 or 3
 lanes behind a fan-out delivers every message once, in order per lane; a
 fault on lane 1 and a hang on lane 0 stop every lane and restart the shard
 once (the hang caught after its timeout). One boot per arch and
