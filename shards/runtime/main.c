@@ -9,8 +9,10 @@
 extern void shard_notified(tess_set_t set) __attribute__((weak));
 extern void shard_poll(void) __attribute__((weak));
 
+/* Every yield ends an entry: the peers of what it moved are told first. */
 static tess_set_t yield(enum tess_yield_mode mode)
 {
+	rt_chan_flush();
 	return tess_syscall(TESS_SYS_YIELD, mode, 0, 0, 0);
 }
 

@@ -6,6 +6,9 @@
 
 /* channel.c: attach every end of tess_self to its ring. */
 void rt_chan_setup(void);
+/* channel.c: the end of an entry: notify every peer that sleeps on an end
+ * this entry committed to or released (before any yield). */
+void rt_chan_flush(void);
 /* channel.c: run the sleep protocol on every end before a WAIT yield.
  * Returns the ends that are ready now (then the caller must not sleep). */
 tess_set_t rt_chan_arm(void);

@@ -94,6 +94,10 @@ void kern_shard_wait(struct kern_shard *s);
 void kern_chan_boot(const struct tess_system_cfg *sys);
 int kern_chan_stop(unsigned core, struct kern_shard *s, uint64_t bit, uint64_t seen, uint64_t own);
 void kern_chan_restarted(unsigned core, struct kern_shard *s);
+/* s's entry ended in a fault or hang, before the runtime's end-of-entry
+ * check of its rings (ring.h "Sleep protocol"): the kernel checks, and
+ * wakes every peer that sleeps on one of them. */
+void kern_chan_wake_peers(unsigned core, struct kern_shard *s);
 
 /* syscall.c: returns true if the shard's turn ends (YIELD). */
 bool kern_syscall(unsigned core, struct kern_shard *s, const struct trap *t);
