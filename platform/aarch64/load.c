@@ -1,4 +1,5 @@
-/* The aarch64 half of shard loading (platform/common/load.c does the rest). */
+/* The aarch64 half of shard loading and image checking
+ * (platform/common/load.c does the rest). */
 #include <stdint.h>
 #include <arch/a64.h>
 #include <plat/load.h>
@@ -18,4 +19,17 @@ void arch_code_written(uint8_t *p, uint64_t n)
 	for (; a < (uint64_t)(uintptr_t)p + n; a += line)
 		__asm__ volatile("dc cvau, %0" ::"r"(a) : "memory");
 	__asm__ volatile("dsb ish\n ic ialluis\n dsb ish\n isb" ::: "memory");
+}
+
+void a64_sha256_blocks(uint32_t h[8], const uint8_t *p, size_t n); /* sha256.S */
+
+/* ID_AA64ISAR0_EL1.SHA2, bits [15:12]: 1 = SHA256H & co., 2 = SHA-512 too
+ * (Arm ARM DDI0487 D17.2.61). The ID register reads the same on every
+ * core of QEMU's virt and of the SoCs we target. */
+sha256_blocks_fn *arch_sha256(const char **what)
+{
+	if (((SYSREG_READ(id_aa64isar0_el1) >> 12) & 0xf) == 0)
+		return 0;
+	*what = "ARMv8 SHA2 instructions";
+	return a64_sha256_blocks;
 }

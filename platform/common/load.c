@@ -16,7 +16,12 @@ static const struct tess_img_hdr *hdr;
 int plat_image_check(void)
 {
 	uint64_t reserve_end = tess_system.kernel_pa + tess_system.kernel_size;
+	const char *what = 0;
+	sha256_blocks_fn *f = arch_sha256(&what);
+
 	hdr = (const struct tess_img_hdr *)__tess_image_hdr;
+	if (tess_image_sha256(f, what) < 0)
+		return -1;
 	return tess_image_verify((const uint8_t *)_start, reserve_end - arch_kernel_pa(_start), hdr,
 				 &tess_system);
 }

@@ -275,6 +275,33 @@ tess_set_t rt_chan_arm(void)
 	return ready;
 }
 
+/* rt_chan_arm's question without its writes: a blocked output with space
+ * again or an input with data is ready. A stopped end is left to
+ * rt_chan_arm (it reports and recovers). */
+tess_set_t rt_chan_look(bool *backpressured)
+{
+	tess_set_t out = 0, in = 0;
+
+	*backpressured = false;
+	for (unsigned i = 0; i < nchans; i++) {
+		struct tess_chan *c = &chans[i];
+
+		if (!c->ok || stopped(c))
+			continue;
+		if (c->role == TESS_ROLE_CONSUMER) {
+			if (ring_cons_avail(&c->cons, 1))
+				in |= (tess_set_t)1 << c->bit;
+		} else if (c->blocked) {
+			c->blocked = ring_prod_space(&c->prod, 1) == 0; /* as rt_chan_arm */
+			if (c->blocked)
+				*backpressured = true;
+			else
+				out |= (tess_set_t)1 << c->bit;
+		}
+	}
+	return *backpressured ? out : out | in;
+}
+
 /* After the yield: nobody needs to notify us until we arm again. */
 void rt_chan_disarm(void)
 {

@@ -1,5 +1,6 @@
 /* The shard's main loop (docs/design.md "Execution model"): the kernel never
  * calls into a shard, it resumes it from the yield system call below. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <tessera/runtime.h>
 #include <tessera/shard.h>
@@ -18,12 +19,25 @@ static tess_set_t yield(enum tess_yield_mode mode)
 
 /* A notified shard sleeps only after the ring sleep protocol has armed its
  * channel ends (ring.h): if an end is already ready it takes a poll turn
- * (fair to the core's other shards) and is dispatched with that end's bit. */
+ * (fair to the core's other shards) and is dispatched with that end's bit.
+ * With nothing it can do (nothing ready, or back-pressured) it first looks
+ * again for tess_idle_polls poll turns, without arming, so that its peers
+ * need not notify it. */
+static unsigned idle_polls;
+
 static tess_set_t wait_for_events(void)
 {
-	tess_set_t ready = rt_chan_arm();
-	tess_set_t set;
+	static unsigned idle;
+	bool backpressured;
+	tess_set_t ready, set;
 
+	if (idle < idle_polls) {
+		ready = rt_chan_look(&backpressured);
+		idle = ready ? 0 : idle + 1;
+		return ready | yield(TESS_YIELD_POLL);
+	}
+	idle = 0;
+	ready = rt_chan_arm();
 	if (ready) {
 		rt_chan_disarm();
 		return ready | yield(TESS_YIELD_POLL);
@@ -36,6 +50,7 @@ static tess_set_t wait_for_events(void)
 void tess_runtime_main(enum tess_start_reason why)
 {
 	rt_chan_setup();
+	idle_polls = tess_idle_polls ? tess_idle_polls() : 0;
 	shard_init(why);
 	for (;;) {
 		tess_set_t set = shard_poll ? yield(TESS_YIELD_POLL) : wait_for_events();

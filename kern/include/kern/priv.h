@@ -32,6 +32,7 @@ struct kern_shard {
 	/* Shared with other cores: notification bits and the sleep flag. */
 	_Atomic tess_set_t pending;
 	_Atomic bool waiting;
+	_Atomic bool leased; /* holds a yield lease (sched.c kern_lease_grant) */
 	/* Owner core only (atomic so stats readers on other cores are safe). */
 	_Atomic uint32_t state;
 	bool poll;	 /* its last YIELD was POLL */
@@ -120,6 +121,9 @@ void reload_swap_reset(void);
 void reload_swap_step(unsigned core);
 void reload_swap_yield(unsigned core, struct kern_shard *s);
 bool reload_swap_failed(unsigned core, struct kern_shard *s);
+/* reload/swap.c: true if no swap step or yield would do anything for s on
+ * `core` (kern_lease_grant); a request posted later IPIs the core. */
+bool reload_swap_quiet(unsigned core, const struct kern_shard *s);
 /* log.c: one console line, prefix + text, under the console lock. */
 void kern_console_line(const char *prefix, const char *prefix2, const char *text, size_t len);
 /* stats.c / trace.c */

@@ -28,11 +28,16 @@ enum sim_post { SIM_POST_SYSCALL = 0, SIM_POST_FAULT = 1 };
 struct sim_mailbox {
 	_Atomic uint32_t turn;	/* futex: enum sim_turn */
 	_Atomic uint32_t ready; /* futex: 1 once the shard mapped its memory */
-	uint32_t post;		/* enum sim_post: why the shard gave the turn back */
-	uint32_t signo;		/* SIM_POST_FAULT: host signal number */
-	uint64_t nr, arg[4];	/* SIM_POST_SYSCALL */
-	uint64_t addr, pc;	/* SIM_POST_FAULT: si_addr and the interrupted pc */
-	uint64_t ret;		/* kernel -> shard: call result, or start reason */
+	/* Yield lease (sim/lease.c): while `lease` is 1 the shard completes its
+	 * YIELD(POLL)s itself, counting them and stamping the last one
+	 * (CLOCK_MONOTONIC ns); the kernel side clears it to revoke. */
+	_Atomic uint32_t lease;
+	_Atomic uint64_t lease_yields, lease_last_ns;
+	uint32_t post;	     /* enum sim_post: why the shard gave the turn back */
+	uint32_t signo;	     /* SIM_POST_FAULT: host signal number */
+	uint64_t nr, arg[4]; /* SIM_POST_SYSCALL */
+	uint64_t addr, pc;   /* SIM_POST_FAULT: si_addr and the interrupted pc */
+	uint64_t ret;	     /* kernel -> shard: call result, or start reason */
 };
 
 #endif

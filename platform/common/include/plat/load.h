@@ -6,8 +6,10 @@
 
 #include <stdint.h>
 #include <tessera/tables.h>
+#include "../../../../kern/image/sha256.h"
 
-/* Verify the image the boot loader placed at _start (kern/image). */
+/* Verify the image the boot loader placed at _start (kern/image), hashing
+ * with the CPU's SHA-256 instructions where arch_sha256 has them. */
 int plat_image_check(void);
 /* Bytes of the shard's boot image mapped read+execute (its W^X split). */
 uint64_t plat_image_exec_size(const char *shard);
@@ -21,5 +23,8 @@ int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx);
 /* `n` bytes of new code were written at kernel address `dst`: make
  * instruction fetches on every core see them. */
 void arch_code_written(uint8_t *dst, uint64_t n);
+/* The CPU's SHA-256 compression function, found at boot (an ID register,
+ * the DTB's ISA string), and what to call it in the log; NULL: none. */
+sha256_blocks_fn *arch_sha256(const char **what);
 
 #endif
