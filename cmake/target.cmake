@@ -1,6 +1,6 @@
 # Target (bare-metal) build logic shared by platform/<arch>/CMakeLists.txt:
 #   tess_target_kernel(<arch> <sources...>)   the kernel ELF: platform + kern
-#       (tess_kern_library) + kern/image + platform/common + gen tables
+#       (tess_kern_library) + kern/image + platform/common + libfdt + gen tables
 #   tess_add_shard(<name> <src dir> <core>)    called by gen/build.cmake: one
 #       ELF per shard, linked at its planned VA by gen/shards/<name>/shard.ld
 # A platform sets TESS_SHARD_BACKEND (a static library with _tess_start and
@@ -21,7 +21,7 @@ foreach(_v TESS_KERNEL_PA TESS_CONSOLE_PA TESS_TEXT_OFFSET TESS_KERNEL_LOAD_PA T
 endforeach()
 
 # A target image has no libc but kern/libc: every target of this build
-# (kernel, platform code, shards) gets its <string.h>. kern/libc is
+# (kernel, platform code, libfdt, shards) gets its <string.h>. kern/libc is
 # compiled for size: its speed comes from moving words (string.c unrolls
 # its word loops itself), and -O2 would triple its code for no gain.
 include_directories(${TESS_LIBC_INCLUDE_DIR})
@@ -32,6 +32,7 @@ set_source_files_properties(${PROJECT_SOURCE_DIR}/kern/image/image.c ${PROJECT_S
   ${PROJECT_SOURCE_DIR}/kern/check.c PROPERTIES COMPILE_OPTIONS -Os)
 
 set(TESS_COMMON_DIR ${PROJECT_SOURCE_DIR}/platform/common)
+include(${TESS_COMMON_DIR}/libfdt.cmake)
 
 # Kernel-side target code shared by every arch: device-tree check,
 # page-table pool, string functions, image verification (kern/image).
@@ -41,6 +42,7 @@ add_library(tess_plat_common STATIC
   ${TESS_LIBC_SOURCES})
 target_include_directories(tess_plat_common PUBLIC ${TESS_COMMON_DIR}/include ${TESS_KERN_DIR}/include
   ${TESS_PUBLIC_INCLUDE_DIR})
+target_link_libraries(tess_plat_common PUBLIC tess_libfdt)
 
 option(TESS_CONSOLE_STAMPS "prefix console lines with the boot time (bench/qemu_figures.py)" OFF)
 if(TESS_CONSOLE_STAMPS)
