@@ -4,7 +4,9 @@
 #   tess_add_shard(<name> <src dir> <core>)    called by gen/build.cmake: one
 #       ELF per shard, linked at its planned VA by gen/shards/<name>/shard.ld
 # A platform sets TESS_SHARD_BACKEND (a static library with _tess_start and
-# tess_syscall) before include(${TESS_GEN_DIR}/build.cmake).
+# tess_syscall) and TESS_SHARD_BACKEND_INCLUDE (its shard/include: the
+# <tessera/dev_arch.h> of <tessera/dev.h>) before
+# include(${TESS_GEN_DIR}/build.cmake).
 # Option TESS_CONSOLE_STAMPS (`tessera build --stamps`): boot-time stamps on
 # every console line, by compiling platform/common/stamps_on.c, not _off.c.
 if(NOT TESS_GEN_DIR)
@@ -51,6 +53,21 @@ else()
   set(_tess_stamps ${TESS_COMMON_DIR}/stamps_off.c)
 endif()
 
+# The boot self-test (platform/common/include/plat/selftest.h) chosen by
+# the platform's cache option `option` (the arch table's selftest_option):
+# "kstack" is the shared kernel stack overflow, a name listed in ARGN the
+# platform's own selftest_<name>.c, anything else none. The source in `out`.
+function(tess_selftest out option)
+  set(${option} "off" CACHE STRING "boot self-test (plat/selftest.h): off, kstack or one of: ${ARGN}")
+  if(${option} STREQUAL "kstack")
+    set(${out} ${TESS_COMMON_DIR}/selftest_kstack.c PARENT_SCOPE)
+  elseif(${option} IN_LIST ARGN)
+    set(${out} selftest_${${option}}.c PARENT_SCOPE)
+  else()
+    set(${out} ${TESS_COMMON_DIR}/selftest_off.c PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(tess_target_kernel arch)
   set(_pdir ${PROJECT_SOURCE_DIR}/platform/${arch})
   tess_kern_library(kern_${arch} ${_pdir}/include)
@@ -65,15 +82,31 @@ function(tess_target_kernel arch)
   # Hot reload (docs/reload.md): kern/reload/ and the device key.
   include(${TESS_KERN_DIR}/reload/sources.cmake)
   add_executable(kernel ${ARGN} ${TESS_COMMON_DIR}/load.c ${TESS_COMMON_DIR}/console.c
-    ${TESS_COMMON_DIR}/console_rx.c ${TESS_COMMON_DIR}/halt.c ${_tess_stamps}
+    ${TESS_COMMON_DIR}/console_rx.c ${TESS_COMMON_DIR}/halt.c ${TESS_COMMON_DIR}/nv_cfi.c ${_tess_stamps}
     ${TESS_GEN_DIR}/kern/tables.c ${_board} ${_key}
     ${TESS_RELOAD_SOURCES})
   target_include_directories(kernel PRIVATE ${_pdir}/include)
+  # The arch table's addresses (codegen/tessera/arch.py, via `tessera
+  # build`) for the platform's C and assembly: stated there only.
+  target_compile_definitions(kernel PRIVATE TESS_KERNEL_PA=${TESS_KERNEL_PA} TESS_TEXT_OFFSET=${TESS_TEXT_OFFSET}
+    TESS_KERNEL_LOAD_PA=${TESS_KERNEL_LOAD_PA} TESS_KVA_OFFSET=${TESS_KVA_OFFSET})
   target_link_libraries(kernel PRIVATE tess_plat_common kern_${arch} tess_plat_common)
   target_link_options(kernel PRIVATE -T${CMAKE_CURRENT_BINARY_DIR}/kernel.ld)
   set_target_properties(kernel PROPERTIES SUFFIX .elf LINK_DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/kernel.ld
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endfunction()
+
+# The Linux UAPI headers a target shard may include (shards/CMakeLists.txt):
+# linked one by one from linux-libc-dev, so nothing else of /usr/include is
+# visible to a freestanding shard.
+set(TESS_UAPI_DIR ${CMAKE_BINARY_DIR}/uapi)
+file(MAKE_DIRECTORY ${TESS_UAPI_DIR}/linux)
+foreach(_h ${TESS_UAPI_HEADERS})
+  if(NOT EXISTS /usr/include/linux/${_h})
+    message(FATAL_ERROR "/usr/include/linux/${_h} is missing: install linux-libc-dev (scripts/bootstrap.sh)")
+  endif()
+  file(CREATE_LINK /usr/include/linux/${_h} ${TESS_UAPI_DIR}/linux/${_h} SYMBOLIC)
+endforeach()
 
 function(tess_add_shard name srcdir)
   file(GLOB _srcs CONFIGURE_DEPENDS ${srcdir}/*.c ${srcdir}/*.S)
@@ -85,7 +118,8 @@ function(tess_add_shard name srcdir)
   # W^X), see codegen/templates/shard.ld.j2.
   set(_ld ${_gen}/shard.ld)
   add_executable(shard_${name} ${_srcs} ${_gen}/shard_cfg.c ${TESS_RUNTIME_SOURCES} ${TESS_LIBC_SOURCES})
-  target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS})
+  target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS} ${TESS_SHARD_BACKEND_INCLUDE}
+    ${TESS_UAPI_DIR} ${TESS_UAPI_SHIM_DIR})
   target_link_libraries(shard_${name} PRIVATE ${TESS_SHARD_BACKEND})
   target_link_options(shard_${name} PRIVATE -T${_ld} -Wl,-z,max-page-size=4096)
   set_target_properties(shard_${name} PROPERTIES OUTPUT_NAME ${name} SUFFIX .elf

@@ -36,9 +36,10 @@ int kern_boot_cfg(const struct tess_system_cfg *sys)
 
 		s->cfg = &sys->shards[i];
 		s->ctrl = plat_pa_to_kva(s->cfg->ctrl_pa);
-		s->version = 1;
+		s->version = plat_shard_boot_version(s->cfg);
 		kern_set_state(s, KS_INIT);
 	}
+	kern_rollback_boot();
 	for (unsigned i = 0; i < sys->nshards; i++) {
 		struct kern_shard *s = &kern_shards[i];
 

@@ -4,7 +4,8 @@
 #include <kern/lib.h>
 #include <kern/priv.h>
 
-static const char *const kinds[] = {"read", "write", "exec", "undef", "align", "signal", "other"};
+static const char *const kinds[] = {"read",  "write",  "exec",	"undef",
+				    "align", "signal", "other", "stack overflow"};
 
 static const struct {
 	uint8_t nr;

@@ -72,12 +72,13 @@ void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy)
 void kern_fault(unsigned core, struct kern_shard *s, const struct trap *t)
 {
 	const struct tess_shard_cfg *c = s->cfg;
+	unsigned kind = kern_fault_kind(c, t);
 	char what[24];
 
-	kern_fault_what(what, sizeof(what), t->fault, t->code);
+	kern_fault_what(what, sizeof(what), kind, t->code);
 
 	cnt_inc(&s->n.faults);
-	atomic_store_explicit(&s->last.kind, t->fault, memory_order_relaxed);
+	atomic_store_explicit(&s->last.kind, kind, memory_order_relaxed);
 	atomic_store_explicit(&s->last.code, t->code, memory_order_relaxed);
 	atomic_store_explicit(&s->last.addr, t->addr, memory_order_relaxed);
 	atomic_store_explicit(&s->last.pc, t->pc, memory_order_relaxed);

@@ -49,6 +49,17 @@ bool kern_runnable(struct kern_shard *s)
 	}
 }
 
+/* A restart (or reload) forgets the pending set, so an IRQ delivered to
+ * the earlier life and never acknowledged (TESS_SYS_IRQ_ACK) would stay
+ * masked for good: unmask every granted IRQ. A device still asserting its
+ * line interrupts the new life at once, which is what it is for (its init
+ * quiesces the device first). */
+static void unmask_irqs(const struct tess_shard_cfg *c)
+{
+	for (unsigned q = 0; q < c->nirqs; q++)
+		plat_irq_unmask(c->irqs[q].irq);
+}
+
 /* (Re)start from the entry point: fresh context, empty pending set, control
  * page filled before the platform loads the image (the simulator's new
  * process may read it as soon as it exists). */
@@ -75,8 +86,10 @@ int kern_shard_start_image(struct kern_shard *s, uint32_t reason, const void *pa
 	atomic_store(&s->waiting, false);
 	s->poll = false;
 	s->in_syscall = false;
-	if (reason != TESS_START_FIRST)
+	if (reason != TESS_START_FIRST) {
 		kern_chan_restarted(plat_core_id(), s);
+		unmask_irqs(c);
+	}
 	if ((payload ? plat_shard_install(c, payload, len) : plat_shard_load(c)) != 0) {
 		kern_log("shard %s: load failed", c->name);
 		return -1;

@@ -7,7 +7,7 @@ python3-jinja2 python3-ruamel.yaml python3-jsonschema python3-libfdt libfdt-dev
 python3-hypothesis python3-pytest python3-serial python3-cryptography graphviz
 device-tree-compiler linux-libc-dev qemu-system-arm qemu-system-misc
 qemu-system-x86 libdpdk-dev libck-dev linux-source-6.1 xz-utils gdb-multiarch
-u-boot-qemu valgrind"
+u-boot-qemu valgrind python3-scapy"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

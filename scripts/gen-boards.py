@@ -12,6 +12,13 @@ serial console. IRQ routing is not visible there: the GSIs come from the
 wiring QEMU's hw/i386/microvm.c fixes for the IOAPIC count it shows (see
 microvm_irqs); the kernel checks those GSIs exist in the ACPI MADT.
 
+A virtio-mmio transport also gets `qemu_bus`, the name QEMU gives the bus
+a `-device virtio-...-device,bus=NAME` plugs into (`tessera qemu --net`,
+codegen/tessera/backend/net.py): read from the monitor's `info qtree`,
+which lists each transport's MMIO base beside its bus. (QEMU 7.2 numbers
+virtio-mmio-bus.N in creation order, which on virt is ascending address
+order; the file states the pairing QEMU reports, not that rule.)
+
 Only policy numbers (user_va_base, kernel_reserve) are written here; every
 hardware number comes from QEMU. Usage: scripts/gen-boards.py [OUTDIR]
 (default manifest/boards). The same QEMU gives byte-identical files.
@@ -31,6 +38,10 @@ BOARDS = {
         # Shards live in TTBR0 (39-bit); the kernel in the TTBR1 high half.
         "user_va_base": 0x2000000000,
         "kernel_reserve": 0x800000,
+        # The kernel's anti-rollback counters: the second bank of the CFI
+        # flash (kern/rollback.c, platform/common/nv_cfi.c), which `tessera
+        # qemu` backs with a file (-drive if=pflash,unit=1).
+        "rollback_store": "cfi-flash",
     },
     "qemu-virt-riscv64": {
         "arch": "riscv64",
@@ -42,6 +53,10 @@ BOARDS = {
         # is inside the kernel reserve.
         "user_va_base": 0x2000000000,
         "kernel_reserve": 0x800000,
+        # No rollback_store: QEMU 7.2's riscv virt takes a pflash drive for
+        # firmware (hw/riscv/virt.c: unit 0 becomes the reset target, unit
+        # 1 the S-mode payload OpenSBI jumps to instead of the kernel), so
+        # its flash cannot hold data across boots without changing the boot.
     },
     "qemu-microvm-x86_64": {
         "arch": "x86_64",
@@ -55,6 +70,8 @@ BOARDS = {
                  "args": ["-device", "virtio-rng-device,bus=virtio-mmio-bus.1"]},
         "user_va_base": 0x2000000000,
         "kernel_reserve": 0x800000,
+        # No rollback_store: microvm has no flash (nor any other persistent
+        # store a guest can write), so only the boot image's floor applies.
     },
 }
 # Nodes the kernel owns: interrupt controllers and the RISC-V timer/IPI unit.
@@ -303,8 +320,38 @@ def dtb_board(name, spec, blob):
             console = dn
     if not console:
         die("%s: no /chosen stdout-path in the DTB" % name)
+    store = [dn for dn, d in sorted(devices.items()) if spec.get("rollback_store") in d["compatible"]]
     return {"cores": ncores, "ram": [{"base": b, "size": s} for b, s in ram], "devices": devices,
-            "console": console, "source": "QEMU DTB (dumpdtb), read with libfdt"}
+            "console": console, "rollback_store": store[0] if store else None,
+            "source": "QEMU DTB (dumpdtb), read with libfdt"}
+
+
+# ------------------------------------------------------------ qemu buses
+_QTREE_MMIO = re.compile(r"^\s*mmio ([0-9a-f]+)/[0-9a-f]+$")
+_QTREE_BUS = re.compile(r"^\s*bus: (virtio-mmio-bus\.\d+)$")
+
+
+def qemu_buses(argv):
+    """{MMIO base: bus name} of every virtio-mmio transport in `info qtree`:
+    a transport's `mmio BASE/SIZE` line comes right before its child bus."""
+    buses, base = {}, None
+    for line in hmp(argv, "info qtree").splitlines():
+        m = _QTREE_MMIO.match(line)
+        if m:
+            base = int(m.group(1), 16)
+            continue
+        m = _QTREE_BUS.match(line)
+        if m and base is not None:
+            buses[base] = m.group(1)
+        base = None if line.strip().startswith("dev:") else base
+    return buses
+
+
+def add_buses(b, argv):
+    buses = qemu_buses(argv)
+    for d in b["devices"].values():
+        if d["reg"] and d["reg"][0]["base"] in buses:
+            d["qemu_bus"] = buses[d["reg"][0]["base"]]
 
 
 # --------------------------------------------------------------- microvm
@@ -385,7 +432,10 @@ def emit(name, spec, b):
     for r in b["ram"]:
         L.append("  - {base: %s, size: %s}" % (hx(r["base"]), hx(r["size"])))
     L += ["console: %s" % b["console"], "user_va_base: %s" % hx(spec["user_va_base"]),
-          "kernel_reserve: %s" % hx(spec["kernel_reserve"]), "qemu:"]
+          "kernel_reserve: %s" % hx(spec["kernel_reserve"])]
+    if b.get("rollback_store"):
+        L.append("rollback_store: %s" % b["rollback_store"])
+    L.append("qemu:")
     for k in ("machine", "cpu", "smp", "memory", "bios"):
         if k in spec["qemu"]:
             L.append("  %s: %s" % (k, spec["qemu"][k]))
@@ -398,6 +448,8 @@ def emit(name, spec, b):
         L.append("    compatible: [%s]" % ", ".join('"%s"' % c for c in d["compatible"]))
         L.append("    reg: [%s]" % ", ".join("{base: %s, size: %s}" % (hx(r["base"]), hx(r["size"])) for r in d["reg"]))
         L.append("    irqs: [%s]" % ", ".join(str(i) for i in d["irqs"]))
+        if d.get("qemu_bus"):
+            L.append("    qemu_bus: %s" % d["qemu_bus"])
         for flag in ("interrupt_controller", "port_io"):
             if d.get(flag):
                 L.append("    %s: true" % flag)
@@ -414,6 +466,7 @@ def main():
     for name, spec in BOARDS.items():
         if spec["arch"] == "x86_64":
             b = mtree_board(name, spec)
+            add_buses(b, qemu_cmd("x86_64", spec["qemu"]) + ["-serial", "null"])
         else:
             with tempfile.TemporaryDirectory() as tmp:
                 f = os.path.join(tmp, "board.dtb")
@@ -423,6 +476,7 @@ def main():
                     die("%s: QEMU wrote no DTB: %s" % (name, out.strip()))
                 with open(f, "rb") as fh:
                     b = dtb_board(name, spec, fh.read())
+            add_buses(b, qemu_cmd(spec["arch"], spec["qemu"]))
         with open(os.path.join(outdir, name + ".yaml"), "w") as fh:
             fh.write(emit(name, spec, b))
         print("gen-boards: %s: %d cores, %d devices, console %s" % (name, b["cores"], len(b["devices"]), b["console"]))

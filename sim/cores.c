@@ -167,7 +167,7 @@ static void *ticker(void *arg)
 void plat_idle(unsigned core)
 {
 	struct sim_core *c = &cores[core];
-	uint32_t w = atomic_load(&c->wake);
+	uint32_t w = atomic_load(&c->wake), irq;
 	uint64_t from = sim_now();
 
 	sim_park_if_stopping();
@@ -178,6 +178,8 @@ void plat_idle(unsigned core)
 	c->seen = w;
 	sim_tick_due(core, from);
 	sim_park_if_stopping();
+	while (sim_irq_take(core, &irq))
+		kern_irq(core, irq);
 }
 
 void plat_ipi(unsigned core)
@@ -211,12 +213,6 @@ _Noreturn void plat_halt_all(void)
 		plat_ipi(c);
 	request_halt();
 	park();
-}
-
-/* The host board has no devices, so no IRQ is ever granted. */
-void plat_irq_unmask(uint32_t irq)
-{
-	(void)irq;
 }
 
 void sim_stop_cores(void)

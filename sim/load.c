@@ -49,6 +49,15 @@ int sim_shards_init(void)
 	return 0;
 }
 
+/* The simulator has no boot image, hence no part versions: every shard
+ * starts at 1 (its anti-rollback floor, kern/rollback.c, may be higher:
+ * sim/nv.c). */
+uint64_t plat_shard_boot_version(const struct tess_shard_cfg *cfg)
+{
+	(void)cfg;
+	return 1;
+}
+
 int plat_shard_load(const struct tess_shard_cfg *cfg)
 {
 	struct sim_shard *sh = &sim_shards[cfg->id];

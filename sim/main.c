@@ -16,13 +16,20 @@
 #include <kern/kern.h>
 #include <kern/stats.h>
 #include <sim/probe.h>
+#include "dev/dev.h"
 #include "sim.h"
 
 static const char usage[] =
 	"usage: tessera-sim [--duration TIME] [--messages N] [--trace] [--console-port PORT]\n"
+	"                   [--virtio-mmio NAME,PA,IRQ]... [--net NAME=local=H:P,remote=H:P[,mac=M]]...\n"
+	"                   [--net-misbehave KIND[:N]] [--rollback-store FILE]\n"
 	"  TIME: nanoseconds, or with a unit: 500ms, 2s, 1500us\n"
 	"  --trace: print the kernel's trace ring at the end\n"
-	"  --console-port: console (and hot reload) on tcp 127.0.0.1:PORT, 0: any free port\n";
+	"  --console-port: console (and hot reload) on tcp 127.0.0.1:PORT, 0: any free port\n"
+	"  --virtio-mmio: a virtio-mmio transport of the board (`tessera sim` passes the host board's)\n"
+	"  --net: a virtio network device on transport NAME, frames as UDP datagrams to and from H:P\n"
+	"  --net-misbehave: test mode, every N-th completion (default 16) lies; KIND: %s\n"
+	"  --rollback-store: keep the anti-rollback counters in FILE across runs\n";
 
 static uint64_t run_start;
 static int dump_trace;
@@ -60,9 +67,11 @@ static int parse_count(const char *s, uint64_t *n)
 static _Noreturn void finish(int status)
 {
 	sim_stop_cores();
+	sim_devices_stop();
 	sim_console_flush();
 	sim_shards_kill();
 	sim_report(sim_now() - run_start);
+	sim_devices_report();
 	sim_probe_report();
 	if (dump_trace)
 		kern_trace_dump();
@@ -123,6 +132,7 @@ int main(int argc, char **argv)
 {
 	uint64_t duration = 0, messages = 0, port = 0;
 	int with_port = 0;
+	const char *store = NULL;
 	sigset_t stop;
 
 	for (int i = 1; i < argc; i++) {
@@ -137,8 +147,16 @@ int main(int argc, char **argv)
 			bad = parse_count(val, &messages), i++;
 		else if (val && strcmp(argv[i], "--console-port") == 0)
 			bad = parse_count(val, &port) || port > 65535, with_port = 1, i++;
+		else if (val && strcmp(argv[i], "--virtio-mmio") == 0)
+			bad = sim_devices_transport(val), i++;
+		else if (val && strcmp(argv[i], "--net") == 0)
+			bad = sim_devices_net(val), i++;
+		else if (val && strcmp(argv[i], "--net-misbehave") == 0)
+			bad = sim_devices_misbehave(val), i++;
+		else if (val && strcmp(argv[i], "--rollback-store") == 0)
+			store = val, bad = 0, i++;
 		if (bad) {
-			fputs(usage, stderr);
+			fprintf(stderr, usage, sim_net_misbehave_names());
 			return 2;
 		}
 	}
@@ -158,6 +176,8 @@ int main(int argc, char **argv)
 	sim_cores_init();
 	if (sim_ram_init() != 0 || sim_shards_init() != 0 || sim_proc_init() != 0)
 		return 1;
+	if (store && sim_nv_open(store) != 0)
+		return 2;
 	if (messages && !sim_has_sinks()) {
 		fprintf(stderr, "sim| --messages: %s has no sink shard to count at\n", tess_system.name);
 		return 2;
@@ -165,6 +185,8 @@ int main(int argc, char **argv)
 	printf("sim| %s: %u cores, %u shards, %u channels, tick %llu us\n", tess_system.name,
 	       tess_system.ncores, tess_system.nshards, tess_system.nchannels,
 	       (unsigned long long)(tess_system.tick_ns / 1000));
+	if (sim_devices_init() != 0)
+		return 1;
 	if (with_port && sim_port_open((unsigned)port) != 0)
 		return 2;
 	sim_probe_init();
@@ -172,7 +194,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sim| cannot start the console thread\n");
 		return 1;
 	}
-	if (kern_boot() != 0 || sim_port_start() != 0)
+	if (kern_boot() != 0 || sim_port_start() != 0 || sim_devices_start() != 0)
 		finish(1);
 	run_start = sim_now();
 	for (unsigned c = 0; c < tess_system.ncores; c++)

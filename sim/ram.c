@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <kern/arch.h>
+#include "dev/dev.h"
 #include "sim.h"
 
 /* Descriptors that stay in the simulator live at or above this, so that a
@@ -95,16 +96,15 @@ static int overlay(uint8_t *at, size_t size, int fd, off_t off)
 }
 
 static const char *const kind_names[] = {
-	[TESS_MAP_KIND_CTRL] = "tessera-ctrl",
-	[TESS_MAP_KIND_CHANNEL] = "tessera-channel",
-	[TESS_MAP_KIND_REGION] = "tessera-region",
-	[TESS_MAP_KIND_PERSIST] = "tessera-persist",
+	[TESS_MAP_KIND_CTRL] = "tessera-ctrl",	   [TESS_MAP_KIND_CHANNEL] = "tessera-channel",
+	[TESS_MAP_KIND_REGION] = "tessera-region", [TESS_MAP_KIND_PERSIST] = "tessera-persist",
+	[TESS_MAP_KIND_DMA] = "tessera-dma",
 };
 
 static bool shared_kind(uint32_t kind)
 {
 	return kind == TESS_MAP_KIND_CTRL || kind == TESS_MAP_KIND_CHANNEL || kind == TESS_MAP_KIND_REGION ||
-	       kind == TESS_MAP_KIND_PERSIST;
+	       kind == TESS_MAP_KIND_PERSIST || kind == TESS_MAP_KIND_DMA;
 }
 
 /* One object per planned shared object (maps of several shards that name
@@ -196,6 +196,14 @@ int sim_map_fd(const struct tess_map *m)
 struct sim_mailbox *sim_mailbox(unsigned id, unsigned slot)
 {
 	return (struct sim_mailbox *)(mboxes + ((size_t)slot * TESS_MAX_SHARDS + id) * SIM_MBOX_SIZE);
+}
+
+/* Device models' view of guest memory (dev/dev.h). */
+void *sim_ram_span(uint64_t pa, uint64_t len)
+{
+	if (pa > ram_size || len > ram_size - pa)
+		return NULL;
+	return ram + pa;
 }
 
 void *plat_pa_to_kva(uint64_t pa)

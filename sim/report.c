@@ -80,7 +80,7 @@ uint64_t sim_sink_messages(void)
 	return n;
 }
 
-/* Nothing can happen any more (no IRQs in the simulator). */
+/* Nothing can happen any more (a halted shard takes no IRQ either). */
 int sim_all_halted(void)
 {
 	struct kern_shard_stats st;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+#include <kern/arch.h>
 #include <tessera/tables.h>
 #include <sim/mailbox.h>
 
@@ -63,8 +64,27 @@ int sim_port_start(void); /* after kern_boot() */
 void sim_port_write(const char *s, size_t n);
 void sim_port_report(void); /* lines dropped, per shard (end of the run) */
 
+/* devices.c: the board's devices from the command line (transports,
+ * network devices behind them); dev/ holds the models (dev/dev.h). The
+ * option parsers return 0, or -1 for a bad value. */
+int sim_devices_transport(const char *spec); /* NAME,PA,IRQ */
+int sim_devices_net(const char *spec);	     /* NAME=local=H:P,remote=H:P[,mac=M] */
+int sim_devices_misbehave(const char *spec); /* KIND[:N] */
+int sim_devices_init(void);		     /* after sim_ram_init, before kern_boot */
+int sim_devices_start(void);		     /* after kern_boot */
+void sim_devices_stop(void);		     /* the end of the run, cores parked */
+void sim_devices_report(void);
+
 /* run.c implements kern/arch.h's arch_* hooks (a shard's turn) and
  * exports nothing else. */
+
+/* mmio.c: the bus. A window (dev/dev.h) before the cores start. */
+struct sim_mmio_dev;
+int sim_mmio_add(const struct sim_mmio_dev *d);
+/* Serve the device access shard `cfg` posted in `mb`: true and the value
+ * read, or false and `t` is the shard's fault. */
+bool sim_mmio_serve(const struct tess_shard_cfg *cfg, const struct sim_mailbox *mb, uint64_t *val,
+		    struct trap *t);
 
 /* load.c: the shard table (after sim_ram_init) and the end of the run. */
 int sim_shards_init(void);
@@ -97,6 +117,12 @@ void sim_pin(pid_t pid, unsigned core);
 int sim_image_fd(const char *name, const void *p, size_t n); /* a memfd holding p, or -1 */
 int sim_image_from_file(const char *name, const char *path); /* a memfd copy, or -1 */
 
+/* irq.c: device interrupt lines (sim_irq_set is dev/dev.h's). A line for
+ * platform interrupt `irq`, before the cores start: its index, or -1. */
+int sim_irq_line(uint32_t irq);
+/* On core `core`'s thread: a pending line of this core, now masked. */
+bool sim_irq_take(unsigned core, uint32_t *irq);
+
 /* cores.c */
 void sim_cores_init(void);
 unsigned sim_host_cpu(unsigned core);
@@ -118,6 +144,9 @@ void sim_stop_cores(void);
 void sim_lease_offer(unsigned core, struct sim_mailbox *mb);
 void sim_lease_revoke(unsigned core);
 void sim_lease_return(unsigned core);
+/* nv.c: the persistent store of the anti-rollback counters
+ * (plat_nv_*), a file (--rollback-store); 0, or -1 after saying why. */
+int sim_nv_open(const char *path);
 
 /* ram.c */
 int sim_ram_init(void);

@@ -70,6 +70,13 @@ class Arch:
     # plat_halt_all.
     qemu_pc_pattern: Optional[str] = None
     park_function: Optional[str] = None
+    # A DMA region may be mapped uncached (`cached: false`, TESS_MAP_NC):
+    # the port has a page attribute for it. The simulator's device models
+    # share the host's coherent memory, so it accepts and ignores it.
+    uncached_dma: bool = False
+    # The platform's CMake option that picks a boot self-test
+    # (plat/selftest.h; tests/qemu/test_panic.py builds with "kstack").
+    selftest_option: Optional[str] = None
 
 
 ARCHES = {
@@ -77,22 +84,27 @@ ARCHES = {
     for a in (
         # The simulator uses host mmap: no page tables of its own; user VAs
         # are x86-64/arm64 Linux user addresses (manifest/boards/host.yaml).
-        Arch("host", supported=True, hosted=True, pt_levels=0, user_va_limit=1 << 47, default_board="host"),
+        Arch("host", supported=True, hosted=True, pt_levels=0, user_va_limit=1 << 47, default_board="host",
+             uncached_dma=True),
         # 4K granule, 39-bit VA: translation starts at level 1, three levels
         # (Arm ARM D8.2); TTBR0 covers [0, 2^39) for shards, the kernel runs
-        # in the TTBR1 half from 0xffffff8000000000 (T1SZ = 25).
+        # in the TTBR1 half from 0xffffff8000000000 (T1SZ = 25). Uncached DMA:
+        # Normal Non-cacheable, MAIR attr2 (platform/aarch64/boot.S).
         Arch("aarch64", supported=True, hosted=False, pt_levels=3, user_va_limit=1 << 39,
              default_board="qemu-virt-aarch64", text_offset=0x200000, kva_offset=0xffffff8000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-aarch64.cmake", qemu="qemu-system-aarch64",
-             gdb_arch="aarch64", qemu_pc_pattern=r"\bPC=([0-9a-f]+)", park_function="a64_park"),
+             gdb_arch="aarch64", qemu_pc_pattern=r"\bPC=([0-9a-f]+)", park_function="a64_park",
+             uncached_dma=True, selftest_option="TESS_A64_SELFTEST"),
         # Sv39: three levels (RISC-V privileged spec 10.6); the user half is
         # [0, 2^38), the kernel's the sign-extended upper half from
         # 0xffffffc000000000. OpenSBI (fw_dynamic) loads the next stage
-        # 2 MiB into RAM.
+        # 2 MiB into RAM. No uncached DMA: without Svpbmt a page has no
+        # cacheability of its own (the PMAs decide, privileged spec 3.6).
         Arch("riscv64", supported=True, hosted=False, pt_levels=3, user_va_limit=1 << 38,
              default_board="qemu-virt-riscv64", text_offset=0x200000, kva_offset=0xffffffc000000000,
              image_header=LINUX_IMAGE, toolchain="cmake/toolchain-riscv64.cmake", qemu="qemu-system-riscv64",
-             gdb_arch="riscv:rv64", qemu_pc_pattern=r"\bpc\s+([0-9a-f]+)", park_function="rv_park"),
+             gdb_arch="riscv:rv64", qemu_pc_pattern=r"\bpc\s+([0-9a-f]+)", park_function="rv_park",
+             selftest_option="TESS_RV_SELFTEST"),
         # 4-level paging, 48-bit canonical user half (Intel SDM Vol. 3A
         # 4.5). The last page below 2^47 is not the shards': a SYSCALL
         # ending there would SYSRET to the non-canonical 2^47, which faults
@@ -106,7 +118,8 @@ ARCHES = {
         Arch("x86_64", supported=True, hosted=False, pt_levels=4, user_va_limit=(1 << 47) - 4096,
              default_board="qemu-microvm-x86_64", text_offset=0x100000, kva_offset=0xffffffff80000000,
              image_header=ELF_PVH, toolchain="cmake/toolchain-x86_64.cmake", qemu="qemu-system-x86_64",
-             gdb_arch="i386:x86-64", qemu_pc_pattern=r"\bRIP=([0-9a-f]+)", park_function="x86_park"),
+             gdb_arch="i386:x86-64", qemu_pc_pattern=r"\bRIP=([0-9a-f]+)", park_function="x86_park",
+             selftest_option="TESS_X86_SELFTEST"),
     )
 }
 

@@ -19,6 +19,7 @@ COMMANDS = [
     "build",
     "qemu",
     "sim",
+    "traffic",
 ]
 
 

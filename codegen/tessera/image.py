@@ -8,6 +8,8 @@ Layout of <name>.img (all integers little endian):
                    the kernel's own ELF header; the packer sets its size)
   ...              zeros up to the end of the kernel's .bss (__tess_image_hdr)
   hdr_off          struct tess_img_hdr + nparts * struct tess_img_part
+                   + nparts * u64 part version (the anti-rollback floor
+                   each shard starts from; covered by the header hash)
   ...              each shard part, 4 KiB aligned: the shard ELF as a flat
                    binary from its mem_va (text, rodata, data; bss is zeroed
                    by the kernel at every start)
@@ -23,11 +25,13 @@ from tessera.arch import LINUX_IMAGE
 from tessera.errors import TesseraError
 
 MAGIC = b"TESSIMG\0"
-VERSION = 1
+VERSION = 2  # 2: part versions after the part table
 HDR_FMT = "<8sIIQQ32s32s"  # magic, version, nparts, total_size, hdr_size, manifest, hdr sha
 PART_FMT = "<32sIIQQQ32s"  # name, kind, exec_pages, offset, size, load_pa, sha
+PART_VERSION_FMT = "<Q"  # one per part, after the part table
 HDR_SIZE = struct.calcsize(HDR_FMT)
 PART_SIZE = struct.calcsize(PART_FMT)
+PART_VERSION_SIZE = struct.calcsize(PART_VERSION_FMT)
 KIND_KERNEL, KIND_SHARD = 0, 1
 MAX_SHARDS = 16
 PAGE = 4096
@@ -137,12 +141,17 @@ def _size_elf_pvh(img, header, total):
 SIZE_WRITERS = {"linux-image": _size_linux_image, "elf-pvh": _size_elf_pvh}
 
 
-def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path, header=LINUX_IMAGE):
+def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset, out_path, header=LINUX_IMAGE,
+         version=1):
     """Write the image. shards: list of dicts name, elf, mem_pa, mem_va,
-    mem_size in manifest order; header: the arch's boot header (arch.py).
-    Returns a summary dict (for layout/figures)."""
+    mem_size in manifest order; header: the arch's boot header (arch.py);
+    version: every part's version id (`tessera build --image-version`: the
+    version each shard runs at boot, below which the kernel refuses hot
+    reloads). Returns a summary dict (for layout/figures)."""
     if len(shards) > MAX_SHARDS:
         raise TesseraError("image: %d shards, at most %d" % (len(shards), MAX_SHARDS))
+    if not 0 < version < 1 << 64:
+        raise TesseraError("image: version %d is not a positive 64-bit number" % version)
     sym = symbols(kernel_elf)
     for s in ("_start", "__kernel_ro_end", "__tess_image_hdr"):
         if s not in sym:
@@ -153,7 +162,7 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
     if len(kbin) > hdr_off:
         raise TesseraError("image: kernel binary (%d bytes) overlaps its header offset 0x%x" % (len(kbin), hdr_off))
     nparts = 1 + len(shards)
-    off = _align(hdr_off + HDR_SIZE + nparts * PART_SIZE)
+    off = _align(hdr_off + HDR_SIZE + nparts * (PART_SIZE + PART_VERSION_SIZE))
     blobs = []
     for s in shards:
         data = flat_binary(s["elf"])
@@ -179,7 +188,7 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
     for s, o, data, xp in blobs:
         img[o:o + len(data)] = data
         parts.append(_part(s["name"], KIND_SHARD, o, data, s["mem_pa"], xp))
-    table = b"".join(parts)
+    table = b"".join(parts) + struct.pack(PART_VERSION_FMT, version) * nparts
     hdr_size = HDR_SIZE + len(table)
     hdr0 = struct.pack(HDR_FMT, MAGIC, VERSION, nparts, total, hdr_size, manifest_hash, b"\0" * 32)
     digest = hashlib.sha256(hdr0 + table).digest()
@@ -187,7 +196,7 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
     img[hdr_off:hdr_off + hdr_size] = hdr + table
     with open(out_path, "wb") as f:
         f.write(img)
-    return {"size": total, "header_offset": hdr_off, "kernel_ro_size": ro_size,
+    return {"size": total, "header_offset": hdr_off, "kernel_ro_size": ro_size, "version": version,
             "parts": [{"name": s["name"], "offset": o, "size": len(d), "load_pa": s["mem_pa"], "exec_pages": xp}
                       for s, o, d, xp in blobs]}
 
@@ -215,8 +224,10 @@ def read_header(path):
         raise TesseraError("%s: no Tessera header" % path)
     magic, ver, nparts, total, hdr_size, mh, hsha = struct.unpack_from(HDR_FMT, data, idx)
     parts = []
+    versions = idx + HDR_SIZE + nparts * PART_SIZE
     for i in range(nparts):
         nm, kind, xp, off, size, pa, sha = struct.unpack_from(PART_FMT, data, idx + HDR_SIZE + i * PART_SIZE)
+        pv = struct.unpack_from(PART_VERSION_FMT, data, versions + i * PART_VERSION_SIZE)[0] if ver >= 2 else 0
         parts.append({"name": nm.rstrip(b"\0").decode(), "kind": kind, "exec_pages": xp, "offset": off, "size": size,
-                      "load_pa": pa, "sha256": sha})
+                      "load_pa": pa, "sha256": sha, "version": pv})
     return {"offset": idx, "version": ver, "total_size": total, "manifest_hash": mh}, parts

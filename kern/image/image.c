@@ -58,7 +58,7 @@ static int header_ok(const struct tess_img_hdr *hdr, uint64_t avail, uint64_t hd
 		return -1;
 	}
 	if (hdr->nparts > TESS_IMG_MAX_PARTS ||
-	    hdr->hdr_size != sizeof(*hdr) + hdr->nparts * sizeof(struct tess_img_part) ||
+	    hdr->hdr_size != sizeof(*hdr) + hdr->nparts * (sizeof(struct tess_img_part) + sizeof(uint64_t)) ||
 	    hdr->total_size > avail || hdr_off + hdr->hdr_size > hdr->total_size) {
 		kern_log("image: header is inconsistent (%u parts, %lu bytes)", hdr->nparts,
 			 (unsigned long)hdr->total_size);
@@ -70,7 +70,7 @@ static int header_ok(const struct tess_img_hdr *hdr, uint64_t avail, uint64_t hd
 	sha256_init(&c);
 	sha256_update(&c, hdr, offsetof(struct tess_img_hdr, hdr_sha256));
 	sha256_update(&c, zero, 32);
-	sha256_update(&c, hdr->parts, hdr->nparts * sizeof(struct tess_img_part));
+	sha256_update(&c, hdr->parts, hdr->hdr_size - sizeof(*hdr)); /* parts and their versions */
 	sha256_final(&c, got);
 	if (!eq(got, hdr->hdr_sha256, 32)) {
 		kern_log("image: header SHA-256 mismatch: header is corrupt");
@@ -134,4 +134,12 @@ const struct tess_img_part *tess_image_part(const struct tess_img_hdr *hdr, cons
 		if (name_eq(hdr->parts[i].name, name))
 			return &hdr->parts[i];
 	return NULL;
+}
+
+uint64_t tess_image_part_version(const struct tess_img_hdr *hdr, const struct tess_img_part *part)
+{
+	/* After the part table; 8-byte aligned like the rest of the header. */
+	const uint64_t *versions = (const uint64_t *)(const void *)&hdr->parts[hdr->nparts];
+
+	return versions[part - hdr->parts];
 }

@@ -1,7 +1,9 @@
 /* The Tessera image header (docs/image.md): after the arch's boot header
- * and kernel, a versioned table of parts, each with its SHA-256. Written by
- * codegen/tessera/image.py, checked at boot by tess_image_verify before any
- * shard runs. All fields little endian. */
+ * and kernel, a versioned table of parts, each with its SHA-256, then each
+ * part's version id (a u64 per part, in table order: the version a shard
+ * runs at boot and the floor below which hot reload refuses packages).
+ * Written by codegen/tessera/image.py, checked at boot by
+ * tess_image_verify before any shard runs. All fields little endian. */
 #ifndef KERN_IMAGE_IMAGE_H
 #define KERN_IMAGE_IMAGE_H
 
@@ -11,7 +13,7 @@
 #include "sha256.h"
 
 #define TESS_IMG_MAGIC	   "TESSIMG"
-#define TESS_IMG_VERSION   1u
+#define TESS_IMG_VERSION   2u /* 2: part versions after the part table */
 #define TESS_IMG_MAX_PARTS (1 + TESS_MAX_SHARDS)
 #define TESS_IMG_NAME	   32
 
@@ -35,7 +37,7 @@ struct tess_img_hdr {
 	uint32_t version;
 	uint32_t nparts;
 	uint64_t total_size; /* bytes of the whole image */
-	uint64_t hdr_size;   /* this header + the part table */
+	uint64_t hdr_size;   /* this header + the part table + the part versions */
 	uint8_t manifest_hash[32];
 	uint8_t hdr_sha256[32]; /* of header + part table with this field zeroed */
 	struct tess_img_part parts[];
@@ -59,5 +61,7 @@ int tess_image_verify(const uint8_t *img, uint64_t avail, const struct tess_img_
 int tess_image_sha256(sha256_blocks_fn *f, const char *what);
 /* The part named `name`, or NULL. Only after tess_image_verify passed. */
 const struct tess_img_part *tess_image_part(const struct tess_img_hdr *hdr, const char *name);
+/* The version id of `part` (one of hdr's). Only after tess_image_verify. */
+uint64_t tess_image_part_version(const struct tess_img_hdr *hdr, const struct tess_img_part *part);
 
 #endif

@@ -1,8 +1,9 @@
 /* Hot reload, the swap (docs/reload.md, "Swap"). On the console core,
  * reload_swap_request takes a verified package: it refuses a version that
- * is not newer than the running one (replayed old packages, docs/reload.md
- * "Authentication"), lets the platform prepare the new image
- * (plat_shard_prepare: the expensive part of the install, while the
+ * is not newer than the running one or than the shard's anti-rollback
+ * floor (replayed old packages, also across reboots: kern/rollback.c,
+ * docs/reload.md "Replay and rollback"), lets the platform prepare the new
+ * image (plat_shard_prepare: the expensive part of the install, while the
  * shard's core keeps running its shards; a failure leaves the running
  * version alone) and posts the request. The shard's own core carries it
  * out at the top of a scheduling step, i.e. between two entries of its
@@ -85,6 +86,10 @@ int reload_swap_request(const struct tess_shard_cfg *cfg, const void *payload, s
 		tess_snprintf(sw.reason, sizeof(sw.reason),
 			      "version %llu is not newer than the running version %llu",
 			      (unsigned long long)version, (unsigned long long)s->version);
+	} else if (version <= s->floor) {
+		tess_snprintf(sw.reason, sizeof(sw.reason),
+			      "version %llu is not newer than version %llu, accepted before (anti-rollback)",
+			      (unsigned long long)version, (unsigned long long)s->floor);
 	} else if (plat_shard_prepare(cfg, payload, len) != 0) {
 		kern_log("reload: shard %s: version %llu: prepare failed, version %llu keeps running",
 			 cfg->name, (unsigned long long)version, (unsigned long long)s->version);
@@ -167,6 +172,7 @@ static void accept(unsigned core)
 		roll_back(core, "commit failed");
 		return;
 	}
+	kern_rollback_accepted(sw.s, sw.version);
 	kern_log("reload: shard %s: version %llu running", c->name, (unsigned long long)sw.version);
 	finish(1);
 }

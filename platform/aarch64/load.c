@@ -6,7 +6,7 @@
 
 uint64_t arch_kernel_pa(const void *kva)
 {
-	return (uint64_t)(uintptr_t)kva - A64_KVA_OFFSET;
+	return a64_kpa(kva);
 }
 
 /* New code in the shard's memory: clean the data cache to the point of

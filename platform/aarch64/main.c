@@ -13,8 +13,9 @@
 #include <plat/console_rx.h>
 #include <plat/halt.h>
 #include <plat/load.h>
+#include <plat/selftest.h>
 
-char a64_stacks[TESS_MAX_CORES][A64_STACK_SIZE] __attribute__((aligned(16)));
+struct a64_kstack a64_stacks[TESS_MAX_CORES] __attribute__((section(".kstacks"), aligned(4096)));
 static uint64_t empty_l1[512] __attribute__((aligned(4096)));
 static volatile bool started[TESS_MAX_CORES];
 
@@ -22,7 +23,7 @@ static volatile bool started[TESS_MAX_CORES];
  * (global) TLB entries, so no shard ever sees a stale kernel translation. */
 static void drop_idmap(void)
 {
-	SYSREG_WRITE(ttbr0_el1, (uint64_t)(uintptr_t)empty_l1 - A64_KVA_OFFSET);
+	SYSREG_WRITE(ttbr0_el1, a64_kpa(empty_l1));
 	ISB();
 	__asm__ volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
 }
@@ -88,7 +89,7 @@ void plat_core_start(unsigned core)
 	if (core >= TESS_MAX_CORES || started[core])
 		return;
 	started[core] = true;
-	if (a64_psci_cpu_on(core, (uint64_t)(uintptr_t)secondary_entry - A64_KVA_OFFSET) < 0)
+	if (a64_psci_cpu_on(core, a64_kpa(secondary_entry)) < 0)
 		kern_log("psci: CPU_ON for core %u failed", core);
 }
 
@@ -124,8 +125,7 @@ void a64_boot_main(uint64_t dtb_pa)
 	a64_uart_init(tess_system.console_pa);
 	a64_timer_init_boot(tess_system.tick_ns);
 	kern_log("aarch64: %s, kernel at 0x%lx, dtb at 0x%lx, %u cores", tess_system.name,
-		 (unsigned long)((uint64_t)(uintptr_t)_start - A64_KVA_OFFSET), (unsigned long)dtb_pa,
-		 (unsigned)tess_system.ncores);
+		 (unsigned long)a64_kpa(_start), (unsigned long)dtb_pa, (unsigned)tess_system.ncores);
 	if (plat_image_check() < 0 || tess_dtb_check(a64_kva(dtb_pa)) < 0) {
 		kern_log("boot: refusing to start shards");
 		plat_halt_all();
@@ -138,7 +138,7 @@ void a64_boot_main(uint64_t dtb_pa)
 	plat_reload_start();
 	for (unsigned c = 1; c < tess_system.ncores; c++)
 		plat_core_start(c);
-	a64_selftest();
+	plat_selftest();
 	a64_timer_init_cpu();
 	kern_core_main(0);
 }

@@ -35,8 +35,13 @@ static uint64_t page(uint64_t pa, uint32_t attr)
 		d |= D_AP_RO;
 	if (!(attr & TESS_MAP_X) || (attr & TESS_MAP_DEVICE))
 		d |= D_UXN;
-	/* Devices: Device-nGnRE (attr0), never executable; RAM: Normal WB. */
-	d |= (attr & TESS_MAP_DEVICE) ? D_ATTR(0) : (D_ATTR(1) | D_SH_IN);
+	/* Devices: Device-nGnRE (attr0), never executable; RAM: Normal WB
+	 * (attr1), or Normal Non-cacheable (attr2) for an uncached DMA region,
+	 * which is outer shareable whatever SH says (D8.5.2). */
+	if (attr & TESS_MAP_DEVICE)
+		d |= D_ATTR(0);
+	else
+		d |= ((attr & TESS_MAP_NC) ? D_ATTR(2) : D_ATTR(1)) | D_SH_IN;
 	return (pa & ADDR_MASK) | d;
 }
 

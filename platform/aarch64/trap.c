@@ -1,6 +1,7 @@
 /* Shard contexts and the EL0 round trip: arch_shard_run switches TTBR0 to
  * the shard, erets (a64_enter_user) and turns whatever exception brought
  * the core back into a struct trap. */
+#include <stddef.h>
 #include <stdint.h>
 #include <arch/a64.h>
 #include <kern/arch.h>
@@ -21,6 +22,14 @@
 #define ISS_WNR	       (1u << 6) /* data abort: the access was a write */
 #define DFSC_ALIGNMENT 0x21
 
+_Static_assert(offsetof(struct arch_ctx, sp) == A64_CTX_SP && offsetof(struct arch_ctx, pc) == A64_CTX_PC &&
+		       offsetof(struct arch_ctx, spsr) == A64_CTX_SPSR &&
+		       offsetof(struct arch_ctx, fpcr) == A64_CTX_FPCR &&
+		       offsetof(struct arch_ctx, v) == A64_CTX_V &&
+		       offsetof(struct arch_ctx, tpidr) == A64_CTX_TPIDR &&
+		       sizeof(struct arch_ctx) == A64_CTX_SIZE,
+	       "A64_CTX_* offsets (arch/ctx.h)");
+
 /* Whose FP/SIMD state each core's registers hold. The kernel never uses
  * them, so they are saved and reloaded only when a different shard runs
  * on the core (shards never move between cores). */
@@ -38,6 +47,7 @@ void arch_ctx_init(struct arch_ctx *ctx, const struct tess_shard_cfg *cfg, uint6
 	for (unsigned i = 0; i < 31; i++)
 		ctx->x[i] = 0;
 	ctx->x[0] = arg0;
+	ctx->tpidr = 0;
 	ctx->sp = sp;
 	ctx->pc = entry;
 	ctx->spsr = 0; /* EL0t, DAIF clear: IRQs reach the kernel (D1.4 SPSR) */

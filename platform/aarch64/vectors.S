@@ -2,19 +2,41 @@
  * of 0x80 bytes, table 2 KiB aligned) and the EL0 round trip.
  *
  * a64_enter_user(ctx) saves the kernel's callee-saved registers on this
- * core's kernel stack, loads the shard's registers and erets to EL0. Any
+ * core's kernel stack, loads the shard's registers (TPIDR_EL0 included:
+ * EL0 writes it) and erets to EL0. Any
  * exception from EL0 lands on the same SP_EL1, saves the shard's registers
  * back into ctx and returns from a64_enter_user (0: synchronous, 1: IRQ),
  * so C sees an ordinary call that returned. Every exception taken from EL1
  * itself is a kernel bug: dump and halt (a64_el1_panic). */
+#include <arch/a64.h>
 #include <arch/ctx.h>
+#include <tessera/limits.h>
 
 #define FRAME 96	/* x19-x30 */
 #define PANIC_FRAME (36 * 8)
 
+/* An exception taken from EL1 may be a kernel stack overflow (SP in the
+ * guard page below the stack, where pushing the frame would fault again):
+ * before anything is pushed, move to this core's panic stack
+ * (a64_panic_stacks, panic.c). Nothing comes back from here, so the two
+ * registers it needs for that are spent: TPIDRRO_EL0 keeps x0 and SP_EL0
+ * (the last shard's stack pointer, saved in its context already) keeps
+ * the SP at the exception. */
 .macro ventry_el1 idx
 	.balign 0x80
+	msr	tpidrro_el0, x0
+	mov	x0, sp
+	msr	sp_el0, x0
+	mrs	x0, tpidr_el1			/* this core */
+	and	x0, x0, #(TESS_MAX_CORES - 1)
+	add	x0, x0, #1
+	lsl	x0, x0, #12			/* (core + 1) * A64_PANIC_STACK */
+	mov	sp, x0
+	adrp	x0, a64_panic_stacks
+	add	x0, x0, :lo12:a64_panic_stacks
+	add	sp, sp, x0
 	sub	sp, sp, #PANIC_FRAME
+	mrs	x0, tpidrro_el0
 	stp	x0, x1, [sp]
 	mov	x0, #\idx
 	b	el1_bad
@@ -71,6 +93,8 @@ el0_trap:
 	stp	x2, x3, [x0, #A64_CTX_SP]
 	mrs	x2, spsr_el1
 	str	x2, [x0, #A64_CTX_SPSR]
+	mrs	x2, tpidr_el0
+	str	x2, [x0, #A64_CTX_TPIDR]
 	mov	x0, x1
 	add	sp, sp, #16
 	ldp	x19, x20, [sp, #16]
@@ -97,6 +121,8 @@ a64_enter_user:
 	msr	elr_el1, x2
 	ldr	x1, [x0, #A64_CTX_SPSR]
 	msr	spsr_el1, x1
+	ldr	x1, [x0, #A64_CTX_TPIDR]
+	msr	tpidr_el0, x1
 	ldp	x2, x3, [x0, #16]
 	ldp	x4, x5, [x0, #32]
 	ldp	x6, x7, [x0, #48]
@@ -132,8 +158,9 @@ el1_bad:
 	stp	x24, x25, [sp, #192]
 	stp	x26, x27, [sp, #208]
 	stp	x28, x29, [sp, #224]
-	add	x1, sp, #PANIC_FRAME
+	mrs	x1, sp_el0
 	stp	x30, x1, [sp, #240]	/* x30, sp before the exception */
+	msr	tpidrro_el0, xzr
 	mov	x1, sp
 	bl	a64_el1_panic
 1:	wfi

@@ -26,6 +26,14 @@ int plat_image_check(void)
 				 &tess_system);
 }
 
+/* The part's version (image.h), which tess_image_verify has checked with
+ * the rest of the header. */
+uint64_t plat_shard_boot_version(const struct tess_shard_cfg *cfg)
+{
+	const struct tess_img_part *p = hdr ? tess_image_part(hdr, cfg->name) : 0;
+	return p ? tess_image_part_version(hdr, p) : 1;
+}
+
 uint64_t plat_image_exec_size(const char *shard)
 {
 	const struct tess_img_part *p = hdr ? tess_image_part(hdr, shard) : 0;

@@ -11,6 +11,8 @@
  * V=0 R=1 W=2 X=3 U=4 G=5 A=6 D=7, PPN from bit 10. */
 #define PTE_BOOT_RWX ((1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 6) | (1 << 7))
 #define PTE_BOOT_RW  ((1 << 0) | (1 << 1) | (1 << 2) | (1 << 6) | (1 << 7))
+#define STR_(x)	     #x
+#define STR(x)	     STR_(x)
 
 	.section .text.head, "ax"
 	.globl _start
@@ -150,7 +152,9 @@ early_trap:
 
 	.section .rodata
 wrong_place_msg:
-	.asciz	"kern| boot: not loaded at 0x80200000, the address this kernel is linked for: stopping\r\n"
+	.ascii	"kern| boot: not loaded at "
+	.ascii	STR(RV_KERNEL_PA)
+	.asciz	", the address this kernel is linked for: stopping\r\n"
 	.balign 8
 boot_high_addr:
 	.dword	boot_high

@@ -8,6 +8,7 @@
 #include <plat/board.h>
 #include <plat/console_rx.h>
 #include <plat/load.h>
+#include <plat/selftest.h>
 #include <rv/csr.h>
 #include <rv/plat.h>
 #include <rv/sbi.h>
@@ -26,8 +27,6 @@ static void probe_asid(void)
 	rv_sfence_all();
 	rv_asid_flush = asids <= tess_system.nshards;
 }
-
-void rv_selftest(void); /* selftest_off.c or selftest_s_fault.c */
 
 /* The SBI extensions the platform relies on (SBI v1.0.0 §4.4 probe). */
 static int sbi_check(unsigned ncores)
@@ -88,7 +87,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	for (unsigned c = 0; c < ncores; c++)
 		if (!mine || c != core)
 			plat_core_start(c);
-	rv_selftest();
+	plat_selftest();
 	if (!mine)
 		rv_park();
 	rv_cpu_go(core);

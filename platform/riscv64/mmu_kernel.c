@@ -22,7 +22,8 @@ static uint64_t kernel_page_bits(uint64_t kva)
 	const uint64_t k = PTE_V | PTE_G | PTE_A | PTE_D;
 	uint64_t st = (uint64_t)rv_stacks;
 	/* Guard page at the bottom of every core's kernel stack. */
-	if (kva >= st && kva < st + RV_STACK_SIZE * (TESS_MAX_CORES + 1) && (kva - st) % RV_STACK_SIZE < 4096)
+	if (kva >= st && kva < st + RV_STACK_SIZE * (TESS_MAX_CORES + 1) &&
+	    (kva - st) % RV_STACK_SIZE < RV_STACK_GUARD)
 		return 0;
 	if (kva >= (uint64_t)__kernel_start && kva < (uint64_t)__text_end)
 		return k | PTE_R | PTE_X;

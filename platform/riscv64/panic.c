@@ -23,6 +23,25 @@ static void put_reg(const char *name, uint64_t v)
 	put_hex(v);
 }
 
+extern char rv_stacks[]; /* head.S; mmu_kernel.c unmaps each stack's lowest page */
+
+/* A fault on the guard page at the bottom of a core's kernel stack: say
+ * whose stack overflowed (the spare stack, TESS_MAX_CORES, is the boot
+ * hart's when the manifest does not use it). */
+static void stack_overflow(unsigned long stval)
+{
+	for (unsigned c = 0; c <= TESS_MAX_CORES; c++) {
+		uint64_t guard = (uint64_t)(uintptr_t)rv_stacks + c * RV_STACK_SIZE;
+
+		if (stval >= guard && stval < guard + RV_STACK_GUARD) {
+			rv_uart_puts("kern| panic: kernel stack overflow on core ");
+			arch_uart_putc((char)('0' + c % 10));
+			rv_uart_puts("\r\n");
+			return;
+		}
+	}
+}
+
 _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned long sepc, unsigned long stval)
 {
 	/* Park the other harts first, so their console lines cannot land
@@ -37,6 +56,7 @@ _Noreturn void rv_panic_regs(const uint64_t *x, unsigned long scause, unsigned l
 	arch_uart_putc(' ');
 	put_reg("stval", stval);
 	rv_uart_puts("\r\n");
+	stack_overflow(stval);
 	for (unsigned i = 1; i < 32; i++) {
 		if (i % 4 == 1)
 			rv_uart_puts("kern| ");

@@ -4,9 +4,11 @@
  * dumps the registers and parks every hart (store page fault, scause 15). */
 #include <stdint.h>
 #include <kern/kern.h>
+#include <plat/selftest.h>
+#include <rv/layout.h>
 
-void rv_selftest(void)
+void plat_selftest(void)
 {
 	kern_log("selftest: store to an unmapped kernel address");
-	*(volatile uint64_t *)(uintptr_t)0xffffffc200000000ull = 0x5e1f7e57;
+	*(volatile uint64_t *)(uintptr_t)(RV_KOFF + (8ull << 30)) = 0x5e1f7e57;
 }

@@ -61,6 +61,31 @@ void plat_idle(unsigned core)
 	}
 }
 
+long rv_senvcfg_write(unsigned long v); /* vectors.S */
+
+/* What U-mode may reach on this hart, set explicitly on every hart (the
+ * reset values are UNSPECIFIED, priv spec v1.12; docs/riscv64.md "U-mode's
+ * view"):
+ * - sstatus (§4.1.1): SIE=0, the kernel takes no interrupts; SUM=0, the
+ *   kernel never reaches shard memory through U mappings (§4.1.1.2);
+ *   MXR=0, no loads from execute-only pages; UBE=0, U-mode is little
+ *   endian (§3.1.6.4); VS=0, the vector unit is off (its state is not
+ *   saved per shard, so V instructions trap). FS is per shard (fpu.c).
+ * - scounteren (§4.1.5) = 0: CY=TM=IR=HPMn=0, U-mode reads of cycle, time,
+ *   instret and the hpmcounters trap. The clock of the ABI is
+ *   TESS_SYS_TIME, and no shard gets a cycle-grained timer for
+ *   cache-timing side channels (as on aarch64).
+ * - senvcfg (§4.1.10) = 0: CBZE=CBCFE=0, CBIE=00, the cache-block
+ *   instructions (cbo.zero/clean/flush/inval) trap in U-mode (cbo.inval
+ *   could discard another party's writes); FIOM=0. A hart before priv
+ *   1.12 has no senvcfg and no such instructions. */
+static void user_defaults(void)
+{
+	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SUM | SSTATUS_MXR | SSTATUS_UBE | SSTATUS_VS);
+	csr_write(scounteren, 0);
+	(void)rv_senvcfg_write(0);
+}
+
 /* Everything a core needs before kern_core_main, on its own hart. */
 void rv_cpu_setup(unsigned core, unsigned long hartid)
 {
@@ -71,8 +96,7 @@ void rv_cpu_setup(unsigned core, unsigned long hartid)
 	unsigned ps = core < TESS_MAX_CORES ? core : TESS_MAX_CORES;
 	cpu->panic_sp = (uint64_t)(uintptr_t)(panic_stacks[ps] + sizeof(panic_stacks[ps]));
 	__asm__ volatile("mv tp, %0" ::"r"(cpu));
-	csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SUM);
-	csr_write(scounteren, SCOUNTEREN_TM);
+	user_defaults();
 }
 
 void rv_cpu_go(unsigned core)

@@ -178,3 +178,24 @@ rv_kernel_trap:
 	csrr	a2, sepc
 	csrr	a3, stval
 	call	rv_panic_regs
+
+	/* long rv_senvcfg_write(unsigned long v): write senvcfg (CSR 0x10a,
+	 * priv spec v1.12 §4.1.10; clang 14 has no name for it); 0, or -1 if
+	 * this hart has none: the write then raises an illegal-instruction
+	 * exception (§2.1, an unimplemented CSR), which lands on the local
+	 * handler below instead of rv_kernel_trap. Nothing to undo: we do not
+	 * sret, and SIE was 0 before the trap as after it. */
+	.globl rv_senvcfg_write
+	.balign 4
+rv_senvcfg_write:
+	csrr	t0, stvec
+	la	t1, 1f
+	csrw	stvec, t1
+	csrw	0x10a, a0
+	li	a0, 0
+	csrw	stvec, t0
+	ret
+	.balign 4
+1:	li	a0, -1
+	csrw	stvec, t0
+	ret

@@ -125,7 +125,10 @@ void x86_cpu_early(unsigned core)
 	cpu->self = cpu;
 	cpu->core = core;
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
+	/* The shards' segment bases: the PVH entry leaves FS unspecified, and
+	 * nothing a shard may do changes either (trap.c, segs_save). */
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	wrmsr(MSR_FS_BASE, 0);
 }
 
 void x86_cpu_init(unsigned core)

@@ -9,11 +9,11 @@
 #include <plat/board.h>
 #include <plat/console_rx.h>
 #include <plat/load.h>
+#include <plat/selftest.h>
 #include <x86/plat.h>
 #include <x86/regs.h>
 
 extern char _start[];
-void x86_selftest(void); /* selftest_off.c or selftest_*.c */
 
 /* Hot reload (platform/common/console_rx.c): the console's receive IRQ to
  * core 0, which feeds the frames to kern/reload and polls it on every tick
@@ -65,7 +65,7 @@ _Noreturn void x86_boot_main(uint32_t start_info_pa)
 	plat_reload_start();
 	for (unsigned c = 1; c < tess_system.ncores; c++)
 		plat_core_start(c);
-	x86_selftest();
+	plat_selftest();
 	x86_cpu_go(0);
 refuse:
 	kern_log("boot: refusing to start shards");

@@ -4,8 +4,9 @@
  * every other core. A double fault (vector 8) arrives on its own IST stack
  * (cpu.c); if CR2 lies in the guard page below a core's kernel stack, the
  * kernel overflowed that stack (the #PF could not be delivered on it, SDM
- * Vol. 3A §6.15 "Interrupt 8") and the dump says so instead of the CPU
- * resetting (a triple fault). */
+ * Vol. 3A §6.15 "Interrupt 8") and the dump says so, in the line the
+ * other ports print for it, instead of the CPU resetting (a triple
+ * fault). */
 #include <kern/arch.h>
 #include <plat/console.h>
 #include <x86/plat.h>
@@ -60,9 +61,8 @@ _Noreturn void x86_panic(const struct x86_kframe *f)
 	put_dec(core);
 	int ov = f->vector == VEC_DF ? overflowed(cr2) : -1;
 	if (ov >= 0) {
-		x86_uart_puts(": double fault: kernel stack overflow of core ");
+		x86_uart_puts("\r\nkern| panic: kernel stack overflow on core ");
 		put_dec((unsigned)ov);
-		x86_uart_puts(" (guard page hit)");
 	}
 	x86_uart_puts("\r\nkern| panic:");
 	put_hex("vector", f->vector);

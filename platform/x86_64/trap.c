@@ -68,6 +68,7 @@ void arch_ctx_init(struct arch_ctx *ctx, const struct tess_shard_cfg *cfg, uint6
 	ctx->rflags = RFLAGS_IF | RFLAGS_FIXED;
 	ctx->sysret = 0;
 	ctx->fp_used = 0;
+	ctx->segs = (struct x86_segs){0}; /* null selectors */
 }
 
 void arch_ctx_set_ret(struct arch_ctx *ctx, uint64_t val)
@@ -155,11 +156,46 @@ static void exception(const struct tess_shard_cfg *cfg, const struct arch_ctx *c
 	}
 }
 
+/* The data segment selectors are the per-core state a shard may write
+ * besides its general and FPU/SIMD registers: a MOV to DS, ES, FS or GS at
+ * CPL 3 takes a null selector or the user data or code selector (SDM Vol.
+ * 3A §5.6, Vol. 2B MOV), SYSRET leaves them and IRETQ nulls only those of
+ * a DPL below 3 (Vol. 2B SYSRET, Vol. 2A IRET), and the kernel does not
+ * load them, so the next shard of the core would read them. They are kept per
+ * shard, as aarch64 keeps TPIDR_EL0. The bases are not a shard's to set:
+ * RD/WR{FS,GS}BASE are #UD (CR4.FSGSBASE = 0), WRMSR is CPL 0, and the
+ * GDT's user descriptors have base 0 (no LDT), so they stay 0. */
+static void segs_save(struct x86_segs *sg)
+{
+	__asm__ volatile("movw %%ds, %0\n movw %%es, %1\n movw %%fs, %2\n movw %%gs, %3"
+			 : "=m"(sg->ds), "=m"(sg->es), "=m"(sg->fs), "=m"(sg->gs));
+}
+
+/* Loads only what differs: a segment load is a descriptor check, and
+ * shards rarely touch these. GS.base is the per-core struct while the
+ * kernel runs (interrupts off), so GS is loaded between two SWAPGS: into
+ * the shard's side, whose base the descriptor makes 0 as it was. */
+static void segs_load(const struct x86_segs *sg)
+{
+	struct x86_segs now;
+
+	segs_save(&now);
+	if (now.ds != sg->ds)
+		__asm__ volatile("movw %0, %%ds" ::"m"(sg->ds));
+	if (now.es != sg->es)
+		__asm__ volatile("movw %0, %%es" ::"m"(sg->es));
+	if (now.fs != sg->fs)
+		__asm__ volatile("movw %0, %%fs" ::"m"(sg->fs));
+	if (now.gs != sg->gs)
+		__asm__ volatile("swapgs\n movw %0, %%gs\n swapgs" ::"m"(sg->gs) : "memory");
+}
+
 void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 {
 	struct x86_cpu *cpu = x86_this_cpu();
 	const struct tess_shard_cfg *cfg = kern_shard_cfg(s);
 	x86_mmu_switch(cpu, x86_shard_cr3(cfg->id));
+	segs_load(&ctx->segs);
 	for (;;) {
 		uint32_t gsi;
 		if (plat_irq_trap(x86_irq_take(cpu, &gsi), &gsi, ctx->rip, t))
@@ -178,6 +214,7 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 		x86_fpu_enter(cpu, ctx);
 		x86_bench_enter(cpu, ctx);
 		uint64_t v = x86_enter_user(ctx);
+		segs_save(&ctx->segs);
 		if (v == VEC_PF && ctx->rip == (uint64_t)(uintptr_t)x86_syscall_entry &&
 		    (cpu->error & (PF_USER | PF_FETCH)) == (PF_USER | PF_FETCH)) {
 			ctx->rip = ctx->rcx;

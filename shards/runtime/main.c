@@ -10,6 +10,15 @@
 extern void shard_notified(tess_set_t set) __attribute__((weak));
 extern void shard_poll(void) __attribute__((weak));
 
+/* Whether the loop polls: shards that define shard_poll, unless they
+ * switched it off with tess_poll(false). */
+static bool polling;
+
+void tess_poll(bool on)
+{
+	polling = on && shard_poll;
+}
+
 /* Every yield ends an entry: the peers of what it moved are told first. */
 static tess_set_t yield(enum tess_yield_mode mode)
 {
@@ -51,13 +60,14 @@ void tess_runtime_main(enum tess_start_reason why)
 {
 	rt_chan_setup();
 	idle_polls = tess_idle_polls ? tess_idle_polls() : 0;
+	polling = shard_poll != NULL;
 	shard_init(why);
 	for (;;) {
-		tess_set_t set = shard_poll ? yield(TESS_YIELD_POLL) : wait_for_events();
+		tess_set_t set = polling ? yield(TESS_YIELD_POLL) : wait_for_events();
 
 		if (set && shard_notified)
 			shard_notified(set);
-		else if (shard_poll)
+		else if (polling)
 			shard_poll();
 	}
 }

@@ -9,6 +9,9 @@
 extern struct sim_mailbox *sim_mb;
 
 void sim_fault_install(void);
+/* Give the turn to the kernel with what is posted in `mb`; wait until it
+ * comes back; the kernel's answer (syscall.c). */
+uint64_t sim_hand_turn(struct sim_mailbox *mb);
 /* pc of the interrupted code from a signal's ucontext (pc_<host arch>.c). */
 uint64_t sim_fault_pc(void *uc);
 

@@ -1,10 +1,14 @@
 /* The shard process's entry: the simulator's `_tess_start`. Maps the shared
  * objects of tess_self.maps at their planned VAs from the descriptors the
  * simulator granted (the process's own memory stands in for the private
- * image and stack), confines itself, reports ready, waits for the first
- * turn and enters the portable runtime with the start reason the kernel
- * passed to arch_ctx_init. Touches no shared object before that turn: a
- * hot reload's new process waits here while the old one runs. */
+ * image), and the stack: the stack map's size at its VA, with the planned
+ * guard page below it reserved and inaccessible, as on the targets. Then
+ * confines itself (after every map and before the shard's code: switching
+ * to the stack needs only rt_sigprocmask, which sim/confine.c allows),
+ * reports ready, waits for the first turn and enters the portable runtime
+ * on that stack with the start reason the kernel passed to arch_ctx_init.
+ * Touches no shared object before that turn: a hot reload's new process
+ * waits here while the old one runs. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include <tessera/runtime.h>
 #include <tessera/shard_info.h>
@@ -39,6 +44,73 @@ static int map_one(unsigned i, const struct tess_map *m)
 			"0x600000000000-0x640000000000 on x86-64): the host board's user_va_base must "
 			"lie elsewhere\n");
 	return -1;
+}
+
+static int anon_at(uint64_t va, uint64_t size, int prot)
+{
+	void *want = (void *)(uintptr_t)va;
+
+	if (mmap(want, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != want)
+		return -1;
+	return 0;
+}
+
+/* The shard's stack: private memory (nothing else maps it) of the stack
+ * map's size at its VA, and the planner's guard page below it reserved
+ * PROT_NONE, so that a stack overflow is a SIGSEGV there (fault.c; the
+ * kernel side names it, sim/run.c) rather than a write into whatever the
+ * host put below. */
+static int map_stack(struct tess_map *stack)
+{
+	for (unsigned i = 0; i < tess_self.nmaps; i++) {
+		const struct tess_map *m = &tess_self.maps[i];
+
+		if (m->kind != TESS_MAP_KIND_STACK)
+			continue;
+		if (anon_at(m->va - TESS_PAGE_SIZE, TESS_PAGE_SIZE, PROT_NONE) != 0 ||
+		    anon_at(m->va, m->size, PROT_READ | PROT_WRITE) != 0) {
+			fprintf(stderr, "sim| shard %s: cannot map its stack at va 0x%llx: %s\n",
+				tess_self.name, (unsigned long long)m->va, strerror(errno));
+			return -1;
+		}
+		*stack = *m;
+		return 0;
+	}
+	fprintf(stderr, "sim| shard %s: no stack in its tables\n", tess_self.name);
+	return -1;
+}
+
+/* ASan's fiber annotations (sanitizer/common_interface_defs.h): weak, as
+ * they exist only in sanitized builds. They tell ASan the shard's code
+ * runs on another stack from now on. */
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size)
+	__attribute__((weak));
+void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old, size_t *size_old)
+	__attribute__((weak));
+
+static void on_shard_stack(void)
+{
+	if (__sanitizer_finish_switch_fiber)
+		__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+	tess_runtime_main((enum tess_start_reason)sim_mb->ret);
+}
+
+/* Never returns: the shard runs on `stack` until it is killed. (setcontext,
+ * not swapcontext: there is no way back, and ASan's swapcontext interceptor
+ * would warn in every shard process.) */
+static void run_on(const struct tess_map *stack)
+{
+	static ucontext_t shard;
+
+	getcontext(&shard);
+	shard.uc_stack.ss_sp = (void *)(uintptr_t)stack->va;
+	shard.uc_stack.ss_size = stack->size;
+	shard.uc_link = NULL;
+	makecontext(&shard, on_shard_stack, 0);
+	/* Nothing of this stack's fake frames is kept (NULL). */
+	if (__sanitizer_start_switch_fiber)
+		__sanitizer_start_switch_fiber(NULL, (void *)(uintptr_t)stack->va, stack->size);
+	setcontext(&shard);
 }
 
 static int map_shared(void)
@@ -72,6 +144,7 @@ static int confine(void)
 
 int main(int argc, char **argv)
 {
+	struct tess_map stack;
 	/* The simulator names our mailbox slot (a hot reload's new process
 	 * waits on another page than the running one's). */
 	unsigned long slot = argc > 1 ? strtoul(argv[1], NULL, 10) : 0;
@@ -82,7 +155,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sim| shard %s: no mailbox (run me from tessera-sim)\n", tess_self.name);
 		return 2;
 	}
-	if (map_shared() != 0)
+	if (map_shared() != 0 || map_stack(&stack) != 0)
 		return 2;
 	sim_fault_install();
 	if (confine() != 0)
@@ -91,5 +164,6 @@ int main(int argc, char **argv)
 	sim_futex_wake(&sim_mb->ready);
 	while (atomic_load_explicit(&sim_mb->turn, memory_order_acquire) != SIM_TURN_SHARD)
 		sim_futex_wait(&sim_mb->turn, SIM_TURN_KERNEL, NULL);
-	tess_runtime_main((enum tess_start_reason)sim_mb->ret);
+	run_on(&stack);
+	return 2;
 }

@@ -34,8 +34,22 @@ def test_boards_load():
 
 def test_host_board():
     b = boards.load("host", Diags())
-    assert (b["arch"], b["cores"], b["ram"], b["user_va_base"], b["devices"], b["console"]) == (
-        "host", 4, [{"base": 0, "size": 256 << 20}], 0x500000000000, {}, "stdout")
+    assert (b["arch"], b["cores"], b["ram"], b["user_va_base"], b["console"]) == (
+        "host", 4, [{"base": 0, "size": 256 << 20}], 0x500000000000, "stdout")
+    # The simulator's virtio-mmio transports (sim/dev/), each on its own page.
+    assert {n: (d["compatible"], d["reg"], d["irqs"]) for n, d in b["devices"].items()} == {
+        "virtio_mmio%d" % i: (["virtio,mmio"], [{"base": 0x10000000 + 0x1000 * i, "size": 0x200}], [32 + i])
+        for i in range(4)}
+
+
+def test_qemu_buses_of_virtio_transports():
+    """QEMU's virtio-mmio-bus.N is the transport at the N-th address on
+    virt (asked of QEMU by scripts/gen-boards.py, not assumed)."""
+    for name in ("qemu-virt-aarch64", "qemu-virt-riscv64"):
+        devs = boards.load(name, Diags())["devices"]
+        ts = sorted((d["reg"][0]["base"], d["qemu_bus"]) for d in devs.values() if "virtio,mmio" in d["compatible"])
+        assert [bus for _, bus in ts] == ["virtio-mmio-bus.%d" % i for i in range(len(ts))], name
+        assert all(d["qemu_bus"] is None for d in devs.values() if "virtio,mmio" not in d["compatible"])
 
 
 def test_qemu_boards_facts():

@@ -59,7 +59,8 @@ def test_shard_header_constants(tmp_path):
     assert "#define TESS_CH_GEN_TO_FILTER 0 /* consumer */\n" in h
     assert "#define TESS_CH_FILTER_TO_SINK 1 /* producer */\n" in h
     assert "#define TESS_CTRL_VA 0x%xull\n" % f["ctrl_va"] in h
-    assert f["entry"] == f["mem_va"] and f["stack_top"] == f["mem_va"] + f["mem_size"]
+    # the stack lies one unmapped guard page above the image room (item 5 of issue 10)
+    assert f["entry"] == f["mem_va"] and f["stack_top"] == f["mem_va"] + f["mem_size"] + 4096
     assert lay["channels"][0]["to_bit"] == 0 and lay["channels"][1]["from_bit"] == 1
 
 
@@ -104,6 +105,76 @@ regions:
     assert s["maps"][-1]["attr"] == layout.MAP_DEVICE | layout.MAP_R | layout.MAP_W
     peer_region = [mp for mp in plan.shards[1]["maps"] if mp["kind"] == "region"][0]
     assert peer_region["attr"] == layout.MAP_R and peer_region["va"] == r["va"]
+
+
+def test_dma_regions_and_config(tmp_path):
+    """DMA regions: contiguous at their alignment after the regions, one VA
+    in every shard that maps them, the bus (physical) address in the
+    header, by name and by the shard's map order; config as typed
+    constants."""
+    m = tmp_path / "m.yaml"
+    m.write_text("""tessera: 1
+name: dma
+board: qemu-virt-aarch64
+shards:
+  drv:
+    source: %s/shards/examples/sink
+    cores: [0]
+    memory: 64K
+    devices: [{name: virtio_mmio3, dma: unconfined}]
+    config: {queue: 256, neg: -5, wide: 0x100000000, top: 18446744073709551615, low: -9223372036854775808,
+             mac: "52:54:00:AB:cd:ef",
+             name: 'say "hi"', rules: [1, -2, 3]}
+  app:
+    source: %s/shards/examples/sink
+    cores: [1]
+    memory: 64K
+channels:
+  - {from: drv, to: app, slots: 8, slot_size: 64}
+regions:
+  stats: {size: 4K, access: {drv: rw}}
+dma:
+  rings: {size: 10K, access: {drv: rw}, cached: false}
+  pkt: {size: 1M, align: 1M, access: {drv: rw, app: r}}
+""" % (ROOT, ROOT))
+    plan = pipeline.load_and_plan(str(m))
+    gen.generate(plan, str(tmp_path / "g"))
+    rings, pkt = plan.dma
+    assert (rings["size"], pkt["size"]) == (12 << 10, 1 << 20)
+    assert rings["pa"] == plan.regions[0]["pa"] + plan.regions[0]["size"]
+    assert pkt["pa"] % (1 << 20) == 0 and pkt["pa"] >= rings["pa"] + rings["size"]
+    drv, app = plan.shards
+    assert [mp["kind"] for mp in drv["maps"]] == ["image", "stack", "ctrl", "channel", "region", "dma", "dma",
+                                                  "mmio"]
+    assert drv["maps"][5]["attr"] == layout.MAP_R | layout.MAP_W | layout.MAP_NC
+    assert [mp["attr"] for mp in app["maps"] if mp["kind"] == "dma"] == [layout.MAP_R]
+    assert [mp["va"] for mp in app["maps"] if mp["kind"] == "dma"] == [pkt["va"]]
+    h = (tmp_path / "g" / "shards" / "drv" / "tessera_shard_cfg.h").read_text()
+    for line in ("#define TESS_DMA_RINGS_PA 0x%xull" % rings["pa"], "#define TESS_DMA_PKT_VA 0x%xull" % pkt["va"],
+                 "#define TESS_DMA_PKT_SIZE 0x100000ull", "#define TESS_DMA_PKT_WRITABLE 1",
+                 "#define TESS_DMA_0_VA TESS_DMA_RINGS_VA", "#define TESS_DMA_1_PA TESS_DMA_PKT_PA",
+                 "#define TESS_DEV_0_VA 0x%xull /* virtio_mmio3 */" % drv["dev_windows"][0]["reg_va"],
+                 "#define TESS_DEV_0_IRQ 1",
+                 "#define TESS_CFG_QUEUE 256", "#define TESS_CFG_NEG (-5)", "#define TESS_CFG_WIDE 4294967296ll",
+                 "#define TESS_CFG_TOP 18446744073709551615ull", "#define TESS_CFG_LOW (-9223372036854775807ll - 1)",
+                 "#define TESS_CFG_MAC { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef }",
+                 '#define TESS_CFG_NAME "say \\"hi\\""', "#define TESS_CFG_RULES { 1, (-2), 3 }",
+                 "#define TESS_CFG_RULES_LEN 3"):
+        assert line + "\n" in h, line
+    assert drv["dev_windows"][0]["reg_va"] % 4096 == 0x600  # virtio_mmio3 at 0xa000600
+    a = (tmp_path / "g" / "shards" / "app" / "tessera_shard_cfg.h").read_text()
+    assert "#define TESS_DMA_0_VA TESS_DMA_PKT_VA\n" in a and "TESS_DMA_PKT_WRITABLE 0\n" in a
+    assert "RINGS" not in a and "TESS_CFG_" not in a
+    lay = json.loads((tmp_path / "g" / "layout.json").read_text())
+    assert [(d["name"], d["pa"], d["align"], d["cached"]) for d in lay["dma"]] == [
+        ("rings", rings["pa"], 4096, False), ("pkt", pkt["pa"], 1 << 20, True)]
+    assert lay["shards"][0]["dma"] == [[0, "rw"], [1, "rw"]]
+    rc, out, err = tessera("gen", str(m), "-o", str(tmp_path / "p"), "--print-layout")
+    assert rc == 0
+    rows = [ln.split() for ln in out.splitlines() if ln.startswith(("dma rings", "dma pkt"))]
+    assert [r[:3] + r[-3:] for r in rows] == [["dma", "rings", "(uncached)", "0x%012x-0x%012x" % (
+        rings["va"], rings["va"] + rings["size"]), "12K", "drv:rw"], ["dma", "pkt", "0x%012x-0x%012x" % (
+        pkt["pa"], pkt["pa"] + pkt["size"]), "1M", "drv:rw,", "app:r"]]
 
 
 def test_hash_follows_the_manifest(tmp_path):
@@ -172,7 +243,8 @@ def test_schema_command_prints_the_schema():
     s = json.loads(out)
     assert s["properties"]["tessera"] == {"description": "format version", "const": 1}
     assert set(s["$defs"]["shard"]["properties"]) == {"source", "cores", "memory", "stack", "devices", "watchdog",
-                                                      "on_fault", "persistent", "restart"}
+                                                      "on_fault", "persistent", "restart", "config"}
+    assert set(s["properties"]) == {"tessera", "name", "board", "kernel", "shards", "channels", "regions", "dma"}
 
 
 def test_prebuilt_elf_source(tmp_path):

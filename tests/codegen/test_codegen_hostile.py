@@ -116,7 +116,7 @@ def test_terabyte_plan_is_cheap(tmp_path):
     rc, out, err = limited("check", p)
     assert rc == 1 and err.endswith(
         "%s:4:1: error: the memory plan needs 63016440033280 bytes (kernel reserve 8388608 + shards, channels, "
-        "regions and reload staging 63016431644672) but board 'qemu-virt-aarch64' has 268435456 bytes of RAM\n" % p)
+        "regions, DMA regions and reload staging 63016431644672) but board 'qemu-virt-aarch64' has 268435456 bytes of RAM\n" % p)
 
 
 def test_thousands_of_mistakes_cost_linear_time(tmp_path):

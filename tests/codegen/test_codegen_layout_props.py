@@ -87,9 +87,15 @@ def test_layout_invariants(m):
         n = s["name"]
         pas += [(s["mem_pa"], s["mem_size"], n + ".mem"), (s["ctrl_pa"], PAGE, n + ".ctrl"),
                 (s["persist_pa"], s["persist_size"], n + ".persist"), (s["pt_pa"], s["pt_size"], n + ".pt")]
-        assert s["entry"] == s["mem_va"] and s["stack_top"] == s["mem_va"] + s["mem_size"]
+        # image room, one unmapped guard page, stack (VA); image, stack (PA)
+        assert s["entry"] == s["mem_va"] and s["stack_top"] == s["mem_va"] + s["mem_size"] + PAGE
         assert s["stack_top"] % 16 == 0
         assert s["mem_size"] >= s["stack_size"] + PAGE
+        img = next(mp for mp in s["maps"] if mp["kind"] == "image")
+        stk = next(mp for mp in s["maps"] if mp["kind"] == "stack")
+        assert stk["va"] == img["va"] + img["size"] + PAGE and stk["va"] + stk["size"] == s["stack_top"]
+        assert stk["pa"] == img["pa"] + img["size"] and img["size"] + stk["size"] == s["mem_size"]
+        assert not [mp for mp in s["maps"] if mp["va"] < stk["va"] and mp["va"] + mp["size"] > stk["va"] - PAGE]
         # per-shard VA: no overlaps, page aligned, shared objects at their one VA
         _no_overlap([(mp["va"], mp["size"], mp["kind"]) for mp in s["maps"]], n + " VA")
         for mp in s["maps"]:

@@ -51,6 +51,35 @@ def test_arch_facts_live_in_the_arch_table():
     assert hits == []
 
 
+def test_platforms_take_the_arch_table_addresses_from_the_build():
+    """The kernel VA offset and the kernel load address are the arch table's
+    (and the board's): the platforms' C, assembly and linker scripts get
+    them as compile definitions and configured files, never as literals.
+    An arch's numbers are looked for in its own platform directory (another
+    arch's load address may be a register offset there: riscv64's PLIC
+    threshold block sits at 0x200000, x86_64's kernel loads there) and
+    every arch's in the shared code."""
+    facts = {}
+    for a in arch.targets():
+        spec = arch.ARCHES[a]
+        plan = pipeline.load_and_plan(A64, arch=a)
+        facts[a] = {spec.kva_offset, plan.kernel_load_pa, plan.kernel_load_va}
+
+    def literal(numbers):
+        return re.compile(r"\b(%s)(ull|ul|u)?\b" % "|".join("0x%x" % f for f in sorted(numbers)), re.I)
+
+    dirs = [("platform/" + a, literal(f)) for a, f in facts.items()]
+    dirs += [(d, literal(set().union(*facts.values()))) for d in ("platform/common", "cmake", "kern")]
+    hits = []
+    for d, rx in dirs:
+        for base, _, names in os.walk(os.path.join(ROOT, d)):
+            for n in names:
+                p = os.path.join(base, n)
+                hits += ["%s:%d" % (os.path.relpath(p, ROOT), i + 1) for i, line in enumerate(open(p, errors="replace"))
+                         if rx.search(line)]
+    assert hits == []
+
+
 def test_board_check():
     plan = pipeline.load_and_plan(RV)
     assert [(d["name"], d["compatible"]) for d in plan.board_check] == [
@@ -92,7 +121,7 @@ def test_x86_64_is_one_arch_table_entry():
 # The rooms in pipeline order: a module imports only from its own room or
 # an earlier one, so there is no import loop between rooms.
 ORDER = ["arch", "errors", "paths", "image", "manifest", "validate", "plan", "pipeline", "render", "reload",
-         "backend", "commands", "cli", "__main__"]
+         "backend", "traffic", "commands", "cli", "__main__"]
 
 
 def test_rooms_import_only_earlier_rooms():

@@ -179,6 +179,29 @@ static void irq_trap(void)
 	CHECK_EQ(fake_seen[B][1], 1u << 2);
 }
 
+/* b takes its IRQ and faults before acknowledging it: the line would stay
+ * masked, and the restart forgets the pending bit, so the kernel unmasks
+ * b's IRQs as it restarts it (kern/shard.c), and the next IRQ gets
+ * through. */
+static void irq_unmasked_on_restart(void)
+{
+	static const struct fake_step b[] = {YIELD_WAIT, FAULT(FAULT_WRITE, 0x8, 0x400000, 0)};
+
+	boot();
+	fake_set_script(B, b, 2);
+	for (unsigned i = 0; i < 3; i++)
+		CHECK(kern_core_step(0)); /* a b c sleep */
+	kern_irq(0, SYS4_IRQ);
+	CHECK(kern_core_step(0)); /* b: the IRQ, then the fault: restarted */
+	CHECK_EQ(fake_stats(B).restarts, 1);
+	CHECK_EQ(fake_nunmasked, 1);
+	CHECK_EQ(fake_unmasked[0], SYS4_IRQ);
+	CHECK(kern_core_step(0)); /* the new b sleeps */
+	kern_irq(0, SYS4_IRQ);
+	CHECK(kern_core_step(0));
+	CHECK_EQ(fake_stats(B).irqs, 2);
+}
+
 int main(void)
 {
 	cross_core();
@@ -187,5 +210,6 @@ int main(void)
 	wakeup_while_idling();
 	irqs();
 	irq_trap();
+	irq_unmasked_on_restart();
 	return t_summary("test_kern_notify");
 }

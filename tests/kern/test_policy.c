@@ -300,6 +300,66 @@ static void fault_names(void)
 	}
 }
 
+/* FAULT_STACK's name; the guard page is the one below the stack map,
+ * found in the tables: not the image's last page, not the stack's first. */
+static void stack_guard(void)
+{
+	static const struct tess_map maps[] = {
+		{.va = 0x400000, .size = 0xb000, .kind = TESS_MAP_KIND_IMAGE},
+		{.va = 0x40c000, .size = 0x4000, .kind = TESS_MAP_KIND_STACK},
+		{.va = 0x7f0000, .size = 0x1000, .kind = TESS_MAP_KIND_CTRL},
+	};
+	struct tess_shard_cfg cfg = {.name = "s", .maps = maps, .nmaps = 3};
+	char buf[32];
+
+	kern_fault_what(buf, sizeof(buf), FAULT_STACK, 0);
+	CHECK_STR(buf, "stack overflow");
+
+	CHECK(kern_stack_guard_hit(&cfg, 0x40b000));
+	CHECK(kern_stack_guard_hit(&cfg, 0x40bff8));
+	CHECK(!kern_stack_guard_hit(&cfg, 0x40aff8)); /* the image's last page */
+	CHECK(!kern_stack_guard_hit(&cfg, 0x40c000)); /* the stack's lowest byte */
+	CHECK(!kern_stack_guard_hit(&cfg, 0x7effff));
+	cfg.nmaps = 1; /* no stack map: nothing is a stack overflow */
+	CHECK(!kern_stack_guard_hit(&cfg, 0x40b000));
+}
+
+/* Platforms report a read or write with its address; kern_fault names a
+ * data access in the guard page a stack overflow (every platform alike),
+ * and leaves every other kind and address as reported. */
+static void stack_overflow_reported(void)
+{
+	static const struct tess_map maps[] = {
+		{.va = 0x700000, .size = 0xb000, .kind = TESS_MAP_KIND_IMAGE},
+		{.va = 0x70c000, .size = 0x4000, .kind = TESS_MAP_KIND_STACK},
+	};
+	static const struct fake_step d[] = {
+		FAULT(FAULT_WRITE, 0x70bff8, 0x700010, 0), FAULT(FAULT_READ, 0x70b000, 0x700014, 0),
+		FAULT(FAULT_EXEC, 0x70b000, 0x70b000, 0), FAULT(FAULT_WRITE, 0x70aff8, 0x700018, 0),
+		FAULT(FAULT_READ, 0x70c000, 0x70001c, 0)};
+
+	sys4_reset();
+	sys4_shards[D].maps = maps;
+	sys4_shards[D].nmaps = 2;
+	sys4_shards[D].restart_max = 8;
+	boot();
+	for (unsigned i = 0; i < 5; i++) { /* a script starts over at every restart */
+		fake_set_script(D, &d[i], 1);
+		CHECK(kern_core_step(1));
+	}
+	CHECK_STR(fake_out(), "kern| shard d: fault stack overflow at 0x70bff8 pc 0x700010\n"
+			      "kern| shard d: restarted (1/8 in 1 s)\n"
+			      "kern| shard d: fault stack overflow at 0x70b000 pc 0x700014\n"
+			      "kern| shard d: restarted (2/8 in 1 s)\n"
+			      "kern| shard d: fault exec at 0x70b000 pc 0x70b000\n"
+			      "kern| shard d: restarted (3/8 in 1 s)\n"
+			      "kern| shard d: fault write at 0x70aff8 pc 0x700018\n"
+			      "kern| shard d: restarted (4/8 in 1 s)\n"
+			      "kern| shard d: fault read at 0x70c000 pc 0x70001c\n"
+			      "kern| shard d: restarted (5/8 in 1 s)\n");
+	CHECK_STR(fake_stats(D).last_fault, "read at 0x70c000 pc 0x70001c");
+}
+
 int main(void)
 {
 	watchdog_boundary();
@@ -312,5 +372,7 @@ int main(void)
 	halt_policy();
 	panic_policy();
 	fault_names();
+	stack_guard();
+	stack_overflow_reported();
 	return t_summary("test_kern_policy");
 }

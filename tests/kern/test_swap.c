@@ -169,6 +169,7 @@ static void accepted(void)
 			CHECK_EQ(e.arg, 5);
 	CHECK_EQ(request(D, 10, 5), REFUSED);
 	CHECK_STR(fin_reason, "version 5 is not newer than the running version 5");
+	CHECK_EQ(s->floor, 5); /* the commit raised the anti-rollback floor */
 }
 
 /* After the commit a fault is the policy's again: the restart loads the
@@ -315,6 +316,27 @@ static void refusals(void)
 	CHECK_EQ(prepared_id, D);
 }
 
+/* The anti-rollback floor (kern/rollback.c): a version above the running
+ * one but not above one the shard accepted before (here in a previous
+ * boot, read back from the persistent store) is refused; a newer one goes
+ * ahead. */
+static void anti_rollback(void)
+{
+	memset(fake_nv, 0xff, sizeof(fake_nv));
+	boot();
+	fake_nv_size = FAKE_NV_MAX; /* boot() reset it: the store from the next boot on */
+	sys4_reset();
+	CHECK_EQ(kern_boot_cfg(&sys4), 0);
+	kern_rollback_accepted(kern_shard_by_id(D), 9);
+	sys4_reset();
+	CHECK_EQ(kern_boot_cfg(&sys4), 0); /* a reboot: fake_nv kept */
+	CHECK_EQ(kern_shard_by_id(D)->version, 1);
+	CHECK_EQ(request(D, sizeof(payload), 8), REFUSED);
+	CHECK_STR(fin_reason, "version 8 is not newer than version 9, accepted before (anti-rollback)");
+	CHECK_EQ(prepares, 0);
+	CHECK_EQ(request(D, sizeof(payload), 10), POSTED);
+}
+
 /* A failed prepare refuses the swap before it is posted: the running
  * version is never stopped, and the next swap may go ahead. */
 static void prepare_fails(void)
@@ -403,6 +425,7 @@ int main(void)
 	hang_in_init_and_halted();
 	install_or_commit_fails();
 	refusals();
+	anti_rollback();
 	prepare_fails();
 	never_mid_entry();
 	return t_summary("test_kern_swap");

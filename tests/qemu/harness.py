@@ -27,6 +27,8 @@ ARCHES = arch.targets()
 # function every core ends in after plat_halt_all (test_panic.py).
 PC_PATTERN = {a: arch.ARCHES[a].qemu_pc_pattern for a in ARCHES}
 PARK_FUNCTION = {a: arch.ARCHES[a].park_function for a in ARCHES}
+# The CMake option that builds a kernel with a boot self-test (test_panic.py).
+SELFTEST_OPTION = {a: arch.ARCHES[a].selftest_option for a in ARCHES}
 DEADLINE = 30.0  # seconds; generous for a loaded 2-core machine
 
 
@@ -36,12 +38,13 @@ def build(manifest, arch, out, **kw):
 
 
 class Qemu:
-    def __init__(self, built, icount=False, image=None, extra=(), monitor=None):
-        """monitor: path of a unix socket for the QEMU monitor (pcs())."""
+    def __init__(self, built, icount=False, image=None, extra=(), monitor=None, net=()):
+        """monitor: path of a unix socket for the QEMU monitor (pcs());
+        net: `--net` values (backend/net.py NetSpec)."""
         self.arch = built["arch"]
         self.monitor = monitor
         extra = list(extra) + (["-monitor", "unix:%s,server=on,wait=off" % monitor] if monitor else [])
-        self.argv = qemu.qemu_argv(built, icount=icount, image=image) + extra
+        self.argv = qemu.qemu_argv(built, icount=icount, image=image, net=net) + extra
         self.lines = []
         self._cv = threading.Condition()
         self._done = False

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from harness import ARCHES, PARK_FUNCTION, Qemu, build
+from harness import ARCHES, PARK_FUNCTION, SELFTEST_OPTION, Qemu, build
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -59,3 +59,34 @@ def test_kernel_fault_dumps_registers_and_halts(arch, tmp_path):
         q.wait_line(r"kern\| panic: halting all cores")
         q.wait(lambda lines: (lambda pcs: len(pcs) >= ncores and all(lo <= pc < hi for pc in pcs[:ncores]))(
             q.pcs()))
+
+
+# Where a port's dump says more than the common line: x86_64 cannot push
+# the #PF onto the guard page, so the CPU raises a double fault, taken on
+# its own IST stack (a triple fault would reset the machine).
+KSTACK_TRAP = {"x86_64": r"^kern\| panic: #DF in the kernel on core 0$"}
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_kernel_stack_overflow_is_reported(arch, tmp_path):
+    """A kernel stack overflow (the self-test recurses on the boot core's
+    kernel stack) ends on the unmapped guard page below that stack and is
+    reported as such, in the same line on every port, with the register
+    dump, and every core halts; it does not run over what lies below the
+    stack (another core's stack), nor reset the machine."""
+    if not SELFTEST_OPTION.get(arch) or arch not in PARK_FUNCTION:
+        pytest.skip("no boot self-test option known for %s" % arch)
+    built = build(os.path.join(HERE, "manifests", "panic-%s.yaml" % arch), arch, str(tmp_path / "out"),
+                  cmake_defs=["%s=kstack" % SELFTEST_OPTION[arch]])
+    lo, hi = _function_range(built["elf"], PARK_FUNCTION[arch])
+    ncores = 1 + max(s["core"] for s in built["shards"])
+    with Qemu(built, monitor=str(tmp_path / "mon.sock")) as q:
+        q.wait_line(r"kern\| selftest: recursing on the kernel stack")
+        if arch in KSTACK_TRAP:
+            q.wait_line(KSTACK_TRAP[arch])
+        q.wait_line(r"^kern\| panic: kernel stack overflow on core \d+$")
+        q.wait_line(r"kern\| panic: halting all")
+        q.wait(lambda lines: (lambda pcs: len(pcs) >= ncores and all(lo <= pc < hi for pc in pcs[:ncores]))(
+            q.pcs()))
+        assert not [ln for ln in q.lines if "selftest: recursion returned" in ln]
+        assert q.proc.poll() is None  # parked, not reset (with -no-reboot, a reset ends QEMU)

@@ -40,13 +40,13 @@ MEM_SIZE = 1 << 20  # filter's memory in reload-pipeline.yaml
 class Sim:
     """The running simulator: its output lines, collected by threads."""
 
-    def __init__(self, tmp, name):
+    def __init__(self, tmp, name, extra=()):
         self.tmp, self.build = tmp, os.path.join(ROOT, "build", "sim", name)
         self.key = os.path.join(self.build, "%s.key" % name)
         self.manifest = os.path.join(tmp, "m.yaml")
         self.lines, self.err = [], []
         self.cv = threading.Condition()
-        self.proc = subprocess.Popen([TESSERA, "sim", "--sanitize", "--console-port", "0", self.manifest],
+        self.proc = subprocess.Popen([TESSERA, "sim", "--sanitize", "--console-port", "0", self.manifest, *extra],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
         self.readers = [threading.Thread(target=self._read, args=(self.proc.stdout, self.lines), daemon=True),
                         threading.Thread(target=self._read, args=(self.proc.stderr, self.err), daemon=True)]

@@ -2,13 +2,18 @@
 watchdog within timeout + one tick (+ the host's tick lateness, which the
 simulator measures and prints) and restarted while the pipeline keeps
 counting; a crashing shard is restarted up to its limit, then halted; a wild
-write is halted at once."""
+write is halted at once. manifests/stack.yaml: a shard that overflows its
+stack faults on the guard page below it, as on the targets."""
 import os
+import sys
 
 import pytest
 from ruamel.yaml import YAML
 
-from simrun import EXAMPLES, parse_time
+from simrun import EXAMPLES, MANIFESTS, ROOT, parse_time
+
+sys.path.insert(0, os.path.join(ROOT, "codegen"))
+from tessera import pipeline  # noqa: E402
 
 MANIFEST = os.path.join(EXAMPLES, "faults.yaml")
 MESSAGES = 1500000
@@ -87,3 +92,21 @@ def test_pipeline_unharmed(run):
     for name in ("gen", "filter", "sink"):
         s = run.shards()[name]
         assert (s["faults"], s["hangs"], s["restarts"]) == (0, 0, 0), (name, s)
+
+
+def test_stack_overflow_hits_the_guard_page(sim):
+    """The shard process runs on a stack of the manifest's size at its
+    planned VA, with the planned guard page below it: unbounded recursion
+    faults there (a stack overflow, at an address in the guard page, not a
+    SIGSEGV somewhere in the host's stack), and on_fault applies: restarted
+    up to its limit, then halted; its .data was never overwritten."""
+    manifest = os.path.join(MANIFESTS, "stack.yaml")
+    stack = next(m for m in pipeline.load_and_plan(manifest).shards[0]["maps"] if m["kind"] == "stack")
+    r = sim(manifest, "--duration", "60s", expect_rc=1)  # every shard halted
+    faults = [int(m.group(1), 16) for m in r.grep(r"^kern\| shard stack: fault stack overflow at 0x([0-9a-f]+) pc 0x")]
+    assert len(faults) == 3 and all(stack["va"] - 4096 <= a < stack["va"] for a in faults), (faults, r)
+    assert len(r.grep(r"^kern\| shard stack: restarted \(\d/2 in ")) == 2, r
+    assert r.grep(r"^kern\| shard stack: halted \(restart limit 2 in .* reached\)$"), r
+    ups = r.grep(r"^shard:stack\| up \(reason \d\), canary (\w+)$")
+    assert len(ups) == 3 and all(m.group(1) == "intact" for m in ups), r
+    assert r.shards()["stack"]["last_fault"].startswith("stack overflow at 0x"), r

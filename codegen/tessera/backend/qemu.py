@@ -16,6 +16,7 @@ import os
 import shutil
 
 from tessera.arch import ARCHES, host_arch
+from tessera.backend import net as netdev
 from tessera.errors import TesseraError
 
 
@@ -46,9 +47,10 @@ def require_accel(arch, accel, icount=False):
         raise TesseraError("--accel kvm: %s; run without it (TCG)" % why)
 
 
-def qemu_argv(built, icount=False, image=None, gdb=False, accel="tcg"):
+def qemu_argv(built, icount=False, image=None, gdb=False, accel="tcg", net=()):
     """The QEMU command line for a build (backend/target.py's Built).
-    `image` replaces the built image (tests boot corrupted copies)."""
+    `image` replaces the built image (tests boot corrupted copies); `net`
+    holds --net values (backend/net.py's NetSpec)."""
     q = built["qemu"]
     if not isinstance(q, dict) or "machine" not in q:
         raise TesseraError("board %s has no usable `qemu:` section (needs at least `machine:`)" % built["board"])
@@ -65,8 +67,15 @@ def qemu_argv(built, icount=False, image=None, gdb=False, accel="tcg"):
     if q.get("bios"):
         argv += ["-bios", str(q["bios"])]
     argv += [str(a) for a in q.get("args") or []]
+    store = built["plan"].board.get("rollback_store")
+    if store and built.get("nv"):
+        # The kernel's anti-rollback counters: the store's flash bank (its
+        # last reg window: unit n is bank n on QEMU virt) from the file.
+        unit = len(built["plan"].board["devices"][store]["reg"]) - 1
+        argv += ["-drive", "if=pflash,format=raw,unit=%d,file=%s" % (unit, built["nv"])]
     require_accel(built["arch"], accel, icount)
     argv += ["-accel", accel]
+    argv += netdev.qemu_args(built["plan"], net)
     argv += ["-nographic", "-no-reboot", "-kernel", image or built["image"]]
     if icount:
         argv += ["-icount", "shift=0"]

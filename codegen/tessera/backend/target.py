@@ -5,7 +5,10 @@ else the arch's default board, tessera/arch.py), renders every generated
 file into build/<arch>/<name>/gen (backend/build.py), builds kernel and
 shards with CMake/Ninja and packs OUT/<name>.img (tessera/image.py). Also
 OUT/<name>.elf (kernel symbols), OUT/shards/<shard>.elf, OUT/layout.json
-(the plan and the image) and the device key OUT/<name>.key.
+(the plan and the image) and the device key OUT/<name>.key; on a board with
+a rollback_store, OUT/<name>.nv, the device's persistent store (the flash
+bank `tessera qemu` gives the kernel for its anti-rollback counters),
+created once and kept across builds like the flash of a real device.
 """
 import os
 import re
@@ -44,11 +47,14 @@ class Built(TypedDict):
     board: str
     qemu: Optional[Dict[str, Any]]  # the board's `qemu:` section (backend/qemu.py)
     build_dir: str
+    nv: Optional[str]  # OUT/<name>.nv: backs the board's rollback_store (backend/qemu.py), or None
 
 
-def build(manifest, arch, out, stamps=False, cmake_defs=()):
+def build(manifest, arch, out, stamps=False, cmake_defs=(), image_version=1):
     """Build the image. cmake_defs: extra -D settings for the target build
-    (tests: TESS_A64_SELFTEST=...)."""
+    (tests: TESS_A64_SELFTEST=...); image_version: the version id of every
+    part (docs/image.md), the version each shard runs at boot and below
+    which the kernel refuses hot reloads."""
     if arch not in targets():
         raise TesseraError("--arch %s: one of %s" % (arch, ", ".join(sorted(targets()))))
     plan = pipeline.load_and_plan(manifest, arch=arch)
@@ -84,13 +90,30 @@ def build(manifest, arch, out, stamps=False, cmake_defs=()):
                                      elf=dst, text_va=_text_va(dst)))
         shutil.copyfile(os.path.join(bdir, "kernel.elf"), kelf)
         summary = image.pack(kelf, shards, plan.manifest_hash, plan.kernel_pa, plan.kernel_size, spec.text_offset,
-                             img, spec.image_header)
+                             img, spec.image_header, version=image_version)
         files.write({"layout.json": files.render_layout(plan, dict(summary, arch=arch,
                                                                    file=os.path.basename(img)))}, out)
+    nv = _persistent_store(plan, out, name)
     print("tessera: %s: %d bytes (%d shards), kernel %s" % (img, summary["size"], len(shards), kelf),
           file=sys.stderr)
     return Built(plan=plan, arch=arch, name=name, image=img, elf=kelf, shards=shards, out=out,
-                 board=plan.board["name"], qemu=plan.board["qemu"], build_dir=bdir)
+                 board=plan.board["name"], qemu=plan.board["qemu"], build_dir=bdir, nv=nv)
+
+
+def _persistent_store(plan, out, name):
+    """OUT/<name>.nv, the size of the board's rollback_store window: made
+    once (all zero: the kernel finds no counters and formats it), then kept,
+    so the counters survive rebuilds and reboots. None without a store."""
+    if not plan.nv_size:
+        return None
+    path = os.path.join(out, name + ".nv")
+    if not os.path.exists(path):
+        with open(path, "wb") as f:
+            f.truncate(plan.nv_size)
+    elif os.path.getsize(path) != plan.nv_size:
+        raise TesseraError("%s has %d bytes, the board's rollback_store %d: remove it (the device's "
+                           "anti-rollback counters start over)" % (path, os.path.getsize(path), plan.nv_size))
+    return path
 
 
 def _text_va(elf):

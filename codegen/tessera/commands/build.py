@@ -18,12 +18,15 @@ def add_arguments(p):
     p.add_argument("--arch", required=True, choices=sorted(targets()), help="target architecture")
     p.add_argument("-o", "--out", metavar="DIR", default="out", help="output directory (default: out)")
     p.add_argument("--stamps", action="store_true", help="prefix console lines with the boot time")
+    p.add_argument("--image-version", metavar="N", type=int, default=1,
+                   help="version id of every shard in the image: what it runs at boot, and the floor below "
+                   "which hot reload refuses packages (default 1; e.g. a release number or UNIX time)")
     return p
 
 
 def run(args):
     try:
-        target.build(args.manifest, args.arch, args.out, stamps=args.stamps)
+        target.build(args.manifest, args.arch, args.out, stamps=args.stamps, image_version=args.image_version)
     except OSError as e:  # an output directory we cannot write, a full disk...
         raise TesseraError("%s: %s" % (e.filename or "build", e.strerror or e))
     return 0

@@ -7,7 +7,7 @@ where /dev/kvm opens; checked before the build."""
 import os
 import sys
 
-from tessera.backend import qemu, target
+from tessera.backend import net, qemu, target
 from tessera.commands import build
 from tessera.errors import TesseraError
 
@@ -18,15 +18,19 @@ def add_parser(sub):
                                            "the image in QEMU with the console on stdio (quit: Ctrl-A X)."))
     p.add_argument("--gdb", action="store_true", help="wait for gdb on :1234 and print the gdb command")
     p.add_argument("--icount", action="store_true", help="deterministic virtual time (-icount shift=0)")
+    p.add_argument("--net", metavar="[DEVICE=]local=HOST:PORT,remote=HOST:PORT", action="append", default=[],
+                   help="a virtio-net device on the granted virtio-mmio transport (DEVICE, if several) over "
+                   "-netdev dgram: one Ethernet frame per UDP datagram from and to HOST:PORT; optional ,mac=M")
     p.add_argument("--accel", choices=qemu.ACCELS, default="tcg",
                    help="tcg (default: QEMU emulates the CPU) or kvm (hardware virtualization, host arch only)")
     return p
 
 
 def run(args):
+    specs = [net.parse(v) for v in args.net]
     qemu.require_accel(args.arch, args.accel, args.icount)  # before the build, not after it
-    built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps)
-    argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb, accel=args.accel)
+    built = target.build(args.manifest, args.arch, args.out, stamps=args.stamps, image_version=args.image_version)
+    argv = qemu.qemu_argv(built, icount=args.icount, gdb=args.gdb, accel=args.accel, net=specs)
     if args.gdb:
         print("tessera: QEMU waits for gdb on :1234; in another terminal:", file=sys.stderr)
         print("  " + qemu.gdb_command(built), file=sys.stderr)

@@ -2,6 +2,7 @@
 running system over its serial console (docs/reload.md). Without IMAGE the
 shard is rebuilt from the manifest by the arch's back end (the simulator's
 for a hosted arch); the transfer itself is reload/session.py's."""
+import json
 import os
 
 from tessera.arch import ARCHES, DEFAULT_TARGET, reload_arches
@@ -79,9 +80,19 @@ def _rebuild(manifest, arch, out):
     if ARCHES[arch].hosted:  # the simulator: build/sim/<name>, not OUT
         plan, exes = sim.rebuild(manifest)
         return source.layout_of(plan, sim.key_path(plan)), exes
-    built = target.build(manifest, arch, out)
+    built = target.build(manifest, arch, out, image_version=_image_version(out))
     return (source.layout_of(built["plan"], rpk.default_key_path(out, built["name"])),
             {s["name"]: s["elf"] for s in built["shards"]})
+
+
+def _image_version(out):
+    """The version id OUT's image was packed with (layout.json), so that the
+    rebuild leaves that image as it was flashed; 1 if there is none."""
+    try:
+        with open(os.path.join(out, "layout.json")) as f:
+            return int(json.load(f)["image"]["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 1
 
 
 def run(args):

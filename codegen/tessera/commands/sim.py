@@ -5,7 +5,7 @@ import os
 import re
 import sys
 
-from tessera.backend import sim
+from tessera.backend import net, sim
 from tessera.errors import TesseraError
 from tessera.manifest.units import TIME_MULT, clip
 
@@ -26,6 +26,16 @@ def add_parser(sub):
     p.add_argument("--console-port", metavar="PORT", type=int,
                    help="also serve the console on tcp 127.0.0.1:PORT (0: a free port, printed at start), "
                    "for `tessera reload --arch host --port socket://127.0.0.1:PORT`")
+    p.add_argument("--net", metavar="[DEVICE=]local=HOST:PORT,remote=HOST:PORT", action="append", default=[],
+                   help="a virtio network device on the granted virtio-mmio transport (DEVICE, if several), "
+                   "one Ethernet frame per UDP datagram from and to HOST:PORT, like QEMU's -netdev dgram; "
+                   "optional ,mac=52:54:00:12:34:56")
+    p.add_argument("--net-misbehave", metavar="KIND[:N]",
+                   help="test mode: the network device lies on every N-th completion (default 16); KIND: "
+                   "bad-id, long-len, reorder, no-version-1")
+    p.add_argument("--rollback-store", metavar="FILE",
+                   help="keep the shards' anti-rollback counters (the newest version each accepted by hot "
+                   "reload) in FILE, created if missing, so they survive a restart of the simulator")
     return p
 
 
@@ -47,10 +57,12 @@ def run(args):
     if args.messages is not None and args.messages <= 0:
         raise TesseraError("--messages must be at least 1")
     duration = parse_duration(args.duration) if args.duration is not None else None
+    specs = [net.parse(v) for v in args.net]
     plan = sim.plan(args.manifest)
     for w in plan.warnings:
         print(w, file=sys.stderr)
     sim.check(plan, args.manifest)
+    devices = net.sim_args(plan, specs, args.net_misbehave)
     exe = sim.build(plan, args.sanitize)
     argv = [exe]
     if duration is not None:
@@ -63,6 +75,9 @@ def run(args):
         if not 0 <= args.console_port <= 65535:
             raise TesseraError("--console-port must be 0..65535")
         argv += ["--console-port", str(args.console_port)]
+    argv += devices
+    if args.rollback_store:
+        argv += ["--rollback-store", os.path.abspath(args.rollback_store)]
     sys.stdout.flush()
     sys.stderr.flush()
     try:

@@ -77,6 +77,7 @@ def load(name, diags):
                 "interrupt_controller": bool(dv.get("interrupt_controller", False)),
                 "bus_master": _dma(dv.get("dma")),
                 "port_io": bool(dv.get("port_io", False)),
+                "qemu_bus": str(dv["qemu_bus"]) if dv.get("qemu_bus") else None,
             }
         b["devices"] = devs
     except (ValueError, TypeError, KeyError, AttributeError):
@@ -85,6 +86,10 @@ def load(name, diags):
     if not b["ram"]:
         bad(("ram",), "board has no RAM range")
     b["console"] = d["console"]
+    b["rollback_store"] = d.get("rollback_store")
+    store = b["rollback_store"]
+    if store is not None and (not isinstance(store, str) or store not in devs or not devs[store]["reg"]):
+        bad(("rollback_store",), "rollback_store must name a device of the board with a reg window")
     b["qemu"] = d.get("qemu")
     b["source"] = d.get("source")
     if len(diags.errors) != nerr:

@@ -2,10 +2,12 @@
 
 Physical: kernel reserve at the start of the board's first RAM range; then
 per shard in manifest order its private memory, control page, persistent
-memory and page-table pool; then channels; then regions. Virtual: from the
-board's user_va_base upward in the same order, a guard page between
-objects; channels and regions have one VA shared by every shard that maps
-them; device windows come last. Everything is page aligned and depends only
+memory and page-table pool; then channels; then regions; then DMA regions,
+each contiguous at its alignment. Virtual: from the board's user_va_base
+upward in the same order, a guard page between objects and between each
+shard's image and stack; channels, regions and DMA regions have one VA
+shared by every shard that maps them; device windows come last. Everything
+is page aligned and depends only
 on the manifest and board, so the same input gives the same plan.
 """
 import hashlib
@@ -15,8 +17,8 @@ from tessera.arch import ARCHES
 from tessera.manifest import limits
 from tessera.plan.model import BoardDevice, Plan
 
-MAP_R, MAP_W, MAP_X, MAP_DEVICE = 0x1, 0x2, 0x4, 0x8
-KIND = {"image": 0, "stack": 1, "ctrl": 2, "channel": 3, "region": 4, "persist": 5, "mmio": 6}
+MAP_R, MAP_W, MAP_X, MAP_DEVICE, MAP_NC = 0x1, 0x2, 0x4, 0x8, 0x10
+KIND = {"image": 0, "stack": 1, "ctrl": 2, "channel": 3, "region": 4, "persist": 5, "mmio": 6, "dma": 7}
 POLICY = {"restart": 0, "halt": 1, "panic": 2}
 # A reload package is header + payload + MAC (docs/reload.md, "Package").
 RELOAD_PKG_OVERHEAD = 160 + 32
@@ -89,7 +91,7 @@ def plan(model):
     page = L["TESS_PAGE_SIZE"]
     b = model["board"]
     spec = ARCHES[b["arch"]]
-    shards, channels, regions = model["shards"], model["channels"], model["regions"]
+    shards, channels, regions, dma = model["shards"], model["channels"], model["regions"], model["dma"]
     ram = b["ram"][0]
     kernel_pa, kernel_size = ram["base"], rup(b["kernel_reserve"], page)
     cursor = [kernel_pa + kernel_size]
@@ -111,22 +113,29 @@ def plan(model):
     cirqs = devs[console]["irqs"] if console in devs else []
 
     # Virtual addresses first: they depend on sizes only, and the page-table
-    # pools (which take physical memory) depend on them.
+    # pools (which take physical memory) depend on them. Private memory is
+    # image (+ bss) then stack; in VA an unmapped page lies between them, so
+    # a stack that overflows faults instead of overwriting the shard's own
+    # data (the platforms report it as a stack overflow). It costs VA only:
+    # the stack's physical pages follow the image's.
     for s in shards:
         s["mem_size"] = rup(s["memory"], page)
         s["stack_size"] = rup(s["stack"], page)
         s["persist_size"] = rup(s["persistent"], page)
-        s["mem_va"] = va(s["mem_size"])
+        s["mem_va"] = va(s["mem_size"] + page)
         s["ctrl_va"] = va(page)
         s["persist_va"] = va(s["persist_size"]) if s["persist_size"] else 0
         s["entry"] = s["mem_va"]
-        s["stack_top"] = s["mem_va"] + s["mem_size"]
+        s["stack_top"] = s["mem_va"] + s["mem_size"] + page
     for c in channels:
         c["size"] = rup(L["TESS_CHAN_HDR_SIZE"] + c["slots"] * c["slot_size"], page)
         c["va"] = va(c["size"])
     for r in regions:
         r["size"] = rup(r["size"], page)
         r["va"] = va(r["size"])
+    for d in dma:
+        d["size"] = rup(d["size"], page)
+        d["va"] = va(d["size"])
     for s in shards:
         s["dev_windows"] = []
         for dv in s["devices"]:
@@ -137,10 +146,12 @@ def plan(model):
                 s["dev_windows"].append({"device": dv, "index": i, "pa": base, "size": size, "va": v,
                                          "reg_va": v + (reg["base"] - base), "reg_size": reg["size"]})
     # Physical memory in the design's order: per shard private memory,
-    # control page, persistent memory, page-table pool; then channels, regions.
+    # control page, persistent memory, page-table pool; then channels,
+    # regions, DMA regions (one contiguous range each: a device sees bus
+    # addresses, here physical ones, so a region must not be scattered).
     for s in shards:
         s["mem_pa"], s["ctrl_pa"], s["persist_pa"] = 0, 0, 0
-        npt = pt_pages(b["arch"], [(m["va"], m["size"]) for m in _maps(s, channels, regions, page)], page)
+        npt = pt_pages(b["arch"], [(m["va"], m["size"]) for m in _maps(s, channels, regions, dma, page)], page)
         s["pt_size"] = npt * page
         s["mem_pa"] = pa(s["mem_size"])
         s["ctrl_pa"] = pa(page)
@@ -150,6 +161,9 @@ def plan(model):
         c["pa"] = pa(c["size"])
     for r in regions:
         r["pa"] = pa(r["size"])
+    for d in dma:
+        cursor[0] = rup(cursor[0], d["align"])
+        d["pa"] = pa(d["size"])
     # Hot reload (docs/reload.md): staging for one package of the largest
     # shard, then on targets per shard a slot for its last accepted reloaded
     # image (restarts and rollbacks load that one instead of the boot part).
@@ -160,7 +174,7 @@ def plan(model):
     for s in shards:
         s["reload_pa"] = 0 if spec.hosted else pa(s["mem_size"])
     for s in shards:
-        s["maps"] = _maps(s, channels, regions, page)  # now with final PAs
+        s["maps"] = _maps(s, channels, regions, dma, page)  # now with final PAs
         s["regions_va"] = {regions[rid]["name"]: regions[rid]["va"] for rid, _ in s["regions"]}
         nbits = len(s["ends"])
         s["irqs"] = []
@@ -170,31 +184,36 @@ def plan(model):
     ram_used = cursor[0] - ram["base"]
     if ram_used > ram["size"]:
         raise PlanProblem(("shards",), "the memory plan needs %d bytes (kernel reserve %d + shards, channels, "
-                          "regions and reload staging %d) but board '%s' has %d bytes of RAM"
+                          "regions, DMA regions and reload staging %d) but board '%s' has %d bytes of RAM"
                           % (ram_used, kernel_size, ram_used - kernel_size, b["name"], ram["size"]))
     if vcur[0] > spec.user_va_limit:
         raise PlanProblem(("shards",), "the plan's user addresses end at 0x%x, beyond the %s user address space "
                           "(0x%x)" % (vcur[0], spec.name, spec.user_va_limit))
+    # The kernel's persistent store: the last reg window of the board's
+    # rollback_store device (QEMU virt: the second flash bank).
+    store = b.get("rollback_store")
+    nv = devs[store]["reg"][-1] if store else {"base": 0, "size": 0}
     hashed_board = _board_for_hash(b)
     return Plan(
         model=model, name=model["name"], manifest_file=model["manifest_file"],
         manifest_hash=canonical_hash(model["raw"], hashed_board), board=b, hashed_board=hashed_board,
-        tick_ns=model["tick_ns"], shards=shards, channels=channels, regions=regions,
+        tick_ns=model["tick_ns"], shards=shards, channels=channels, regions=regions, dma=dma,
         console=console, console_pa=creg[0]["base"] if creg else 0, console_irq=cirqs[0] if cirqs else 0,
         kernel_pa=kernel_pa, kernel_size=kernel_size, ram_base=ram["base"], ram_size=ram["size"], ram_used=ram_used,
-        reload_staging_pa=staging_pa, reload_staging_size=staging_size,
+        reload_staging_pa=staging_pa, reload_staging_size=staging_size, nv_pa=nv["base"], nv_size=nv["size"],
         core_order=[[s["id"] for s in shards if s["core"] == c] for c in range(b["cores"])],
         board_check=board_check(b, console, shards),
     )
 
 
-def _maps(s, channels, regions, page):
+def _maps(s, channels, regions, dma, page):
     """The shard's address space, in a fixed order (tables.h struct tess_map)."""
     img = s["mem_size"] - s["stack_size"]
     m = [
         {"va": s["mem_va"], "pa": s["mem_pa"], "size": img, "attr": MAP_R | MAP_W | MAP_X, "kind": "image"},
-        {"va": s["mem_va"] + img, "pa": s["mem_pa"] + img, "size": s["stack_size"], "attr": MAP_R | MAP_W,
-         "kind": "stack"},
+        # the stack guard page: [mem_va + img, + page), never mapped
+        {"va": s["stack_top"] - s["stack_size"], "pa": s["mem_pa"] + img, "size": s["stack_size"],
+         "attr": MAP_R | MAP_W, "kind": "stack"},
         {"va": s["ctrl_va"], "pa": s["ctrl_pa"], "size": page, "attr": MAP_R | MAP_W, "kind": "ctrl"},
     ]
     if s["persist_size"]:
@@ -207,6 +226,10 @@ def _maps(s, channels, regions, page):
         r = regions[rid]
         m.append({"va": r["va"], "pa": r.get("pa", 0), "size": r["size"],
                   "attr": MAP_R | (MAP_W if mode == "rw" else 0), "kind": "region"})
+    for did, mode in s["dma"]:
+        d = dma[did]
+        m.append({"va": d["va"], "pa": d.get("pa", 0), "size": d["size"], "kind": "dma",
+                  "attr": MAP_R | (MAP_W if mode == "rw" else 0) | (0 if d["cached"] else MAP_NC)})
     for w in s["dev_windows"]:
         m.append({"va": w["va"], "pa": w["pa"], "size": w["size"], "attr": MAP_DEVICE | MAP_R | MAP_W, "kind": "mmio"})
     for x in m:

@@ -23,6 +23,9 @@ class Device(TypedDict):
     interrupt_controller: bool  # owned by the kernel: never granted
     bus_master: bool  # `dma: master`: reads and writes memory on its own (DMA)
     port_io: bool  # reached through x86 I/O ports: `reg` is a port range, not memory
+    # QEMU's bus for -device ...,bus= (virtio-mmio transports of the
+    # generated boards, scripts/gen-boards.py), else None.
+    qemu_bus: Optional[str]
 
 
 class Board(TypedDict):
@@ -36,6 +39,9 @@ class Board(TypedDict):
     user_va_base: int
     kernel_reserve: int
     devices: Dict[str, Device]
+    # The device whose last reg window (a NOR flash bank) holds the
+    # kernel's anti-rollback counters (kern/rollback.c); never grantable.
+    rollback_store: Optional[str]
     qemu: Optional[Dict[str, Any]]  # backend/qemu.py
     source: Optional[str]  # where the board came from (not hashed)
 
@@ -66,6 +72,14 @@ class DevWindow(TypedDict):
     reg_size: int
 
 
+class ConfigItem(TypedDict):
+    """One `config:` entry of a shard: TESS_CFG_<KEY> in its header."""
+
+    key: str
+    kind: str  # "int", "str", "mac" (6 bytes), "list" (of ints)
+    value: Any  # int, str, or a list of ints (the MAC's bytes for "mac")
+
+
 class IrqGrant(TypedDict):
     device: str
     irq: int
@@ -89,6 +103,8 @@ class Shard(TypedDict):
     dma_unconfined: List[str]  # its bus masters granted with `dma: unconfined`: it can reach all memory
     ends: List[End]
     regions: List[Tuple[int, str]]  # (region id, "r" | "rw")
+    dma: List[Tuple[int, str]]  # (DMA region id, "r" | "rw")
+    config: List[ConfigItem]
     source: Optional[str]  # directory of C sources, or a prebuilt ELF
     prebuilt: bool
     # plan/layout.py
@@ -131,6 +147,19 @@ class Region(TypedDict):
     va: int
 
 
+class Dma(TypedDict):
+    """A DMA region: memory devices reach by bus address (= PA: no IOMMU)."""
+
+    name: str
+    id: int
+    size: int  # validated, then rounded up to pages by the planner
+    align: int  # of the physical (bus) address
+    cached: bool
+    access: Dict[str, str]  # shard name -> "r" | "rw"
+    pa: int
+    va: int
+
+
 class BoardDevice(TypedDict):
     """A device the boot-time DTB check looks for (plat/board.h)."""
 
@@ -151,6 +180,7 @@ class Model(TypedDict):
     shards: List[Shard]
     channels: List[Channel]
     regions: List[Region]
+    dma: List[Dma]
     raw: Any  # the manifest as parsed (hashed)
     doc: Any  # yamlpos.Doc: positions for plan problems
 
@@ -169,6 +199,7 @@ class Plan:
     shards: List[Shard]
     channels: List[Channel]
     regions: List[Region]
+    dma: List[Dma]
     console: str
     console_pa: int
     console_irq: int  # the console's interrupt (hot reload RX), 0: none
@@ -179,6 +210,10 @@ class Plan:
     ram_used: int
     reload_staging_pa: int
     reload_staging_size: int
+    # The kernel's persistent store (the board's rollback_store window):
+    # physical address and size, 0 without one.
+    nv_pa: int
+    nv_size: int
     core_order: List[List[int]]  # per board core: shard ids in run order
     board_check: List[BoardDevice]
     warnings: List[str] = field(default_factory=list)
@@ -216,16 +251,18 @@ class Plan:
             "tick_ns": self.tick_ns,
             "kernel": {"pa": self.kernel_pa, "size": self.kernel_size},
             "reload": {"staging_pa": self.reload_staging_pa, "staging_size": self.reload_staging_size},
+            "rollback_store": {"device": self.board.get("rollback_store"), "pa": self.nv_pa, "size": self.nv_size},
             "console": {"name": self.console, "pa": self.console_pa},
             "ram": {"base": self.ram_base, "size": self.ram_size, "used": self.ram_used},
             "cores": [{"core": c, "order": o} for c, o in enumerate(self.core_order)],
             "shards": [{k: s[k] for k in SHARD_JSON} for s in self.shards],
             "channels": [dict(c) for c in self.channels],
             "regions": [dict(r, access=dict(r["access"])) for r in self.regions],
+            "dma": [dict(d, access=dict(d["access"])) for d in self.dma],
         }
 
 
 SHARD_JSON = ("name", "id", "core", "source", "prebuilt", "mem_pa", "mem_va", "mem_size", "entry", "stack_top",
               "stack_size", "ctrl_pa", "ctrl_va", "persist_pa", "persist_va", "persist_size", "pt_pa", "pt_size",
               "watchdog_ns", "on_hang", "on_fault", "restart_max", "restart_window_ns", "maps", "ends", "irqs",
-              "devices", "dma_unconfined", "dev_windows", "regions_va", "reload_pa")
+              "devices", "dma_unconfined", "dev_windows", "regions_va", "dma", "config", "reload_pa")

@@ -34,9 +34,10 @@ BOARD_FILE = ("platform/board.c", "board.c.j2")
 
 KINDS = {"image": "TESS_MAP_KIND_IMAGE", "stack": "TESS_MAP_KIND_STACK", "ctrl": "TESS_MAP_KIND_CTRL",
          "channel": "TESS_MAP_KIND_CHANNEL", "region": "TESS_MAP_KIND_REGION", "persist": "TESS_MAP_KIND_PERSIST",
-         "mmio": "TESS_MAP_KIND_MMIO"}
+         "mmio": "TESS_MAP_KIND_MMIO", "dma": "TESS_MAP_KIND_DMA"}
 POLICIES = {"restart": "TESS_POLICY_RESTART", "halt": "TESS_POLICY_HALT", "panic": "TESS_POLICY_PANIC"}
-_ATTRS = ((0x1, "TESS_MAP_R"), (0x2, "TESS_MAP_W"), (0x4, "TESS_MAP_X"), (0x8, "TESS_MAP_DEVICE"))
+_ATTRS = ((0x1, "TESS_MAP_R"), (0x2, "TESS_MAP_W"), (0x4, "TESS_MAP_X"), (0x8, "TESS_MAP_DEVICE"),
+          (0x10, "TESS_MAP_NC"))
 
 
 def _hex(n):
@@ -55,6 +56,22 @@ def _attr(a):
 def _c_str(s):
     """A C string literal, or NULL's 0 for None."""
     return "0" if s is None else '"%s"' % str(s).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _c_int(n):
+    """An integer as a C constant of a type that holds it (C11 6.4.4.1):
+    plain while it fits an int, else long long, unsigned above that;
+    negatives in parentheses so a macro expands safely. The most negative
+    long long has no literal of its own magnitude: it is written as a sum."""
+    if -(1 << 31) <= n < (1 << 31):
+        text = "%d" % n
+    elif n == -(1 << 63):
+        text = "%dll - 1" % (n + 1)
+    elif -(1 << 63) < n < (1 << 63):
+        text = "%dll" % n
+    else:
+        text = "%dull" % n
+    return "(%s)" % text if n < 0 else text
 
 
 def _c_bytes(data):
@@ -80,7 +97,7 @@ def _env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.globals.update(hex=_hex, ldhex=_ldhex, attr=_attr, cstr=_c_str, kinds=KINDS, policies=POLICIES)
-    env.filters.update(json=_json, c_bytes=_c_bytes, irq_groups=_irq_groups)
+    env.filters.update(json=_json, c_bytes=_c_bytes, c_int=_c_int, irq_groups=_irq_groups)
     return env
 
 

@@ -7,8 +7,10 @@ def render(plan):
     rows = [("kernel reserve", plan.kernel_pa, None, plan.kernel_size, "kernel")]
     for s in plan.shards:
         n = s["name"]
-        rows.append(("%s memory (stack %s)" % (n, fmt_size(s["stack_size"])), s["mem_pa"], s["mem_va"],
-                     s["mem_size"], n))
+        img = s["mem_size"] - s["stack_size"]
+        rows.append(("%s memory: image" % n, s["mem_pa"], s["mem_va"], img, n))
+        rows.append(("%s memory: stack (guard below)" % n, s["mem_pa"] + img, s["stack_top"] - s["stack_size"],
+                     s["stack_size"], n))
         rows.append(("%s ctrl page" % n, s["ctrl_pa"], s["ctrl_va"], 4096, n))
         if s["persist_size"]:
             rows.append(("%s persistent" % n, s["persist_pa"], s["persist_va"], s["persist_size"], n))
@@ -20,6 +22,9 @@ def render(plan):
     for r in plan.regions:
         rows.append(("region %s" % r["name"], r["pa"], r["va"], r["size"],
                      ", ".join("%s:%s" % kv for kv in r["access"].items())))
+    for d in plan.dma:
+        rows.append(("dma %s%s" % (d["name"], "" if d["cached"] else " (uncached)"), d["pa"], d["va"], d["size"],
+                     ", ".join("%s:%s" % kv for kv in d["access"].items())))
     for s in plan.shards:
         for w in s["dev_windows"]:
             rows.append(("device %s" % w["device"], w["pa"], w["va"], w["size"], s["name"] + (

@@ -8,6 +8,7 @@ else the manifest's board, unless `arch` is given and that board is for
 another arch: then the arch's default board (tessera/arch.py).
 """
 import os
+import re
 
 from tessera.arch import ARCHES
 from tessera.manifest import boards, limits, yamlpos
@@ -21,6 +22,10 @@ ABSURD_TIME = 3600 * 10**9
 DEFAULTS = {"stack": 16 << 10, "persistent": 0, "on_fault": "halt", "watchdog": {"timeout": 10**9, "on_hang": "halt"},
             "restart": {"max": 3, "window": 10 * 10**9}}
 DEFAULT_TICK = 10**6
+MAC = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
+# Config integers become C constants of a 64-bit type (signed or unsigned).
+CFG_MIN, CFG_MAX = -(1 << 63), (1 << 64) - 1
+CFG_KINDS = "an integer, a string (a MAC address like \"52:54:00:12:34:56\" is one) or a list of integers"
 
 
 class Checker:
@@ -108,6 +113,7 @@ class Checker:
         by_name = {s["name"]: s for s in m["shards"]}
         m["channels"] = self.channels(d.get("channels"), by_name, shards)
         m["regions"] = self.regions(d.get("regions"), shards)
+        m["dma"] = self.dma(d.get("dma"), shards, board)
         self.console(m, kern, board)
         self.devices(m, board)
         self.limits(m, d)
@@ -122,7 +128,7 @@ class Checker:
             if isinstance(s, dict) and s.get("devices"):
                 linked.add(name)
         for s in m["shards"]:
-            if s["name"] not in linked and not s["regions"]:
+            if s["name"] not in linked and not s["regions"] and not s["dma"]:
                 self.warn(("shards", s["name"]), "shard '%s' has no channels and no devices" % s["name"])
         return m
 
@@ -189,7 +195,8 @@ class Checker:
             "on_hang": f["watchdog"].get("on_hang", DEFAULTS["watchdog"]["on_hang"]),
             "restart_max": f["restart"].get("max", DEFAULTS["restart"]["max"]),
             "restart_window_ns": f["restart"].get("window", DEFAULTS["restart"]["window"]) or 0,
-            "devices": [], "ends": [], "regions": [], "source": None, "prebuilt": False,
+            "devices": [], "ends": [], "regions": [], "dma": [], "source": None, "prebuilt": False,
+            "config": self.config(name, s.get("config")),
         }
         page = self.lim["TESS_PAGE_SIZE"]
         if mem and stack:
@@ -341,6 +348,87 @@ class Checker:
                 out.append({"name": name, "id": len(out), "size": size, "access": good})
         return out
 
+    def dma(self, regs, shards_raw, board):
+        """DMA regions: like regions, plus physical alignment and caching."""
+        out = []
+        if not isinstance(regs, dict):
+            return out
+        page = self.lim["TESS_PAGE_SIZE"]
+        upper = {}
+        for name, r in regs.items():
+            if not isinstance(r, dict):
+                continue
+            base = ("dma", name)
+            if name.upper() in upper:
+                self.err(base, "DMA region name '%s' clashes with '%s' in TESS_DMA_%s"
+                         % (name, upper[name.upper()], name.upper()))
+                continue
+            upper[name.upper()] = name
+            size = self.size(base + ("size",), r["size"]) if "size" in r else None
+            align = self.size(base + ("align",), r["align"]) if "align" in r else page
+            if align and (align & (align - 1) or align < page):
+                self.err(base + ("align",), "align %s of DMA region '%s' must be a power of two of at least %s"
+                         % (fmt_size(align), name, fmt_size(page)), value=True)
+                align = None
+            cached = r.get("cached", True) is not False
+            if not cached and board and not ARCHES[board["arch"]].uncached_dma:
+                self.err(base + ("cached",), "DMA region '%s' cannot be uncached on board '%s': %s maps every "
+                         "page of RAM cached" % (name, board["name"], board["arch"]), value=True)
+            acc = r.get("access") if isinstance(r.get("access"), dict) else {}
+            if isinstance(r.get("access"), dict) and not acc:
+                self.err(base + ("access",), "DMA region '%s' is mapped by no shard (access is empty)" % name,
+                         value=True)
+            good = {}
+            for sn, mode in acc.items():
+                if sn not in shards_raw:
+                    self.err(base + ("access", sn), "DMA region '%s' grants access to unknown shard '%s'%s"
+                             % (name, sn, did_you_mean(sn, list(shards_raw))))
+                elif mode in ("r", "rw"):
+                    good[sn] = mode
+            if size and align:
+                out.append({"name": name, "id": len(out), "size": size, "align": align, "cached": cached,
+                            "access": good})
+        return out
+
+    def config(self, name, cfg):
+        """A shard's config: entries, typed (plan/model.py ConfigItem)."""
+        out = []
+        if not isinstance(cfg, dict):
+            return out
+        upper = {}
+        for key, v in cfg.items():
+            path = ("shards", name, "config", key)
+            what = "config '%s' of shard '%s'" % (key, name)
+            if not isinstance(key, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
+                continue  # the schema's name error
+            if key.upper() in upper:
+                self.err(path, "config key '%s' of shard '%s' clashes with '%s' in TESS_CFG_%s"
+                         % (key, name, upper[key.upper()], key.upper()))
+                continue
+            upper[key.upper()] = key
+            ints = v if isinstance(v, list) else [v]
+            if isinstance(v, str):
+                if MAC.match(v):
+                    out.append({"key": key, "kind": "mac", "value": [int(x, 16) for x in v.split(":")]})
+                elif all(" " <= ch <= "~" for ch in v):
+                    out.append({"key": key, "kind": "str", "value": v})
+                else:
+                    self.err(path, "%s must be printable ASCII text (it becomes a C string)" % what, value=True)
+            elif v == [] and isinstance(v, list):
+                self.err(path, "%s must not be an empty list" % what, value=True)
+            elif not isinstance(v, list) and not _is_int(v):
+                self.err(path, "%s must be %s, not %s" % (what, CFG_KINDS, show(v)), value=True)
+            elif not all(_is_int(x) for x in ints):
+                i = next(i for i, x in enumerate(ints) if not _is_int(x))
+                self.err(path + (i,), "%s: entry #%d must be an integer, not %s" % (what, i + 1, show(ints[i])),
+                         value=True)
+            elif not all(CFG_MIN <= x <= CFG_MAX for x in ints):
+                bad = next(x for x in ints if not CFG_MIN <= x <= CFG_MAX)
+                self.err(path, "%s: %d does not fit 64 bits" % (what, bad), value=True)
+            else:
+                out.append({"key": key, "kind": "list" if isinstance(v, list) else "int", "value": v})
+        return out
+
     def devices(self, m, board):
         """Grants of board devices: each to one shard, never the kernel's,
         a bus master only with `dma: unconfined` (then a warning every run),
@@ -364,6 +452,9 @@ class Checker:
                 elif dv == m["console"]:
                     self.err(("shards", s["name"], "devices"), "device '%s' is the kernel console and cannot be "
                              "granted to shard '%s'" % (dv, s["name"]))
+                elif dv == board.get("rollback_store"):
+                    self.err(path, "device '%s' holds the kernel's anti-rollback counters (the board's "
+                             "rollback_store) and belongs to the kernel" % dv, value=True)
                 elif bdevs[dv]["port_io"]:  # its `reg` is a port range: a window would map RAM at that address
                     self.err(path, "device '%s' is reached through I/O ports, which are not granted to shards" % dv,
                              value=True)
@@ -383,17 +474,18 @@ class Checker:
             if s["dma_unconfined"]:
                 self.warn(first, "shard '%s' can reach all memory: %s granted with dma: unconfined (no IOMMU "
                           "confines DMA: the shard is trusted like the kernel)" % (s["name"], bus_masters(s)))
-        # The kernel's devices (console, interrupt controllers) and RAM are
-        # never inside a shard's device window; two devices in one MMIO page
-        # cannot be isolated from each other. Windows are page ranges
-        # [lo, hi), compared as ranges (a board's PCIe window is 64K pages).
+        # The kernel's devices (console, interrupt controllers, the rollback
+        # store) and RAM are never inside a shard's device window; two
+        # devices in one MMIO page cannot be isolated from each other.
+        # Windows are page ranges [lo, hi), compared as ranges (a board's
+        # PCIe window is 64K pages).
         page = self.lim["TESS_PAGE_SIZE"]
 
         def pages(r):
             return r["base"] // page, -(-(r["base"] + r["size"]) // page)
 
-        kernel = [pages(r) + (dv,) for dv, d in bdevs.items() if d["interrupt_controller"] or dv == m["console"]
-                  for r in d["reg"]]
+        kernel = [pages(r) + (dv,) for dv, d in bdevs.items()
+                  if d["interrupt_controller"] or dv in (m["console"], board.get("rollback_store")) for r in d["reg"]]
         ram = [pages(r) for r in board["ram"]]
         taken = []  # (lo, hi, device, shard) of the windows granted so far
         for s in m["shards"]:
@@ -459,6 +551,10 @@ class Checker:
             for name, mode in r["access"].items():
                 if name in by_name:
                     by_name[name]["regions"].append((r["id"], mode))
+        for r in m["dma"]:  # and DMA regions in DMA region order
+            for name, mode in r["access"].items():
+                if name in by_name:
+                    by_name[name]["dma"].append((r["id"], mode))
         for s in m["shards"]:
             irqs = sum(len(board["devices"][dv]["irqs"]) for dv in s["devices"]) if board else 0
             nev = len(s["ends"]) + irqs
@@ -466,12 +562,16 @@ class Checker:
                 self.err(("shards", s["name"]), "shard '%s' has %d events (%d channel ends + %d IRQs), more than the "
                          "kernel limit TESS_MAX_SHARD_EVENTS = %d" % (s["name"], nev, len(s["ends"]), irqs,
                                                                       L["TESS_MAX_SHARD_EVENTS"]))
-            nmaps = 3 + (1 if s["persistent"] else 0) + len(s["ends"]) + len(s["regions"])
+            nmaps = 3 + (1 if s["persistent"] else 0) + len(s["ends"]) + len(s["regions"]) + len(s["dma"])
             if board:
                 nmaps += sum(len(board["devices"][dv]["reg"]) for dv in s["devices"])
             if nmaps > L["TESS_MAX_SHARD_MAPS"]:
                 self.err(("shards", s["name"]), "shard '%s' needs %d mappings, more than the kernel limit "
                          "TESS_MAX_SHARD_MAPS = %d" % (s["name"], nmaps, L["TESS_MAX_SHARD_MAPS"]))
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def bus_masters(s):

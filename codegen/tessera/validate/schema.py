@@ -39,8 +39,8 @@ def describe(path):
     if path[0] == "channels" and len(path) >= 2:
         base = "channel #%d" % (path[1] + 1) if isinstance(path[1], int) else "channels"
         return base if len(path) == 2 else "%s of %s" % (_field(path[-1]), describe(path[:-1]))
-    if path[0] == "regions" and len(path) >= 2:
-        base = "region '%s'" % path[1]
+    if path[0] in ("regions", "dma") and len(path) >= 2:
+        base = "%s '%s'" % ("region" if path[0] == "regions" else "DMA region", path[1])
         return base if len(path) == 2 else "%s of %s" % (_field(path[-1]), describe(path[:-1]))
     if len(path) == 1:
         return "'%s'" % path[0]

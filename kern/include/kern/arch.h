@@ -32,6 +32,11 @@ enum fault_kind {
 	FAULT_ALIGN = 4,  /* misaligned access */
 	FAULT_SIGNAL = 5, /* simulator: host signal `code` (SIGSEGV, SIGBUS...) */
 	FAULT_OTHER = 6,
+	/* An access to the unmapped page below the shard's stack: its stack
+	 * overflowed. Platforms report FAULT_READ/FAULT_WRITE with the
+	 * address; kern_fault tells from the tables (kern/stackguard.c). The
+	 * simulator, whose faults are host signals, uses kern_stack_guard_hit. */
+	FAULT_STACK = 7,
 };
 
 struct trap {
@@ -104,7 +109,25 @@ int plat_shard_prepare(const struct tess_shard_cfg *cfg, const void *payload, si
  * `payload` (targets: a copy in cfg->reload_pa; simulator: the memfd).
  * Called before the staging buffer is released. 0, or -1. */
 int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, size_t len);
-/* Unmask a granted device IRQ. */
+/* The version id of the image plat_shard_load loads at boot: targets, the
+ * boot image's part version (docs/image.md, `tessera build
+ * --image-version`); the simulator, 1. kern_boot starts the shard's
+ * version, and its anti-rollback floor, there (kern/rollback.c). */
+uint64_t plat_shard_boot_version(const struct tess_shard_cfg *cfg);
+/* The persistent store of the anti-rollback counters (kern/rollback.c):
+ * bytes the kernel alone owns that survive a reboot, with NOR flash
+ * semantics: erased bytes read 0xff, a write only clears bits, an erase
+ * sets whole blocks (at least 4 KiB, at most half the store) back to 0xff.
+ * plat_nv_size: its size, 0 if the board has none (the default, weak:
+ * kern/nv_none.c). The others return 0, or -1 after logging why: read n
+ * bytes at `off`; write n bytes (n and off multiples of 4) onto erased
+ * bytes and check them; erase every block that [off, off + n) touches. */
+uint64_t plat_nv_size(void);
+int plat_nv_read(uint64_t off, void *buf, size_t n);
+int plat_nv_write(uint64_t off, const void *buf, size_t n);
+int plat_nv_erase(uint64_t off, size_t n);
+/* Unmask a granted device IRQ: after its shard acknowledged it, and as the
+ * kernel restarts the shard. A line that is not masked stays as it is. */
 void plat_irq_unmask(uint32_t irq);
 /* Stop every core. Never returns. */
 _Noreturn void plat_halt_all(void);

@@ -57,6 +57,11 @@ void kern_console_write(const void *buf, size_t n);
 void kern_stats_print(void);
 
 const struct tess_shard_cfg *kern_shard_cfg(const struct kern_shard *s);
+
+/* A data access at `addr` that faulted hit the unmapped guard page below
+ * the shard's stack (its stack map, codegen/tessera/plan/layout.py): a
+ * stack overflow (FAULT_STACK; kern/stackguard.c). */
+bool kern_stack_guard_hit(const struct tess_shard_cfg *cfg, uint64_t addr);
 struct kern_shard *kern_shard_by_id(unsigned id);
 
 #endif

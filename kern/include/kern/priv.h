@@ -41,7 +41,11 @@ struct kern_shard {
 	uint64_t window_start; /* restart-limit window, see policy.c */
 	uint32_t window_count;
 	uint32_t restarts_total;
-	uint64_t version;
+	uint64_t version; /* of the image running (or last run) */
+	/* Anti-rollback (rollback.c): a hot reload must be newer than this,
+	 * the highest of the boot image's version and every version the shard
+	 * accepted (kept across reboots where the platform has a store). */
+	uint64_t floor;
 	/* Hot reload downtime (reload/swap.c): when the old version was stopped (0:
 	 * not measuring) and the new version's yields since. */
 	uint64_t reload_stopped_at;
@@ -111,6 +115,9 @@ uint64_t kern_console(struct kern_shard *s, uint64_t len);
 bool kern_watchdog(unsigned core, struct kern_shard *s);
 /* policy.c */
 void kern_fault(unsigned core, struct kern_shard *s, const struct trap *t);
+/* stackguard.c: the fault kind kern reports for `t`: FAULT_STACK for a
+ * read or write in the guard page below the shard's stack, else t->fault. */
+unsigned kern_fault_kind(const struct tess_shard_cfg *cfg, const struct trap *t);
 void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy);
 /* reload/swap.c: the hot-reload swap on the shard's core:
  * reload_swap_step at the top of every scheduling step, reload_swap_yield
@@ -124,6 +131,12 @@ bool reload_swap_failed(unsigned core, struct kern_shard *s);
 /* reload/swap.c: true if no swap step or yield would do anything for s on
  * `core` (kern_lease_grant); a request posted later IPIs the core. */
 bool reload_swap_quiet(unsigned core, const struct kern_shard *s);
+/* rollback.c: the shards' anti-rollback floors. kern_rollback_boot once
+ * kern_boot has set every shard's boot version (floor = that, or the
+ * persistent store's record); kern_rollback_accepted when a reload has
+ * been committed (floor = its version, recorded in the store). */
+void kern_rollback_boot(void);
+void kern_rollback_accepted(struct kern_shard *s, uint64_t version);
 /* log.c: one console line, prefix + text, under the console lock. */
 void kern_console_line(const char *prefix, const char *prefix2, const char *text, size_t len);
 /* stats.c / trace.c */

@@ -17,16 +17,18 @@ enum tess_policy {
 #define TESS_MAP_R	0x1u
 #define TESS_MAP_W	0x2u
 #define TESS_MAP_X	0x4u
-#define TESS_MAP_DEVICE 0x8u /* device memory attributes, no speculation */
+#define TESS_MAP_DEVICE 0x8u  /* device memory attributes, no speculation */
+#define TESS_MAP_NC	0x10u /* normal memory, not cached (a DMA region with cached: false) */
 
 enum tess_map_kind {
 	TESS_MAP_KIND_IMAGE = 0,   /* code + data loaded from the shard's part */
-	TESS_MAP_KIND_STACK = 1,   /* zeroed, RW, after the image */
+	TESS_MAP_KIND_STACK = 1,   /* zeroed, RW, one guard page above the image */
 	TESS_MAP_KIND_CTRL = 2,	   /* struct tess_ctrl page */
 	TESS_MAP_KIND_CHANNEL = 3, /* shared ring */
 	TESS_MAP_KIND_REGION = 4,  /* named shared region */
 	TESS_MAP_KIND_PERSIST = 5, /* kept across restart and reload */
 	TESS_MAP_KIND_MMIO = 6,	   /* granted device window */
+	TESS_MAP_KIND_DMA = 7,	   /* DMA region: pa is the bus address devices use */
 };
 
 /* One contiguous mapping in a shard's address space. */
@@ -58,9 +60,11 @@ struct tess_shard_cfg {
 	const char *name;
 	uint16_t id;
 	uint16_t core;
-	/* Private memory: [mem_va, mem_va + mem_size) backed by mem_pa.
-	 * The image part occupies the start; the rest (bss, stack) is zeroed
-	 * at every start. */
+	/* Private memory: mem_size bytes at mem_pa: the image part, then bss,
+	 * then the stack, zeroed at every start except the part. In VA the
+	 * image (+ bss) room starts at mem_va and the stack ends at stack_top,
+	 * with one unmapped guard page between them (the maps: image, stack),
+	 * so stack_top = mem_va + mem_size + TESS_PAGE_SIZE. */
 	uint64_t mem_pa, mem_va, mem_size;
 	uint64_t entry;	    /* VA of _tess_start */
 	uint64_t stack_top; /* VA, 16-byte aligned */
@@ -115,6 +119,10 @@ struct tess_system_cfg {
 	 * sized for the largest shard's mem_size + package header + MAC.
 	 * Size 0: no staging planned (reload refused). */
 	uint64_t reload_staging_pa, reload_staging_size;
+	/* The kernel's persistent store of anti-rollback counters
+	 * (kern/rollback.c): a NOR flash window no shard can be granted (the
+	 * board's rollback_store). Size 0: the board has none. */
+	uint64_t nv_pa, nv_size;
 };
 
 /* Emitted by `tessera gen` into gen/kern/tables.c. */

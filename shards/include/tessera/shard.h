@@ -5,6 +5,7 @@
 #ifndef TESSERA_SHARD_H
 #define TESSERA_SHARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <tessera/abi.h>
@@ -18,6 +19,10 @@ void shard_notified(tess_set_t set);
 /* Optional (weak). If defined, the shard is a polling shard: it is called
  * again on every turn of its core instead of sleeping. */
 void shard_poll(void);
+/* For a shard that defines shard_poll: `false` makes it sleep between
+ * notifications like a notified shard, `true` polls again (the default).
+ * A driver takes interrupts while idle and polls while busy (NAPI). */
+void tess_poll(bool on);
 
 /* Console: one line per call, prefixed "shard:<name>| " by the kernel. */
 void tess_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -23,7 +23,11 @@
 #define SIM_MBOX_SLOTS 2u
 
 enum sim_turn { SIM_TURN_KERNEL = 0, SIM_TURN_SHARD = 1 };
-enum sim_post { SIM_POST_SYSCALL = 0, SIM_POST_FAULT = 1 };
+/* SIM_POST_MMIO: a device register access (sim/shard/mmio.c); the core
+ * thread serves it against the shard's granted MMIO windows (sim/mmio.c)
+ * and hands the turn back with the value read, without involving kern/,
+ * as a bus access on a target does not. */
+enum sim_post { SIM_POST_SYSCALL = 0, SIM_POST_FAULT = 1, SIM_POST_MMIO = 2 };
 
 struct sim_mailbox {
 	_Atomic uint32_t turn;	/* futex: enum sim_turn */
@@ -36,8 +40,11 @@ struct sim_mailbox {
 	uint32_t post;	     /* enum sim_post: why the shard gave the turn back */
 	uint32_t signo;	     /* SIM_POST_FAULT: host signal number */
 	uint64_t nr, arg[4]; /* SIM_POST_SYSCALL */
-	uint64_t addr, pc;   /* SIM_POST_FAULT: si_addr and the interrupted pc */
+	uint64_t addr, pc;   /* SIM_POST_FAULT: si_addr and the interrupted pc; MMIO: va, caller */
 	uint64_t ret;	     /* kernel -> shard: call result, or start reason */
+	uint64_t mmio_val;   /* SIM_POST_MMIO: value to write */
+	uint32_t mmio_size;  /* SIM_POST_MMIO: 1, 2, 4 or 8 bytes */
+	uint32_t mmio_write; /* SIM_POST_MMIO: 1 write, 0 read (result in ret) */
 };
 
 #endif

@@ -18,6 +18,10 @@ unsigned fake_core;
 _Atomic unsigned fake_ipis[TESS_MAX_CORES], fake_idles[TESS_MAX_CORES];
 unsigned fake_loads[TESS_MAX_SHARDS], fake_stops[TESS_MAX_SHARDS], fake_builds[TESS_MAX_SHARDS];
 int fake_load_fail[TESS_MAX_SHARDS], fake_build_fail;
+uint64_t fake_boot_version[TESS_MAX_SHARDS];
+unsigned char fake_nv[FAKE_NV_MAX];
+uint64_t fake_nv_size;
+long fake_nv_words_left = -1;
 unsigned fake_installs[TESS_MAX_SHARDS], fake_commits[TESS_MAX_SHARDS];
 size_t fake_installed_len[TESS_MAX_SHARDS], fake_committed_len[TESS_MAX_SHARDS];
 int fake_install_fail[TESS_MAX_SHARDS], fake_commit_fail[TESS_MAX_SHARDS];
@@ -52,6 +56,9 @@ void fake_reset(void)
 	memset(fake_stops, 0, sizeof(fake_stops));
 	memset(fake_builds, 0, sizeof(fake_builds));
 	memset(fake_load_fail, 0, sizeof(fake_load_fail));
+	memset(fake_boot_version, 0, sizeof(fake_boot_version));
+	fake_nv_size = 0;
+	fake_nv_words_left = -1;
 	memset(fake_installs, 0, sizeof(fake_installs));
 	memset(fake_commits, 0, sizeof(fake_commits));
 	memset(fake_installed_len, 0, sizeof(fake_installed_len));
@@ -233,6 +240,51 @@ int plat_shard_commit(const struct tess_shard_cfg *cfg, const void *payload, siz
 	fake_commits[cfg->id]++;
 	fake_committed_len[cfg->id] = len;
 	return fake_commit_fail[cfg->id] ? -1 : 0;
+}
+
+uint64_t plat_shard_boot_version(const struct tess_shard_cfg *cfg)
+{
+	return fake_boot_version[cfg->id] ? fake_boot_version[cfg->id] : 1;
+}
+
+uint64_t plat_nv_size(void)
+{
+	return fake_nv_size;
+}
+
+int plat_nv_read(uint64_t off, void *buf, size_t n)
+{
+	if (off > fake_nv_size || n > fake_nv_size - off)
+		return -1;
+	memcpy(buf, fake_nv + off, n);
+	return 0;
+}
+
+int plat_nv_write(uint64_t off, const void *buf, size_t n)
+{
+	const unsigned char *b = buf;
+
+	if (off % 4 || n % 4 || off > fake_nv_size || n > fake_nv_size - off)
+		return -1;
+	for (size_t i = 0; i < n; i += 4) {
+		if (fake_nv_words_left == 0)
+			return -1;
+		if (fake_nv_words_left > 0)
+			fake_nv_words_left--;
+		for (unsigned k = 0; k < 4; k++)
+			fake_nv[off + i + k] &= b[i + k];
+	}
+	return memcmp(fake_nv + off, buf, n) ? -1 : 0;
+}
+
+int plat_nv_erase(uint64_t off, size_t n)
+{
+	uint64_t from = off / FAKE_NV_BLOCK * FAKE_NV_BLOCK;
+
+	if (off > fake_nv_size || n > fake_nv_size - off)
+		return -1;
+	memset(fake_nv + from, 0xff, (off + n + FAKE_NV_BLOCK - 1) / FAKE_NV_BLOCK * FAKE_NV_BLOCK - from);
+	return 0;
 }
 
 void plat_irq_unmask(uint32_t irq)

@@ -69,6 +69,18 @@ extern int fake_install_fail[TESS_MAX_SHARDS], fake_commit_fail[TESS_MAX_SHARDS]
 extern uint32_t fake_unmasked[16];
 extern unsigned fake_nunmasked;
 extern unsigned char fake_mem[FAKE_MEM_PAGES * TESS_PAGE_SIZE];
+/* plat_shard_boot_version per shard (0 reads as 1). */
+extern uint64_t fake_boot_version[TESS_MAX_SHARDS];
+/* The persistent store (plat_nv_*): the first fake_nv_size bytes of
+ * fake_nv (0, after fake_reset: none), NOR flash semantics with
+ * FAKE_NV_BLOCK erase blocks. fake_reset keeps its contents (a reboot
+ * keeps them too). fake_nv_words_left: 4-byte words that may still be
+ * written, then every write fails there (a power loss); -1: no limit. */
+#define FAKE_NV_MAX   (64 * 1024)
+#define FAKE_NV_BLOCK 4096
+extern unsigned char fake_nv[FAKE_NV_MAX];
+extern uint64_t fake_nv_size;
+extern long fake_nv_words_left;
 extern jmp_buf fake_halt_jmp;
 extern int fake_halted;
 /* Runs at the start of plat_idle, before the core would sleep: lets a

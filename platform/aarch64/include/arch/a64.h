@@ -1,7 +1,27 @@
-/* aarch64 platform internals shared by the files of platform/aarch64. */
+/* aarch64 platform internals shared by the files of platform/aarch64.
+ * The constants first (boot.S and vectors.S include them too), then the
+ * C part. */
 #ifndef ARCH_A64_H
 #define ARCH_A64_H
 
+/* QEMU virt (hw/arm/virt.c memmap): checked against the DTB at boot. */
+#define A64_GICD_PA	0x08000000ull
+#define A64_GICR_PA	0x080a0000ull
+#define A64_GICR_STRIDE 0x20000ull /* RD_base + SGI_base frames, GICv3 12.10 */
+#define A64_TIMER_PPI	27u	   /* virtual timer PPI, CNTV */
+#define A64_SGI_WAKE	0u
+#define A64_SGI_HALT	1u
+/* Kernel stacks (main.c a64_stacks): per core an unmapped guard page
+ * (boot.S leaves it out of the kernel map), then the stack; the stack of
+ * core c ends at a64_stacks + (c + 1) * A64_KSTACK_STRIDE. A kernel stack
+ * overflow faults on the guard, and the EL1 vectors move to the core's
+ * panic stack (A64_PANIC_STACK bytes, vectors.S) before they push anything. */
+#define A64_STACK_SIZE	  16384
+#define A64_KSTACK_GUARD  4096
+#define A64_KSTACK_STRIDE (A64_KSTACK_GUARD + A64_STACK_SIZE)
+#define A64_PANIC_STACK	  4096
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 #include <stdbool.h>
 #include <arch/ctx.h>
@@ -18,22 +38,24 @@
 #define ISB()		      __asm__ volatile("isb" ::: "memory")
 #define DSB(opt)	      __asm__ volatile("dsb " #opt ::: "memory")
 
-/* The kernel's linear map (TTBR1, see boot.S): VA = PA + A64_KVA_OFFSET. */
-#define A64_KVA_OFFSET 0xffffff8000000000ull
-
+/* The kernel's linear map (TTBR1, see boot.S): VA = PA + TESS_KVA_OFFSET,
+ * the arch table's kva_offset (codegen/tessera/arch.py), which `tessera
+ * build` passes to the kernel's compile (cmake/target.cmake). */
 static inline void *a64_kva(uint64_t pa)
 {
-	return (void *)(uintptr_t)(pa + A64_KVA_OFFSET);
+	return (void *)(uintptr_t)(pa + TESS_KVA_OFFSET);
 }
 
-/* QEMU virt (hw/arm/virt.c memmap): checked against the DTB at boot. */
-#define A64_GICD_PA	0x08000000ull
-#define A64_GICR_PA	0x080a0000ull
-#define A64_GICR_STRIDE 0x20000ull /* RD_base + SGI_base frames, GICv3 12.10 */
-#define A64_TIMER_PPI	27u	   /* virtual timer PPI, CNTV */
-#define A64_SGI_WAKE	0u
-#define A64_SGI_HALT	1u
-#define A64_STACK_SIZE	16384u
+static inline uint64_t a64_kpa(const void *kva)
+{
+	return (uint64_t)(uintptr_t)kva - TESS_KVA_OFFSET;
+}
+
+struct a64_kstack {
+	uint8_t guard[A64_KSTACK_GUARD];
+	uint8_t stack[A64_STACK_SIZE];
+};
+extern struct a64_kstack a64_stacks[TESS_MAX_CORES];
 
 /* boot.S / vectors.S */
 extern char _start[], _end[], __kernel_ro_end[], __tess_image_hdr[];
@@ -46,9 +68,6 @@ uint64_t a64_psci_smc(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2);
 
 /* main.c */
 _Noreturn void a64_park(void);
-
-/* selftest_off.c / selftest_el1_fault.c */
-void a64_selftest(void);
 
 /* uart.c */
 void a64_uart_init(uint64_t pa);
@@ -79,5 +98,7 @@ uint64_t a64_ttbr0_of(unsigned shard_id);
 
 /* irq.c: drain the GIC: a device INTID to deliver (in *intid), the tick, or nothing */
 enum plat_irq a64_irq_drain(unsigned core, uint32_t *intid);
+
+#endif /* __ASSEMBLER__ */
 
 #endif

@@ -11,7 +11,9 @@
 #define SSTATUS_FS_INITIAL (1ul << 13)
 #define SSTATUS_FS_CLEAN   (2ul << 13)
 #define SSTATUS_SUM	   (1ul << 18) /* S-mode may touch U pages: kept 0 */
-#define SSTATUS_MXR	   (1ul << 19)
+#define SSTATUS_MXR	   (1ul << 19) /* loads from execute-only pages (§4.1.1.2) */
+#define SSTATUS_UBE	   (1ul << 6)  /* U-mode data accesses big endian (§3.1.6.4) */
+#define SSTATUS_VS	   (3ul << 9)  /* vector state (V extension): 0 = Off */
 
 /* sip / sie, §4.1.3: software, timer, external interrupt of S-mode. */
 #define SIP_SSIP (1ul << 1)
@@ -40,9 +42,6 @@
 #define SATP_SV39	(8ul << 60)
 #define SATP_ASID_SHIFT 44
 #define SATP_ASID_MASK	0xfffful
-
-/* scounteren, §4.1.5: bit 1 (TM) lets U-mode read the time CSR. */
-#define SCOUNTEREN_TM (1ul << 1)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -9,17 +9,24 @@
 #ifndef RV_LAYOUT_H
 #define RV_LAYOUT_H
 
-/* First upper-half Sv39 address: bits 63..38 all ones (priv spec §4.4.1). */
-#define RV_KOFF 0xffffffc000000000
-/* QEMU virt / OpenSBI fw_dynamic place the next stage 2 MiB into RAM. */
-#define RV_RAM_BASE    0x80000000
-#define RV_TEXT_OFFSET 0x200000
-#define RV_KERNEL_PA   (RV_RAM_BASE + RV_TEXT_OFFSET)
+/* The arch table's numbers (codegen/tessera/arch.py), passed by `tessera
+ * build` to the kernel's compile (cmake/target.cmake): the kernel VA offset
+ * (kva_offset: the first upper-half Sv39 address, bits 63..38 all ones,
+ * priv spec §4.4.1), the board's kernel reserve (= the start of RAM, which
+ * CMakeLists.txt checks is gigapage aligned) and where the boot loader
+ * places the image in it (text_offset: after OpenSBI fw_dynamic). */
+#define RV_KOFF	       TESS_KVA_OFFSET
+#define RV_RAM_BASE    TESS_KERNEL_PA
+#define RV_TEXT_OFFSET TESS_TEXT_OFFSET
+#define RV_KERNEL_PA   TESS_KERNEL_LOAD_PA
 #define RV_STACK_SIZE  16384
+/* The lowest page of each kernel stack is left unmapped (mmu_kernel.c): a
+ * kernel stack overflow faults there (panic.c names it). */
+#define RV_STACK_GUARD 4096
 /* offsetof(struct tess_system_cfg, console_pa), for head.S (checked in ctx.c). */
 #define RV_SYS_CONSOLE_PA 64
 /* Root-table slots of the kernel half (each slot maps 1 GiB). */
-#define RV_SLOT_DEV 256 /* PA [0, 1 GiB): PLIC, UART, ... */
-#define RV_SLOT_RAM 258 /* PA [2 GiB, 3 GiB): RAM */
+#define RV_SLOT_DEV 256				/* PA [0, 1 GiB): PLIC, UART, ... */
+#define RV_SLOT_RAM (256 + (RV_RAM_BASE >> 30)) /* the RAM gigapage (QEMU virt: 258) */
 
 #endif

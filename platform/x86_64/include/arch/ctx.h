@@ -33,13 +33,19 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
+/* The data segment selectors (trap.c: kept per shard). */
+struct x86_segs {
+	uint16_t ds, es, fs, gs;
+};
+
 struct arch_ctx {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 	uint64_t rip, rflags;
 	uint64_t sysret;
 	uint64_t fp_used; /* the shard has FPU/SIMD state worth keeping */
-	uint64_t pad[4];
+	struct x86_segs segs;
+	uint64_t pad[3];
 	_Alignas(64) uint8_t xsave[X86_XSAVE_BYTES];
 };
 #endif

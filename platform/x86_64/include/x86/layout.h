@@ -15,9 +15,10 @@
 
 #define X86_KOFF TESS_KVA_OFFSET
 /* -mcmodel=kernel: RAM's gigabyte and the device gigabyte above it must
- * both lie in the top 2 GiB, each in one PDPT slot (1 GiB aligned). */
-#if X86_KOFF != 0xffffffff80000000
-#error "TESS_KVA_OFFSET: the x86_64 layout puts RAM in the second-highest gigabyte (0xffffffff80000000)"
+ * both lie in the top 2 GiB, each in one PDPT slot (1 GiB aligned): the
+ * offset is -2 GiB (unsigned: it wraps to 0 with 2 GiB added). */
+#if X86_KOFF + 0x80000000 != 0
+#error "TESS_KVA_OFFSET: the x86_64 layout puts RAM's gigabyte at -2 GiB, the start of the top 2 GiB"
 #endif
 #define X86_KSLOT_PML4 ((X86_KOFF >> 39) & 511)
 #define X86_KSLOT_RAM  ((X86_KOFF >> 30) & 511)

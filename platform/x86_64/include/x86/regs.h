@@ -56,6 +56,7 @@
 #define MSR_STAR	   0xc0000081 /* §5.8.8 "Fast System Calls in 64-Bit Mode" */
 #define MSR_LSTAR	   0xc0000082
 #define MSR_FMASK	   0xc0000084
+#define MSR_FS_BASE	   0xc0000100 /* §3.4.4: set 0 at boot, never a shard's to change */
 #define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102 /* SWAPGS exchanges it with GS.base */
 #define MSR_TSC_AUX	   0xc0000103 /* RDTSCP/RDPID read it at any CPL: kept 0 */
