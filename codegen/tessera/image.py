@@ -207,7 +207,7 @@ def _find_header(data):
     idx = data.find(MAGIC)
     while idx >= 0 and idx + HDR_SIZE <= len(data):
         magic, ver, nparts, total, hdr_size, mh, hsha = struct.unpack_from(HDR_FMT, data, idx)
-        if hdr_size == HDR_SIZE + nparts * PART_SIZE and idx + hdr_size <= len(data):
+        if HDR_SIZE <= hdr_size <= len(data) - idx:
             hdr0 = struct.pack(HDR_FMT, magic, ver, nparts, total, hdr_size, mh, b"\0" * 32)
             if hashlib.sha256(hdr0 + data[idx + HDR_SIZE:idx + hdr_size]).digest() == hsha:
                 return idx

@@ -10,15 +10,27 @@ uint64_t arch_kernel_pa(const void *kva)
 }
 
 /* New code in the shard's memory: clean the data cache to the point of
- * unification, then invalidate the instruction cache (Arm ARM D7.5.9,
- * "Ordering of cache maintenance": dc cvau; dsb ish; ic ialluis; dsb; isb). */
+ * unification, then invalidate the instruction cache in every core (the
+ * IS domain): the lines written where the I-cache is PIPT, since then
+ * the kernel's alias of the shard's memory names the same lines, else the
+ * whole of it (Arm ARM D7.5.9 "Ordering of cache maintenance": dc cvau;
+ * dsb ish; ic ivau or ic ialluis; dsb ish; isb). CTR_EL0 (D17.2.34):
+ * DminLine [19:16] and IminLine [3:0] in log2 words, L1Ip [15:14] 3 PIPT. */
 void arch_code_written(uint8_t *p, uint64_t n)
 {
-	uint64_t line = 4u << ((SYSREG_READ(ctr_el0) >> 16) & 0xf);
-	uint64_t a = (uint64_t)(uintptr_t)p & ~(line - 1);
-	for (; a < (uint64_t)(uintptr_t)p + n; a += line)
+	uint64_t ctr = SYSREG_READ(ctr_el0);
+	uint64_t dline = 4u << ((ctr >> 16) & 0xf), iline = 4u << (ctr & 0xf);
+	uint64_t end = (uint64_t)(uintptr_t)p + n;
+
+	for (uint64_t a = (uint64_t)(uintptr_t)p & ~(dline - 1); a < end; a += dline)
 		__asm__ volatile("dc cvau, %0" ::"r"(a) : "memory");
-	__asm__ volatile("dsb ish\n ic ialluis\n dsb ish\n isb" ::: "memory");
+	__asm__ volatile("dsb ish" ::: "memory");
+	if (((ctr >> 14) & 3) != 3)
+		__asm__ volatile("ic ialluis" ::: "memory");
+	else
+		for (uint64_t a = (uint64_t)(uintptr_t)p & ~(iline - 1); a < end; a += iline)
+			__asm__ volatile("ic ivau, %0" ::"r"(a) : "memory");
+	__asm__ volatile("dsb ish\n isb" ::: "memory");
 }
 
 void a64_sha256_blocks(uint32_t h[8], const uint8_t *p, size_t n); /* sha256.S */
