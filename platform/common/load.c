@@ -90,8 +90,8 @@ static int install(const struct tess_shard_cfg *cfg, const uint8_t *src, uint64_
 	}
 	uint8_t *dst = plat_pa_to_kva(cfg->mem_pa);
 	memcpy(dst, src, n);
-	memset(dst + n, 0, zero_end(src, n, room) - n);
-	memset(dst + room, 0, st->size);
+	arch_zero(dst + n, zero_end(src, n, room) - n);
+	arch_zero(dst + room, st->size);
 	arch_code_written(dst, n);
 	return 0;
 }

@@ -6,6 +6,7 @@
  * the shard's CR3 carries PCID = shard id + 1 (PCID 0 is the kernel's
  * table, used only at boot) and loads keep its TLB entries (SDM Vol. 3A
  * §4.10.1); without, every CR3 load drops the non-global entries. */
+#include <string.h>
 #include <kern/arch.h>
 #include <kern/kern.h>
 #include <plat/load.h>
@@ -130,6 +131,11 @@ int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx)
  * it runs (SDM Vol. 3A §8.1.3 "Handling Self- and Cross-Modifying Code").
  * A shard's code is written on its own core (restart, reload) or at boot
  * before its core starts (INIT-SIPI). Nothing to do. */
+void arch_zero(void *p, uint64_t n)
+{
+	memset(p, 0, n);
+}
+
 void arch_code_written(uint8_t *dst, uint64_t n)
 {
 	(void)dst;

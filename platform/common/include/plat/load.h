@@ -20,6 +20,10 @@ uint64_t plat_image_exec_size(const char *shard);
 uint64_t arch_kernel_pa(const void *kva);
 /* Remap the shard's image: the first `rx` bytes R+X, the rest R+W. */
 int arch_mmu_set_exec(const struct tess_shard_cfg *cfg, uint64_t rx);
+/* Zero n bytes at kernel address p (a shard's .bss and stack at every
+ * (re)start): memset, or a cache-block zeroing instruction where the
+ * CPU has one. */
+void arch_zero(void *p, uint64_t n);
 /* `n` bytes of new code were written at kernel address `dst`: make
  * instruction fetches on every core see them. */
 void arch_code_written(uint8_t *dst, uint64_t n);
