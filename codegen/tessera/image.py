@@ -202,9 +202,10 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
 
 
 def _find_header(data):
-    """Offset of the header whose own SHA-256 checks (the kernel's code or
-    strings may hold the magic bytes as well), or -1."""
-    idx = data.find(MAGIC)
+    """Offset of the first header whose own SHA-256 checks (the kernel's
+    code or strings may hold the magic bytes as well), else of the first
+    magic (a header whose hash is wrong, for the reader to refuse), or -1."""
+    first = idx = data.find(MAGIC)
     while idx >= 0 and idx + HDR_SIZE <= len(data):
         magic, ver, nparts, total, hdr_size, mh, hsha = struct.unpack_from(HDR_FMT, data, idx)
         if HDR_SIZE <= hdr_size <= len(data) - idx:
@@ -212,7 +213,7 @@ def _find_header(data):
             if hashlib.sha256(hdr0 + data[idx + HDR_SIZE:idx + hdr_size]).digest() == hsha:
                 return idx
         idx = data.find(MAGIC, idx + 1)
-    return -1
+    return first
 
 
 def read_header(path):
