@@ -28,6 +28,14 @@ endforeach()
 # its word loops itself), and -O2 would triple its code for no gain.
 include_directories(${TESS_LIBC_INCLUDE_DIR})
 set_source_files_properties(${TESS_LIBC_SOURCES} ${TESS_FMT_SOURCES} PROPERTIES COMPILE_OPTIONS -Os)
+# Code that runs once per boot (or per problem) and spends its time in
+# calls it makes (SHA-256, kern_log), not in itself: for size as well.
+set_source_files_properties(${PROJECT_SOURCE_DIR}/kern/image/image.c ${PROJECT_SOURCE_DIR}/platform/common/dtb.c
+  ${PROJECT_SOURCE_DIR}/kern/check.c PROPERTIES COMPILE_OPTIONS -Os)
+# The portable SHA-256 is the fallback where the CPU hashes (aarch64 SHA2,
+# riscv64 Zknh: platform/<arch>/): for size too (its rounds are unrolled by
+# hand, sha256_loop.h, so -Os costs x86_64, which uses it, about 3%).
+set_source_files_properties(${PROJECT_SOURCE_DIR}/kern/image/sha256.c PROPERTIES COMPILE_OPTIONS -Os)
 
 set(TESS_COMMON_DIR ${PROJECT_SOURCE_DIR}/platform/common)
 include(${TESS_COMMON_DIR}/libfdt.cmake)
