@@ -129,8 +129,10 @@ function(tess_add_shard name srcdir)
   target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS} ${TESS_SHARD_BACKEND_INCLUDE}
     ${TESS_UAPI_DIR} ${TESS_UAPI_SHIM_DIR})
   # Crash reports (docs/inspect.md): a frame record in every function, leaf
-  # ones included, so the kernel's walk finds every caller.
-  target_compile_options(shard_${name} PRIVATE -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer)
+  # ones included, and no tail calls (a caller that jumps instead of calling
+  # leaves no frame), so the kernel's walk finds every caller.
+  target_compile_options(shard_${name} PRIVATE -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
+    -fno-optimize-sibling-calls)
   target_link_libraries(shard_${name} PRIVATE ${TESS_SHARD_BACKEND})
   target_link_options(shard_${name} PRIVATE -T${_ld} -Wl,-z,max-page-size=4096)
   set_target_properties(shard_${name} PROPERTIES OUTPUT_NAME ${name} SUFFIX .elf
