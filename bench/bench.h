@@ -10,6 +10,10 @@
 
 #define BENCH_SLOTS 1024 /* every ring gets the same 1024 x 64-byte capacity */
 #define BENCH_BURST 32
+/* Messages one "entry" of a shard moves at most (peer_tess.c "tessera+wake"):
+ * the example shards' bound, PKT_BURSTS_PER_ENTRY bursts of PKT_BURST
+ * (shards/examples/common/pkt.h). */
+#define BENCH_ENTRY (8 * BENCH_BURST)
 
 /* A 64-byte message: word 0 is the sequence number, the others derive from
  * it so the consumer can verify the whole message arrived intact. */

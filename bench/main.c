@@ -140,7 +140,8 @@ int main(int argc, char **argv)
 {
 	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 250000ull;
 	uint64_t rt = argc > 2 ? strtoull(argv[2], NULL, 0) : 10000ull;
-	const struct peer *peers[] = {&peer_tess, &peer_tess_wake, &peer_rte, &peer_rte_zc, &peer_ck};
+	/* The headline (ratios and goals) is peers[0], the ring as shards use it. */
+	const struct peer *peers[] = {&peer_tess_wake, &peer_tess, &peer_rte, &peer_rte_zc, &peer_ck};
 	enum { NP = sizeof(peers) / sizeof(peers[0]) };
 	unsigned np = NP;
 	static struct fig single[NP], burst[NP], lat[NP], fl;
@@ -190,11 +191,17 @@ int main(int argc, char **argv)
 		printf("%-14s %14.2f %14.2f %14.1f\n", peers[i]->name, median(&single[i]), median(&burst[i]),
 		       median(&lat[i]));
 	printf("%-14s %14s %14s %14.1f\n", "floor", "-", "-", median(&fl));
-	printf("ratios of tessera ring (best of rounds):\n");
+	printf("ratios of %s (best of rounds):\n", peers[0]->name);
 	for (unsigned i = 1; i < np; i++)
 		printf("  vs %-12s single x%.2f  burst32 x%.2f  round trip x%.2f (<1: faster)\n",
 		       peers[i]->name, bs[0] / bs[i], bb[0] / bb[i], bl[0] / bl[i]);
 	printf("  vs floor        round trip x%.2f (%+.0f%%)\n", bl[0] / bf, (bl[0] / bf - 1) * 100);
+	for (unsigned i = 1; i < np; i++)
+		if (peers[i] == &peer_rte)
+			printf("goal (issue 14): %s >= x1.20 of rte_ring; "
+			       "measured single x%.2f (%s), burst32 x%.2f (%s)\n",
+			       peers[0]->name, bs[0] / bs[i], bs[0] / bs[i] >= 1.2 ? "met" : "NOT met",
+			       bb[0] / bb[i], bb[0] / bb[i] >= 1.2 ? "met" : "NOT met");
 	if (bad_total) {
 		printf("bench| %llu messages arrived wrong\n", (unsigned long long)bad_total);
 		return 1;

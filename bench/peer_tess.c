@@ -1,7 +1,12 @@
 /* Our ring (<tessera/ring.h>), zero-copy: messages are written into and read
- * from the slots in place. The raw ring is measured (commit/release without
- * the sleep protocol's fence), like the peers, which have no sleep protocol;
- * the "tessera+wake" variant adds the protocol, to show what it costs. */
+ * from the slots in place. "tessera ring" is the raw ring, like the peers,
+ * which have no sleep protocol; "tessera+wake" is the ring as the shard
+ * runtime drives it (shards/runtime/channel.c): plain commits and releases,
+ * and at the end of every entry one check whether the peer sleeps
+ * (ring_prod_peer_sleeps / ring_cons_peer_sleeps: a fence and a load of the
+ * peer's flag). An entry here is what an example shard does per turn: up to
+ * BENCH_ENTRY messages (in single-message calls or in bursts), ended early
+ * by a full or empty ring; a round trip's entry is its one message. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <tessera/ring.h>
@@ -13,22 +18,17 @@ struct tring {
 	void *mem;
 };
 
-/* With `wake`, every commit/release also runs the sleep protocol's check
- * (seq_cst fence + load of the peer's waiting flag), as the runtime does. */
-static inline void commit(struct tess_ring_prod *p, unsigned n, bool wake)
+/* The end of an entry that moved something (wake: the runtime's check). */
+static inline void prod_entry_end(struct tess_ring_prod *p, bool wake)
 {
 	if (wake)
-		(void)ring_commit_wake(p, n);
-	else
-		ring_commit(p, n);
+		(void)ring_prod_peer_sleeps(p);
 }
 
-static inline void release(struct tess_ring_cons *c, unsigned n, bool wake)
+static inline void cons_entry_end(struct tess_ring_cons *c, bool wake)
 {
 	if (wake)
-		(void)ring_release_wake(c, n);
-	else
-		ring_release(c, n);
+		(void)ring_cons_peer_sleeps(c);
 }
 
 static void *create(void)
@@ -50,48 +50,79 @@ static void destroy(void *ring)
 	free(t);
 }
 
+/* One call's worth of messages from *seq on (at most `want`); how many. */
+static inline unsigned produce_call(struct tess_ring_prod *p, uint64_t *seq, unsigned want, unsigned burst)
+{
+	void *s[BENCH_BURST];
+	unsigned k;
+
+	if (burst == 1) {
+		struct msg *m = ring_reserve(p);
+		if (!m)
+			return 0;
+		msg_fill(m, (*seq)++);
+		ring_commit(p, 1);
+		return 1;
+	}
+	k = ring_reserve_burst(p, s, want < burst ? want : burst);
+	for (unsigned i = 0; i < k; i++)
+		msg_fill(s[i], (*seq)++);
+	if (k)
+		ring_commit(p, k);
+	return k;
+}
+
 static inline void produce_g(void *ring, uint64_t n, unsigned burst, bool wake)
 {
 	struct tess_ring_prod *p = &((struct tring *)ring)->p;
-	void *s[BENCH_BURST];
 
 	for (uint64_t seq = 0; seq < n;) {
-		if (burst == 1) {
-			struct msg *m = ring_reserve(p);
-			if (!m)
-				continue;
-			msg_fill(m, seq++);
-			commit(p, 1, wake);
-			continue;
-		}
-		unsigned k = ring_reserve_burst(p, s, n - seq < burst ? (unsigned)(n - seq) : burst);
-		for (unsigned i = 0; i < k; i++)
-			msg_fill(s[i], seq++);
-		if (k)
-			commit(p, k, wake);
+		/* One entry: until BENCH_ENTRY messages, the end, or a full ring. */
+		unsigned moved = 0, k;
+		uint64_t left = n - seq;
+		unsigned want = left < BENCH_ENTRY ? (unsigned)left : BENCH_ENTRY;
+
+		while (moved < want && (k = produce_call(p, &seq, want - moved, burst)) != 0)
+			moved += k;
+		if (moved)
+			prod_entry_end(p, wake);
 	}
+}
+
+/* The mirror of produce_call; adds the bad messages. */
+static inline unsigned consume_call(struct tess_ring_cons *c, uint64_t *seq, unsigned burst, uint64_t *bad)
+{
+	void *s[BENCH_BURST];
+	unsigned k;
+
+	if (burst == 1) {
+		const struct msg *m = ring_peek(c);
+		if (!m)
+			return 0;
+		*bad += msg_check(m, (*seq)++) != 0;
+		ring_release(c, 1);
+		return 1;
+	}
+	k = ring_peek_burst(c, s, burst);
+	for (unsigned i = 0; i < k; i++)
+		*bad += msg_check(s[i], (*seq)++) != 0;
+	if (k)
+		ring_release(c, k);
+	return k;
 }
 
 static inline uint64_t consume_g(void *ring, uint64_t n, unsigned burst, bool wake)
 {
 	struct tess_ring_cons *c = &((struct tring *)ring)->c;
-	void *s[BENCH_BURST];
 	uint64_t bad = 0;
 
 	for (uint64_t seq = 0; seq < n;) {
-		if (burst == 1) {
-			const struct msg *m = ring_peek(c);
-			if (!m)
-				continue;
-			bad += msg_check(m, seq++) != 0;
-			release(c, 1, wake);
-			continue;
-		}
-		unsigned k = ring_peek_burst(c, s, burst);
-		for (unsigned i = 0; i < k; i++)
-			bad += msg_check(s[i], seq++) != 0;
-		if (k)
-			release(c, k, wake);
+		unsigned moved = 0, k;
+
+		while (moved < BENCH_ENTRY && (k = consume_call(c, &seq, burst, &bad)) != 0)
+			moved += k;
+		if (moved)
+			cons_entry_end(c, wake);
 	}
 	return bad;
 }
@@ -107,12 +138,14 @@ static inline uint64_t ping_g(void *to, void *from, uint64_t n, bool wake)
 		while (!(m = ring_reserve(p)))
 			;
 		msg_fill(m, seq);
-		commit(p, 1, wake);
+		ring_commit(p, 1);
+		prod_entry_end(p, wake);
 		const struct msg *r;
 		while (!(r = ring_peek(c)))
 			;
 		bad += msg_check(r, seq) != 0;
-		release(c, 1, wake);
+		ring_release(c, 1);
+		cons_entry_end(c, wake);
 	}
 	return bad;
 }
@@ -130,8 +163,10 @@ static inline void pong_g(void *from, void *to, uint64_t n, bool wake)
 		while (!(m = ring_reserve(p)))
 			;
 		*m = *r;
-		release(c, 1, wake);
-		commit(p, 1, wake);
+		ring_release(c, 1);
+		ring_commit(p, 1);
+		cons_entry_end(c, wake);
+		prod_entry_end(p, wake);
 	}
 }
 
@@ -160,7 +195,7 @@ const struct peer peer_tess = {"tessera ring", "reserve/commit, peek/release (ze
 			       create,	       destroy,
 			       produce_raw,    consume_raw,
 			       ping_raw,       pong_raw};
-const struct peer peer_tess_wake = {"tessera+wake", "as above + sleep-protocol check per commit/release",
+const struct peer peer_tess_wake = {"tessera+wake", "as the runtime: + peer-sleeps check per entry",
 				    create,	    destroy,
 				    produce_wake,   consume_wake,
 				    ping_wake,	    pong_wake};

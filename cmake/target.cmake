@@ -28,6 +28,14 @@ endforeach()
 # its word loops itself), and -O2 would triple its code for no gain.
 include_directories(${TESS_LIBC_INCLUDE_DIR})
 set_source_files_properties(${TESS_LIBC_SOURCES} ${TESS_FMT_SOURCES} PROPERTIES COMPILE_OPTIONS -Os)
+# Code that runs once per boot (or per problem) and spends its time in
+# calls it makes (SHA-256, kern_log), not in itself: for size as well.
+set_source_files_properties(${PROJECT_SOURCE_DIR}/kern/image/image.c ${PROJECT_SOURCE_DIR}/platform/common/dtb.c
+  ${PROJECT_SOURCE_DIR}/kern/check.c PROPERTIES COMPILE_OPTIONS -Os)
+# The portable SHA-256 is the fallback where the CPU hashes (aarch64 SHA2,
+# riscv64 Zknh: platform/<arch>/): for size too (its rounds are unrolled by
+# hand, sha256_loop.h, so -Os costs x86_64, which uses it, about 3%).
+set_source_files_properties(${PROJECT_SOURCE_DIR}/kern/image/sha256.c PROPERTIES COMPILE_OPTIONS -Os)
 
 set(TESS_COMMON_DIR ${PROJECT_SOURCE_DIR}/platform/common)
 include(${TESS_COMMON_DIR}/libfdt.cmake)
@@ -121,8 +129,10 @@ function(tess_add_shard name srcdir)
   target_include_directories(shard_${name} PRIVATE ${_gen} ${TESS_SHARD_INCLUDE_DIRS} ${TESS_SHARD_BACKEND_INCLUDE}
     ${TESS_UAPI_DIR} ${TESS_UAPI_SHIM_DIR})
   # Crash reports (docs/inspect.md): a frame record in every function, leaf
-  # ones included, so the kernel's walk finds every caller.
-  target_compile_options(shard_${name} PRIVATE -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer)
+  # ones included, and no tail calls (a caller that jumps instead of calling
+  # leaves no frame), so the kernel's walk finds every caller.
+  target_compile_options(shard_${name} PRIVATE -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
+    -fno-optimize-sibling-calls)
   target_link_libraries(shard_${name} PRIVATE ${TESS_SHARD_BACKEND})
   target_link_options(shard_${name} PRIVATE -T${_ld} -Wl,-z,max-page-size=4096)
   set_target_properties(shard_${name} PROPERTIES OUTPUT_NAME ${name} SUFFIX .elf

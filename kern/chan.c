@@ -13,7 +13,12 @@
  * is left as it is: its new life opens it and checks the indices again
  * (the peer runs on and may be using them). Without a recorded stop a
  * restart never re-formats: a restarted consumer gets its unreleased
- * messages again, a restarted producer continues. */
+ * messages again, a restarted producer continues.
+ *
+ * An end tells a sleeping peer about what it committed or released once
+ * per entry, before its yield (ring.h "Sleep protocol"). An entry that
+ * ends in a fault or a hang never gets there, so the kernel makes that
+ * check for it: every peer that sleeps on one of its rings is woken. */
 #include <kern/lib.h>
 #include <kern/priv.h>
 #include <tessera/ring.h>
@@ -113,5 +118,18 @@ void kern_chan_restarted(unsigned core, struct kern_shard *s)
 			tess_snprintf(why, sizeof(why), "%s restarted", s->cfg->name);
 			reformat(core, c, other, why);
 		}
+	}
+}
+
+void kern_chan_wake_peers(unsigned core, struct kern_shard *s)
+{
+	atomic_thread_fence(memory_order_seq_cst); /* the runtime's check, for it */
+	for (unsigned i = 0; i < s->cfg->nends; i++) {
+		const struct tess_chan_cfg *ch = &kern_sys->channels[s->cfg->ends[i].channel];
+		struct tess_ring_shm *r = plat_pa_to_kva(ch->pa);
+		unsigned peer = s->cfg->ends[i].role ^ 1;
+
+		if (ring_take_flag(peer == TESS_ROLE_CONSUMER ? &r->consumer_waiting : &r->producer_waiting))
+			kern_wake(core, end_shard(ch, peer), end_bit(ch, peer));
 	}
 }

@@ -11,8 +11,10 @@ void kern_wake(unsigned core, struct kern_shard *peer, unsigned bit)
 {
 	atomic_fetch_or(&peer->pending, (tess_set_t)1 << bit);
 	cnt_inc_shared(&peer->n.notify_recv);
-	/* The same core rescans its shards before it idles: no IPI needed. */
-	if (kern_lane_core(peer) != core && atomic_load(&peer->waiting)) {
+	/* The same core rescans its shards before it idles: no IPI needed. A
+	 * running peer that holds a yield lease (sched.c) must see its bit at
+	 * its next yield: the IPI revokes the lease. */
+	if (kern_lane_core(peer) != core && (atomic_load(&peer->waiting) || atomic_load(&peer->leased))) {
 		cnt_inc_shared(&kern_cores[kern_lane_core(peer)].ipis);
 		plat_ipi(kern_lane_core(peer));
 	}

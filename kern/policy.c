@@ -51,6 +51,7 @@ static void restart(unsigned core, struct kern_shard *s)
 
 void kern_apply_policy(unsigned core, struct kern_shard *s, unsigned policy)
 {
+	kern_chan_wake_peers(core, s);
 	/* A freshly reloaded version on trial is rolled back instead. */
 	if (reload_swap_failed(core, s))
 		return;

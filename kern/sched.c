@@ -133,6 +133,49 @@ void kern_irq_work(unsigned core, uint64_t since_ns)
 		s->dispatched_at += plat_time_ns() - since_ns;
 }
 
+/* Ordering against kern_wake: `leased` is published before the other
+ * shards and the pending set are looked at; a notifier ORs `pending` before
+ * it reads `leased` (all seq_cst). Either the grant sees the bit, or the
+ * notifier sees the lease and IPIs the core (notify.c). */
+bool kern_lease_grant(unsigned core)
+{
+	const struct tess_core_cfg *cc = &kern_sys->cores[core];
+	struct kern_shard *s = kern_cores[core].running;
+
+	if (!s)
+		return false;
+	atomic_store(&s->leased, true);
+	for (unsigned i = 0; i < cc->nshards; i++) {
+		struct kern_shard *o = &kern_shards[cc->order[i]];
+
+		if (o != s && kern_runnable(o))
+			goto no;
+	}
+	if (atomic_load(&s->pending) == 0 && reload_swap_quiet(core, s))
+		return true;
+no:
+	atomic_store(&s->leased, false);
+	return false;
+}
+
+/* What the platform's own yields did: counted as the kernel would have
+ * (a yield and a dispatch each), the last one starting the current turn. */
+void kern_lease_return(unsigned core, uint64_t yields, uint64_t last_ns)
+{
+	struct kern_shard *s = kern_cores[core].running;
+
+	if (!s)
+		return;
+	atomic_store_explicit(&s->leased, false, memory_order_relaxed);
+	if (!yields)
+		return;
+	atomic_fetch_add_explicit(&s->n.yields, yields, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->n.syscalls, yields, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->n.dispatches, yields, memory_order_relaxed);
+	if (last_ns > s->dispatched_at)
+		s->dispatched_at = last_ns;
+}
+
 _Noreturn void kern_core_main(unsigned core)
 {
 	for (;;)

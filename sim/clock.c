@@ -23,6 +23,11 @@ uint64_t sim_now(void)
 	return mono() - t0;
 }
 
+uint64_t sim_since_start(uint64_t mono_ns)
+{
+	return mono_ns > t0 ? mono_ns - t0 : 0;
+}
+
 uint64_t plat_time_ns(void)
 {
 	return sim_now();

@@ -1,7 +1,12 @@
 /* Simulated cores: one pthread each, pinned to a host CPU, running
  * kern_core_main(). Also idle/IPI (a futex word per core), the periodic
  * tick, parking the cores when the run ends, and the kernel's request to
- * end it (plat_halt_all), which main.c's run loop receives as SIGUSR1. */
+ * end it (plat_halt_all), which main.c's run loop receives as SIGUSR1.
+ *
+ * Ticks: a core thread waits without a timeout (sim_core_wait); one ticker
+ * thread wakes every core at each multiple of the tick. A futex wait with a
+ * deadline arms a host timer each time, which in a VM is an exit: it made
+ * every shard turn several times dearer (bench/README.md "Simulator"). */
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,11 +18,12 @@
 #include "sim.h"
 
 struct sim_core {
-	_Atomic uint32_t wake; /* bumped by plat_ipi */
-	uint32_t seen;	       /* last wake value plat_idle consumed */
-	uint64_t next_tick;    /* boot-relative deadline */
-	uint64_t ticks;	       /* ticks delivered (to kern/ or to plat_idle) */
-	uint64_t max_late;     /* worst delay of a tick behind its deadline */
+	_Atomic uint32_t wake;		      /* bumped by plat_ipi */
+	_Atomic(_Atomic uint32_t *) waits_on; /* the futex the core thread sleeps on */
+	uint32_t seen;			      /* last wake value plat_idle consumed */
+	uint64_t next_tick;		      /* boot-relative deadline */
+	uint64_t ticks;			      /* ticks delivered (to kern/ or to plat_idle) */
+	uint64_t max_late;		      /* worst delay of a tick behind its deadline */
 	pthread_t thread;
 };
 
@@ -26,6 +32,8 @@ static _Thread_local unsigned self_core; /* the main thread is the boot core 0 *
 static _Atomic int stopping;
 static _Atomic uint32_t parked; /* futex: number of parked cores */
 static _Atomic unsigned started;
+
+static void *ticker(void *arg);
 
 static uint64_t tick_ns(void)
 {
@@ -69,7 +77,7 @@ static void *core_thread(void *arg)
 	CPU_ZERO(&set);
 	CPU_SET(sim_host_cpu(core), &set);
 	sched_setaffinity(0, sizeof set, &set);
-	cores[core].next_tick = sim_now() + tick_ns();
+	cores[core].next_tick = (sim_now() / tick_ns() + 1) * tick_ns(); /* the ticker's phase */
 	kern_core_main(core);
 }
 
@@ -82,17 +90,18 @@ static void request_halt(void)
 
 void plat_core_start(unsigned core)
 {
+	static pthread_t tick_thread;
+
+	if (started == 0 && pthread_create(&tick_thread, NULL, ticker, NULL) != 0) {
+		fprintf(stderr, "sim| cannot start the ticker\n");
+		request_halt();
+	}
 	started++;
 	if (pthread_create(&cores[core].thread, NULL, core_thread, (void *)(uintptr_t)core) != 0) {
 		started--;
 		fprintf(stderr, "sim| cannot start core %u\n", core);
 		request_halt();
 	}
-}
-
-uint64_t sim_next_tick(unsigned core)
-{
-	return cores[core].next_tick;
 }
 
 bool sim_tick_due(unsigned core, uint64_t waited_from)
@@ -111,7 +120,7 @@ bool sim_tick_due(unsigned core, uint64_t waited_from)
 	kern_tick(core);
 	c->next_tick += tick_ns();
 	if (c->next_tick <= now) /* we were late by more than a tick: skip */
-		c->next_tick = now + tick_ns();
+		c->next_tick = (now / tick_ns() + 1) * tick_ns();
 	return true;
 }
 
@@ -119,6 +128,41 @@ void sim_tick_stats(unsigned core, uint64_t *ticks, uint64_t *max_late)
 {
 	*ticks = cores[core].ticks;
 	*max_late = cores[core].max_late;
+}
+
+/* Sleep while *w == val, until its writer, an IPI's wake-up or the ticker
+ * wakes us. A tick that falls between the check and the sleep is taken
+ * at the next wake-up (at worst the next tick; "max late" shows it). */
+void sim_core_wait(unsigned core, _Atomic uint32_t *w, uint32_t val)
+{
+	struct sim_core *c = &cores[core];
+
+	atomic_store(&c->waits_on, w);
+	if (sim_now() < c->next_tick)
+		sim_futex_wait(w, val, NULL);
+	atomic_store(&c->waits_on, NULL);
+}
+
+static void *ticker(void *arg)
+{
+	uint64_t t = (sim_now() / tick_ns() + 1) * tick_ns();
+
+	(void)arg;
+	for (;;) {
+		struct timespec at = sim_abs(t);
+
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
+		for (unsigned c = 0; c < tess_system.ncores; c++) {
+			_Atomic uint32_t *w = atomic_load(&cores[c].waits_on);
+
+			if (w)
+				sim_futex_wake(w);
+		}
+		t += tick_ns();
+		if (t <= sim_now())
+			t = (sim_now() / tick_ns() + 1) * tick_ns();
+	}
+	return NULL;
 }
 
 void plat_idle(unsigned core)
@@ -129,9 +173,7 @@ void plat_idle(unsigned core)
 
 	sim_park_if_stopping();
 	if (w == c->seen) {
-		struct timespec dl = sim_abs(c->next_tick);
-
-		sim_futex_wait(&c->wake, w, &dl);
+		sim_core_wait(core, &c->wake, w);
 		w = atomic_load(&c->wake);
 	}
 	c->seen = w;
@@ -143,6 +185,7 @@ void plat_idle(unsigned core)
 
 void plat_ipi(unsigned core)
 {
+	sim_lease_revoke(core);
 	atomic_fetch_add(&cores[core].wake, 1);
 	sim_futex_wake(&cores[core].wake);
 }

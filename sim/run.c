@@ -1,9 +1,10 @@
 /* The arch_* hooks: a "context switch" hands the mailbox turn to the shard
  * process and waits for it to come back (system call or fault) or for the
- * core's tick (so kern/'s watchdog runs while a shard computes). A device
- * access the shard posts is served here (mmio.c) and the shard resumed,
- * without a trap to kern/; a device IRQ for this core (irq.c) is a
- * TRAP_IRQ while the shard keeps the turn. */
+ * core's tick (so kern/'s watchdog runs while a shard computes). During the
+ * wait the shard may hold a yield lease (lease.c). A device access the
+ * shard posts is served here (mmio.c) and the shard resumed, without a
+ * trap to kern/; a device IRQ for this core (irq.c) is a TRAP_IRQ while
+ * the shard keeps the turn. */
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -153,26 +154,31 @@ void arch_shard_run(struct kern_shard *s, struct arch_ctx *ctx, struct trap *t)
 		sim_probe_entry(cfg, sim_now()); /* if it yielded */
 		give_turn(mb, ctx->ret);
 	} /* else: back from a tick, the shard still holds the turn */
+	sim_lease_offer(core, mb);
 	for (;;) {
-		struct timespec dl = sim_abs(sim_next_tick(core));
 		uint64_t from = sim_now(), val;
 
 		if (sim_irq_take(core, &t->irq)) {
+			sim_lease_return(core);
 			t->kind = TRAP_IRQ;
 			return;
 		}
-		sim_futex_wait(&mb->turn, SIM_TURN_SHARD, &dl);
+		sim_core_wait(core, &mb->turn, SIM_TURN_SHARD);
 		if (atomic_load_explicit(&mb->turn, memory_order_acquire) == SIM_TURN_KERNEL) {
 			if (mb->post != SIM_POST_MMIO) {
+				sim_lease_return(core);
 				take_post(sh, mb, ctx, t);
 				return;
 			}
-			if (!sim_mmio_serve(cfg, mb, &val, t))
-				return;	    /* the shard's fault; it waits to be stopped */
+			if (!sim_mmio_serve(cfg, mb, &val, t)) {
+				sim_lease_return(core);
+				return; /* the shard's fault; it waits to be stopped */
+			}
 			give_turn(mb, val); /* and the tick still counts */
 		}
 		sim_park_if_stopping();
 		if (sim_tick_due(core, from)) {
+			sim_lease_return(core);
 			if (lane != 0 || !died(sh, t))
 				t->kind = TRAP_TICK;
 			return;

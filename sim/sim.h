@@ -129,7 +129,9 @@ bool sim_irq_take(unsigned core, uint32_t *irq);
 /* cores.c */
 void sim_cores_init(void);
 unsigned sim_host_cpu(unsigned core);
-uint64_t sim_next_tick(unsigned core); /* deadline of the core's next tick */
+/* On a core thread: sleep while *w == val, until woken by its writer, an
+ * IPI or the core's tick. */
+void sim_core_wait(unsigned core, _Atomic uint32_t *w, uint32_t val);
 /* True (once per tick) if the core's tick deadline passed; the core thread
  * has been waiting for it since `waited_from`. */
 bool sim_tick_due(unsigned core, uint64_t waited_from);
@@ -139,6 +141,12 @@ void sim_park_if_stopping(void);
  * until they are parked. */
 void sim_stop_cores(void);
 
+/* lease.c: yield leases (kern.h kern_lease_grant) of the shard whose turn
+ * a core thread waits for: offered before the wait, revoked by plat_ipi,
+ * returned to the kernel when the wait ends. */
+void sim_lease_offer(unsigned core, struct sim_mailbox *mb);
+void sim_lease_revoke(unsigned core);
+void sim_lease_return(unsigned core);
 /* nv.c: the persistent store of the anti-rollback counters
  * (plat_nv_*), a file (--rollback-store); 0, or -1 after saying why. */
 int sim_nv_open(const char *path);
@@ -159,5 +167,6 @@ int sim_fd_high(int fd);
 void sim_clock_init(void);
 struct timespec sim_abs(uint64_t ns); /* boot-relative ns -> CLOCK_MONOTONIC */
 uint64_t sim_now(void);
+uint64_t sim_since_start(uint64_t mono_ns); /* a CLOCK_MONOTONIC time, boot-relative */
 
 #endif

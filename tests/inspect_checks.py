@@ -108,9 +108,9 @@ def check_trace_json(path, shard_names, ncores):
     return timed
 
 
-def check_crash(url, shard, source, line_text, *extra):
+def check_crash(url, shard, source, line_text, *extra, caller="shard_poll"):
     """`inspect crashes`: shard's record symbolized, its first frame the
-    line of `source` holding `line_text`."""
+    line of `source` holding `line_text`, `caller` among the frames."""
     with open(source) as f:
         want = 1 + [i for i, ln in enumerate(f) if line_text in ln][0]
     crashes = {c["shard"]: c["crash"] for c in inspect_json(url, "crashes", *extra)}
@@ -118,7 +118,7 @@ def check_crash(url, shard, source, line_text, *extra):
     assert rec and rec["count"] >= 1 and rec["addr"] == 0, rec
     top = rec["backtrace"][0]
     assert top["line"] == "%s:%d" % (os.path.basename(source), want), rec["backtrace"]
-    assert any(f.get("function") == "shard_poll" for f in rec["backtrace"]), rec["backtrace"]
+    assert any(f.get("function") == caller for f in rec["backtrace"]), rec["backtrace"]
     _, text, _ = tool("inspect", "--port", url, "crashes", *extra)
     assert "%s:%d" % (os.path.basename(source), want) in text, text
     return rec

@@ -201,11 +201,26 @@ def pack(kernel_elf, shards, manifest_hash, kernel_pa, kernel_size, text_offset,
                       for s, o, d, xp in blobs]}
 
 
+def _find_header(data):
+    """Offset of the first header whose own SHA-256 checks (the kernel's
+    code or strings may hold the magic bytes as well), else of the first
+    magic (a header whose hash is wrong, for the reader to refuse), or -1."""
+    first = idx = data.find(MAGIC)
+    while idx >= 0 and idx + HDR_SIZE <= len(data):
+        magic, ver, nparts, total, hdr_size, mh, hsha = struct.unpack_from(HDR_FMT, data, idx)
+        if HDR_SIZE <= hdr_size <= len(data) - idx:
+            hdr0 = struct.pack(HDR_FMT, magic, ver, nparts, total, hdr_size, mh, b"\0" * 32)
+            if hashlib.sha256(hdr0 + data[idx + HDR_SIZE:idx + hdr_size]).digest() == hsha:
+                return idx
+        idx = data.find(MAGIC, idx + 1)
+    return first
+
+
 def read_header(path):
     """Parse an image's Tessera header (tests, tools). Returns (hdr dict, parts list)."""
     with open(path, "rb") as f:
         data = f.read()
-    idx = data.find(MAGIC)
+    idx = _find_header(data)
     if idx < 0:
         raise TesseraError("%s: no Tessera header" % path)
     magic, ver, nparts, total, hdr_size, mh, hsha = struct.unpack_from(HDR_FMT, data, idx)

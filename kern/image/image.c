@@ -4,6 +4,21 @@
 #include "image.h"
 #include "sha256.h"
 
+static const char *sha_what = "portable C";
+
+int tess_image_sha256(sha256_blocks_fn *f, const char *what)
+{
+	int r = f ? sha256_select(f) : 0;
+
+	if (r == -1)
+		kern_log("image: SHA-256 by %s fails the FIPS 180-4 examples: portable C instead", what);
+	if (r == -2)
+		kern_log("image: SHA-256: the portable function fails the FIPS 180-4 examples");
+	if (r == 0 && f)
+		sha_what = what;
+	return r == -2 ? -1 : 0;
+}
+
 static int eq(const uint8_t *a, const uint8_t *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -109,7 +124,7 @@ int tess_image_verify(const uint8_t *img, uint64_t avail, const struct tess_img_
 			return -1;
 		}
 	}
-	kern_log("image: %u parts verified (SHA-256), manifest matches", hdr->nparts);
+	kern_log("image: %u parts verified (SHA-256, %s), manifest matches", hdr->nparts, sha_what);
 	return 0;
 }
 

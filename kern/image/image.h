@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <tessera/limits.h>
 #include <tessera/tables.h>
+#include "sha256.h"
 
 #define TESS_IMG_MAGIC	   "TESSIMG"
 #define TESS_IMG_VERSION   2u /* 2: part versions after the part table */
@@ -52,6 +53,12 @@ _Static_assert(sizeof(struct tess_img_hdr) == 96, "image header layout");
  * first problem; 0 if all is well. */
 int tess_image_verify(const uint8_t *img, uint64_t avail, const struct tess_img_hdr *hdr,
 		      const struct tess_system_cfg *sys);
+/* Hash with `f` from now on (the CPU's SHA-256 instructions, called
+ * `what` in the log; NULL: the portable function) if it and the portable
+ * function compute the FIPS 180-4 examples right. -1 only if the portable
+ * one does not (after a "kern| image: ..." line). Before
+ * tess_image_verify, whose line names the function used. */
+int tess_image_sha256(sha256_blocks_fn *f, const char *what);
 /* The part named `name`, or NULL. Only after tess_image_verify passed. */
 const struct tess_img_part *tess_image_part(const struct tess_img_hdr *hdr, const char *name);
 /* The version id of `part` (one of hdr's). Only after tess_image_verify. */

@@ -300,3 +300,17 @@ bool reload_swap_outcome(int *accepted, uint64_t *version, const char **reason)
 	atomic_store_explicit(&sw.state, SW_IDLE, memory_order_release);
 	return true;
 }
+
+/* kern_lease_grant: a posted request (the core installs at its next step),
+ * a trial of s (its yields are counted) or a downtime still measured (at
+ * s's yields) need the kernel at every yield. */
+bool reload_swap_quiet(unsigned core, const struct kern_shard *s)
+{
+	int st = atomic_load_explicit(&sw.state, memory_order_acquire);
+
+	if (s->reload_stopped_at)
+		return false;
+	/* A swap concerns every core a lane of its shard runs on. */
+	return (st != SW_REQUESTED && st != SW_TRIAL) ||
+	       (sw.s->cfg->core != core && kern_lane_on(sw.s->cfg, core) < 0);
+}

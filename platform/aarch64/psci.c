@@ -3,7 +3,7 @@
  * Linux Documentation/devicetree/bindings/arm/psci.yaml "method"). */
 #include <stdbool.h>
 #include <stdint.h>
-#include <libfdt.h>
+#include <string.h>
 #include <arch/a64.h>
 #include <kern/kern.h>
 #include <plat/board.h>
@@ -11,13 +11,19 @@
 #define PSCI_CPU_ON_64 0xc4000003ull /* DEN0022 5.1.4, SMC64 calling convention */
 
 static bool use_smc;
+static const char *method;
 
-/* platform/common/dtb.c's hook: the conduit from /psci "method". One core
- * needs no PSCI at all, so a missing node only matters for more. */
-const char *plat_dtb_core_start(const void *fdt, unsigned ncores)
+/* platform/common/dtb.c's walk: the conduit from /psci "method". */
+int plat_dtb_node(const struct dtb_node *n)
 {
-	int psci = fdt_path_offset(fdt, "/psci");
-	const char *method = psci >= 0 ? fdt_getprop(fdt, psci, "method", NULL) : NULL;
+	if (n->depth == 1 && !strcmp(n->name, "psci"))
+		method = dtb_prop(n, "method", NULL);
+	return 0;
+}
+
+/* One core needs no PSCI at all, so a missing node only matters for more. */
+const char *plat_dtb_done(unsigned ncores)
+{
 	use_smc = method && method[0] == 's';
 	if (!method && ncores > 1) {
 		kern_log("dtb: no /psci method: cannot start secondary cores");

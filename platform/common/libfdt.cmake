@@ -22,5 +22,11 @@ endif()
 add_library(tess_libfdt STATIC
   ${_fdt_dir}/fdt.c ${_fdt_dir}/fdt_ro.c ${_fdt_dir}/fdt_rw.c ${_fdt_dir}/fdt_wip.c ${_fdt_dir}/fdt_addresses.c ${_fdt_dir}/fdt_strerror.c)
 target_include_directories(tess_libfdt SYSTEM PUBLIC ${_fdt_dir})
-# Third-party code: keep its warnings from failing our -Werror build.
-target_compile_options(tess_libfdt PRIVATE -w -Wno-error)
+# Third-party code: keep its warnings from failing our -Werror build. With
+# function sections only the functions the kernel calls are kept.
+target_compile_options(tess_libfdt PRIVATE -w -Wno-error -O2 -ffunction-sections -fdata-sections)
+# ASSUME_LATEST (libfdt_internal.h): no code for trees older than version
+# 17, which dtb.c refuses before libfdt reads one; every bounds check stays.
+# It takes the version tests out of every tag read; with -O2 the walk costs
+# 208k instructions on aarch64 instead of 278k at -Os (bench/README.md).
+target_compile_definitions(tess_libfdt PRIVATE FDT_ASSUME_MASK=4)

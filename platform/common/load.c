@@ -16,7 +16,12 @@ static const struct tess_img_hdr *hdr;
 int plat_image_check(void)
 {
 	uint64_t reserve_end = tess_system.kernel_pa + tess_system.kernel_size;
+	const char *what = 0;
+	sha256_blocks_fn *f = arch_sha256(&what);
+
 	hdr = (const struct tess_img_hdr *)__tess_image_hdr;
+	if (tess_image_sha256(f, what) < 0)
+		return -1;
 	return tess_image_verify((const uint8_t *)_start, reserve_end - arch_kernel_pa(_start), hdr,
 				 &tess_system);
 }
@@ -46,18 +51,52 @@ static struct {
 	uint64_t len, rx;
 } committed[TESS_MAX_SHARDS];
 
-/* Copy an image into the shard's private memory, zero the rest, map its
- * first `rx` bytes R+X and the rest R+W, publish the new code. */
+/* The shard's stack map (its pa and size): the top of its private memory,
+ * after the image room (tables.h). */
+static const struct tess_map *stack_map(const struct tess_shard_cfg *cfg)
+{
+	for (unsigned i = 0; i < cfg->nmaps; i++)
+		if (cfg->maps[i].kind == TESS_MAP_KIND_STACK)
+			return &cfg->maps[i];
+	return 0;
+}
+
+/* Where the image room stops needing zeroes after the n bytes of `src`:
+ * the end of .bss from the part's trailer (limits.h
+ * TESS_PART_TRAILER_MAGIC), bounded by the room; the whole room if the
+ * part has none (a prebuilt ELF of another linker script). The part was
+ * verified (image hash, reload signature); the bound still holds. Nothing
+ * of a shard refers past its .bss (no heap: static over dynamic), so the
+ * rest keeps what was there. */
+static uint64_t zero_end(const uint8_t *src, uint64_t n, uint64_t room)
+{
+	uint64_t t[2];
+
+	if (n < sizeof(t))
+		return room;
+	memcpy(t, src + n - sizeof(t), sizeof(t));
+	return t[1] == TESS_PART_TRAILER_MAGIC && t[0] >= n && t[0] <= room ? t[0] : room;
+}
+
+/* Copy an image into the shard's private memory, zero its .bss and its
+ * stack, map its first `rx` bytes R+X and the rest R+W, publish the new
+ * code. */
 static int install(const struct tess_shard_cfg *cfg, const uint8_t *src, uint64_t n, uint64_t rx)
 {
-	if (n > cfg->mem_size || arch_mmu_set_exec(cfg, rx) < 0) {
+	const struct tess_map *st = stack_map(cfg);
+	uint64_t room = st && st->pa >= cfg->mem_pa && st->pa - cfg->mem_pa + st->size == cfg->mem_size
+				? st->pa - cfg->mem_pa
+				: 0;
+
+	if (!room || n > room || arch_mmu_set_exec(cfg, rx) < 0) {
 		kern_log("image: shard %s: %lu bytes (%lu of code) do not fit its image map", cfg->name,
 			 (unsigned long)n, (unsigned long)rx);
 		return -1;
 	}
 	uint8_t *dst = plat_pa_to_kva(cfg->mem_pa);
 	memcpy(dst, src, n);
-	memset(dst + n, 0, cfg->mem_size - n);
+	arch_zero(dst + n, zero_end(src, n, room) - n);
+	arch_zero(dst + room, st->size);
 	arch_code_written(dst, n);
 	return 0;
 }

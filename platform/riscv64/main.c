@@ -74,8 +74,7 @@ void rv_boot_main(unsigned long hartid, uint64_t dtb_pa)
 	kern_log("riscv64: %s, kernel at 0x%lx, dtb at 0x%lx, boot hart %lu, %u cores", tess_system.name,
 		 (unsigned long)rv_kpa(_start), (unsigned long)dtb_pa, hartid, ncores);
 	probe_asid();
-	/* rv_dtb_parse first: it checks there is a device tree at all. */
-	if (sbi_check(ncores) < 0 || rv_dtb_parse(dtb_pa, ncores) < 0 || tess_dtb_check(rv_kva(dtb_pa)) < 0)
+	if (sbi_check(ncores) < 0 || rv_dtb_check(dtb_pa, ncores) < 0)
 		goto refuse;
 	rv_timer_init(); /* the timebase is known: console stamps from here on */
 	kern_log("dtb: timebase %lu Hz, %u harts, PLIC at 0x%lx", (unsigned long)rv_board.timebase_hz,

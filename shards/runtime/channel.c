@@ -1,6 +1,7 @@
 /* channel.h over ring.h: one private end per entry of tess_self.ends, plus
- * the runtime's half of the ring sleep protocol (see rt_chan_arm) and of a
- * stopped ring (see recover; ring.h "Trust", kern/chan.c). */
+ * the runtime's half of the ring sleep protocol (rt_chan_flush after an
+ * entry, rt_chan_arm before a wait) and of a stopped ring (see recover;
+ * ring.h "Trust", kern/chan.c). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@ struct tess_chan {
 	bool blocked;  /* producer: the shard found it full since the last sleep */
 	bool armed;    /* our waiting flag may be set in shared memory */
 	bool reported; /* the kernel knows this end stopped (TESS_SYS_CHAN_STOP) */
+	bool moved;    /* committed/released in this entry: check the peer before the yield */
 	unsigned errors;
 	uint32_t hwm; /* consumer: most slots seen filled (ctrl->chan_hwm) */
 };
@@ -94,7 +96,7 @@ void rt_chan_setup(void)
 
 		c->role = e->role;
 		c->bit = e->bit;
-		c->blocked = c->armed = false;
+		c->blocked = c->armed = c->moved = false;
 		c->errors = 0;
 		c->hwm = atomic_load_explicit(&tess_ctrl()->chan_hwm[c->bit % TESS_MAX_SHARD_EVENTS],
 					      memory_order_relaxed);
@@ -182,10 +184,14 @@ unsigned tess_reserve_burst(struct tess_chan *c, void **slots, unsigned n)
 	return k;
 }
 
+/* A plain release store: whether the consumer sleeps is checked once for
+ * the whole entry (rt_chan_flush). */
 void tess_commit(struct tess_chan *c, unsigned n)
 {
-	if (n && ring_commit_wake(&c->prod, n))
-		tess_syscall(TESS_SYS_NOTIFY, c->bit, 0, 0, 0);
+	if (n) {
+		ring_commit(&c->prod, n);
+		c->moved = true;
+	}
 }
 
 /* The consumer end's high-water mark for `tessera inspect channels`: the
@@ -224,8 +230,32 @@ unsigned tess_peek_burst(struct tess_chan *c, void **slots, unsigned n)
 
 void tess_release(struct tess_chan *c, unsigned n)
 {
-	if (n && ring_release_wake(&c->cons, n))
-		tess_syscall(TESS_SYS_NOTIFY, c->bit, 0, 0, 0);
+	if (n) {
+		ring_release(&c->cons, n);
+		c->moved = true;
+	}
+}
+
+/* The end of an entry, before its yield: every end that committed or
+ * released in it checks once whether its peer sleeps on it, and notifies
+ * it (ring.h "Sleep protocol"; an entry that ends in a fault or hang has
+ * its peers woken by the kernel instead). */
+void rt_chan_flush(void)
+{
+	unsigned lane = rt_lane();
+
+	for (unsigned i = 0; i < NCHANS; i++) {
+		struct tess_chan *c = &chans[i];
+		bool sleeps;
+
+		if (!mine(i, lane) || !c->moved)
+			continue;
+		c->moved = false;
+		sleeps = c->role == TESS_ROLE_PRODUCER ? ring_prod_peer_sleeps(&c->prod)
+						       : ring_cons_peer_sleeps(&c->cons);
+		if (sleeps)
+			tess_syscall(TESS_SYS_NOTIFY, c->bit, 0, 0, 0);
+	}
 }
 
 /* Before a WAIT yield, arm the waiting flag of every end the shard waits on
@@ -269,7 +299,9 @@ tess_set_t rt_chan_arm(void)
 			continue;
 		if (stopped(c) && !recover(c)) /* empty until re-formatted */
 			continue;
-		if (!ring_cons_prepare_wait(&c->cons)) {
+		/* Data already there: ready, without arming (no write to the
+		 * ring's sleep line while traffic flows). */
+		if (ring_cons_avail(&c->cons, 1) || !ring_cons_prepare_wait(&c->cons)) {
 			if (!backpressured)
 				ready |= (tess_set_t)1 << c->bit;
 		} else if (stopped(c)) {
@@ -279,6 +311,34 @@ tess_set_t rt_chan_arm(void)
 		}
 	}
 	return ready;
+}
+
+/* rt_chan_arm's question without its writes: a blocked output with space
+ * again or an input with data is ready. A stopped end is left to
+ * rt_chan_arm (it reports and recovers). */
+tess_set_t rt_chan_look(bool *backpressured)
+{
+	tess_set_t out = 0, in = 0;
+	unsigned lane = rt_lane();
+
+	*backpressured = false;
+	for (unsigned i = 0; i < NCHANS; i++) {
+		struct tess_chan *c = &chans[i];
+
+		if (!mine(i, lane) || !c->ok || stopped(c))
+			continue;
+		if (c->role == TESS_ROLE_CONSUMER) {
+			if (ring_cons_avail(&c->cons, 1))
+				in |= (tess_set_t)1 << c->bit;
+		} else if (c->blocked) {
+			c->blocked = ring_prod_space(&c->prod, 1) == 0; /* as rt_chan_arm */
+			if (c->blocked)
+				*backpressured = true;
+			else
+				out |= (tess_set_t)1 << c->bit;
+		}
+	}
+	return *backpressured ? out : out | in;
 }
 
 /* After the yield: nobody needs to notify us until we arm again. */

@@ -2,7 +2,8 @@
  * is counted and logged once per stop; the ring is re-formatted when the
  * other end restarts or both ends stopped, and the stopped ends are told
  * through chan_reset and a notification; never when only the stopped end
- * restarts, nor on a restart without a recorded stop. */
+ * restarts, nor on a restart without a recorded stop. A fault wakes the
+ * peers that sleep on the shard's rings. */
 #include <kern/priv.h>
 #include <tessera/ring.h>
 #include "check.h"
@@ -168,6 +169,25 @@ static void restart_keeps_ring(void)
 	CHECK_EQ(kern_chan_stats_get(2, &st), -1);
 }
 
+/* An entry that ends in a fault never reaches the runtime's end-of-entry
+ * check (ring.h "Sleep protocol"): the kernel makes it, waking a peer that
+ * sleeps on the ring (its flag taken) and no other. */
+static void fault_wakes_sleeping_peer(void)
+{
+	static const struct fake_step a[] = {CRASH};
+
+	boot();
+	atomic_store(&ring(0)->consumer_waiting, 1); /* b sleeps on ab */
+	fake_set_script(A, a, 1);
+	kern_core_step(0);
+	CHECK(atomic_load(&kern_shard_by_id(B)->pending) & 1u); /* b's end 0 */
+	CHECK_EQ(atomic_load(&ring(0)->consumer_waiting), 0);
+	atomic_store(&kern_shard_by_id(B)->pending, 0);
+	fake_set_script(A, a, 1);
+	kern_core_step(0); /* nobody sleeps: nobody is woken */
+	CHECK_EQ(atomic_load(&kern_shard_by_id(B)->pending), 0);
+}
+
 /* A bit that is not one of the caller's channel ends is a bad call. */
 static void bad_bit(void)
 {
@@ -185,6 +205,7 @@ int main(void)
 	consumer_stops_producer_restarts();
 	both_stop();
 	restart_keeps_ring();
+	fault_wakes_sleeping_peer();
 	bad_bit();
 	return t_summary("kern_chan");
 }

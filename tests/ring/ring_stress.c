@@ -5,6 +5,9 @@
  * Phase 1 spins on empty/full; phase 2 sleeps through the ring's sleep
  * protocol with a latched "pending" flag standing in for the kernel's
  * notification bit, so a lost wakeup would hang the test (ctest timeout).
+ * As in the shard runtime, commits and releases are plain release stores
+ * and each side checks whether its peer sleeps only at the end of an
+ * "entry": a random run of operations, and always before it sleeps.
  * Phase 3 makes one end hostile (see "Hostile peer" below). */
 #include <pthread.h>
 #include <sched.h>
@@ -45,6 +48,28 @@ static void backoff(unsigned *misses)
 		sched_yield();
 }
 
+static void notify(_Atomic int *pending)
+{
+	atomic_fetch_add_explicit(&notifies, 1, memory_order_relaxed);
+	atomic_store_explicit(pending, 1, memory_order_release);
+}
+
+/* The end of an entry (ring.h "Sleep protocol"): if the side committed or
+ * released since its last one and the peer sleeps, notify the peer. */
+static void prod_end_entry(struct tess_ring_prod *p, bool *moved)
+{
+	if (*moved && ring_prod_peer_sleeps(p))
+		notify(&cons_pending);
+	*moved = false;
+}
+
+static void cons_end_entry(struct tess_ring_cons *c, bool *moved)
+{
+	if (*moved && ring_cons_peer_sleeps(c))
+		notify(&prod_pending);
+	*moved = false;
+}
+
 /* Sleep until the peer's notification arrives (consumes it). */
 static void sleep_on(_Atomic int *pending)
 {
@@ -55,10 +80,11 @@ static void sleep_on(_Atomic int *pending)
 
 static void *producer(void *arg)
 {
-	struct tess_ring_prod p;
+	struct tess_ring_prod p = {0};
 	uint32_t s = 1;
 	uint64_t seq = 0;
 	unsigned misses = 0;
+	bool moved = false;
 	void *slots[BURST];
 
 	(void)arg;
@@ -74,6 +100,8 @@ static void *producer(void *arg)
 		else
 			n = ring_reserve_burst(&p, slots, want);
 		if (n == 0) {
+			if (sleepy)
+				prod_end_entry(&p, &moved);
 			if (sleepy && ring_prod_prepare_wait(&p))
 				sleep_on(&prod_pending);
 			else
@@ -86,22 +114,23 @@ static void *producer(void *arg)
 			for (unsigned w = 0; w < 7; w++)
 				m->word[w] = seq * (w + 3);
 		}
-		if (!sleepy) {
-			ring_commit(&p, n);
-		} else if (ring_commit_wake(&p, n)) {
-			atomic_fetch_add_explicit(&notifies, 1, memory_order_relaxed);
-			atomic_store_explicit(&cons_pending, 1, memory_order_release);
-		}
+		ring_commit(&p, n);
+		moved = true;
+		if (sleepy && rnd(&s) % 4 == 0)
+			prod_end_entry(&p, &moved);
 	}
+	if (sleepy)
+		prod_end_entry(&p, &moved);
 	return NULL;
 }
 
 static void consume(void)
 {
-	struct tess_ring_cons c;
+	struct tess_ring_cons c = {0};
 	uint32_t s = 7;
 	uint64_t expect = 0, bad = 0;
 	unsigned misses = 0;
+	bool moved = false;
 	void *slots[BURST];
 
 	ring_cons_attach(&c, mem);
@@ -114,6 +143,8 @@ static void consume(void)
 		else
 			n = ring_peek_burst(&c, slots, want);
 		if (n == 0) {
+			if (sleepy)
+				cons_end_entry(&c, &moved);
 			if (sleepy && ring_cons_prepare_wait(&c))
 				sleep_on(&cons_pending);
 			else
@@ -129,12 +160,10 @@ static void consume(void)
 				fprintf(stderr, "bad message: expected seq %llu got %llu\n",
 					(unsigned long long)expect, (unsigned long long)m->seq);
 		}
-		if (!sleepy) {
-			ring_release(&c, n);
-		} else if (ring_release_wake(&c, n)) {
-			atomic_fetch_add_explicit(&notifies, 1, memory_order_relaxed);
-			atomic_store_explicit(&prod_pending, 1, memory_order_release);
-		}
+		ring_release(&c, n);
+		moved = true;
+		if (sleepy && rnd(&s) % 4 == 0)
+			cons_end_entry(&c, &moved);
 	}
 	CHECK(bad == 0);
 	CHECK(expect == total);
@@ -250,7 +279,7 @@ static unsigned take_some(struct tess_ring_cons *c, uint32_t *s, uint64_t *expec
 /* Hostile producer: honest commits, one flash of head. */
 static void *hostile_producer(void *arg)
 {
-	struct tess_ring_prod p;
+	struct tess_ring_prod p = {0};
 	uint32_t s = H.seed;
 	uint64_t seq = 0, at = rnd(&s) % H.total;
 	unsigned misses = 0;
@@ -271,7 +300,7 @@ static void *hostile_producer(void *arg)
 static void victim_consumer_round(void)
 {
 	struct tess_ring_shm *r = (struct tess_ring_shm *)mem;
-	struct tess_ring_cons c;
+	struct tess_ring_cons c = {0};
 	uint32_t s = H.seed * 7 + 1;
 	uint64_t expect = 0;
 	unsigned misses = 0;
@@ -302,7 +331,7 @@ static void victim_consumer_round(void)
  * one flash of tail. */
 static void *hostile_consumer(void *arg)
 {
-	struct tess_ring_cons c;
+	struct tess_ring_cons c = {0};
 	uint32_t s = H.seed;
 	uint64_t expect = 0, at = rnd(&s) % H.total;
 	unsigned misses = 0;
@@ -326,7 +355,7 @@ static void *hostile_consumer(void *arg)
 
 static void victim_producer_round(void)
 {
-	struct tess_ring_prod p;
+	struct tess_ring_prod p = {0};
 	uint32_t s = H.seed * 7 + 1;
 	uint64_t seq = 0;
 	unsigned misses = 0;

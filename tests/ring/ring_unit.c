@@ -27,8 +27,8 @@ static void test_init_and_layout(void)
 	CHECK(*(uint32_t *)(mem + 0) == TESS_RING_MAGIC);
 	CHECK(*(uint32_t *)(mem + 4) == SLOTS);
 	CHECK(*(uint32_t *)(mem + 8) == SZ);
-	CHECK((uint8_t *)&r->head - mem == 64 && (uint8_t *)&r->producer_waiting - mem == 68);
-	CHECK((uint8_t *)&r->tail - mem == 128 && (uint8_t *)&r->consumer_waiting - mem == 132);
+	CHECK((uint8_t *)&r->head - mem == 64 && (uint8_t *)&r->tail - mem == 128);
+	CHECK((uint8_t *)&r->producer_waiting - mem == 192 && (uint8_t *)&r->consumer_waiting - mem == 196);
 	CHECK(mem[TESS_CHAN_HDR_SIZE] == 0xa5); /* slots are not touched */
 	CHECK(ring_bytes(SLOTS, SZ) == sizeof(mem));
 }
@@ -134,10 +134,14 @@ static void test_sleep_protocol(void)
 	CHECK(ring_cons_prepare_wait(&c));
 	CHECK(atomic_load(&r->consumer_waiting) == 1);
 	ring_reserve(&p);
-	CHECK(ring_commit_wake(&p, 1));		       /* sleeper: notify once */
+	ring_commit(&p, 1);
+	CHECK(atomic_load(&r->consumer_waiting) == 1); /* a commit alone does not look */
+	CHECK(ring_prod_peer_sleeps(&p));	       /* the entry's end: notify once */
 	CHECK(atomic_load(&r->consumer_waiting) == 0); /* ...and the flag is taken */
+	CHECK(!ring_prod_peer_sleeps(&p));
 	ring_reserve(&p);
-	CHECK(!ring_commit_wake(&p, 1)); /* nobody sleeps: no notify */
+	ring_commit(&p, 1);
+	CHECK(!ring_prod_peer_sleeps(&p)); /* nobody sleeps: no notify */
 	/* Data present -> must not sleep; the flag is left clear. */
 	CHECK(!ring_cons_prepare_wait(&c));
 	CHECK(atomic_load(&r->consumer_waiting) == 0);
@@ -146,7 +150,8 @@ static void test_sleep_protocol(void)
 	ring_cons_cancel_wait(&c);
 	CHECK(atomic_load(&r->consumer_waiting) == 0);
 	ring_reserve(&p);
-	CHECK(!ring_commit_wake(&p, 1));
+	ring_commit(&p, 1);
+	CHECK(!ring_prod_peer_sleeps(&p));
 	ring_release(&c, 1);
 
 	/* Producer side: only a full ring lets the producer sleep. */
@@ -158,8 +163,10 @@ static void test_sleep_protocol(void)
 	}
 	CHECK(ring_prod_prepare_wait(&p));
 	CHECK(atomic_load(&r->producer_waiting) == 1);
-	CHECK(ring_release_wake(&c, 1));
-	CHECK(!ring_release_wake(&c, 1));
+	ring_release(&c, 1);
+	CHECK(ring_cons_peer_sleeps(&c));
+	ring_release(&c, 1);
+	CHECK(!ring_cons_peer_sleeps(&c));
 	CHECK(atomic_load(&r->producer_waiting) == 0);
 	/* Space freed between arming and re-check is seen by the re-check. */
 	ring_reserve(&p);
@@ -233,7 +240,8 @@ static void test_bogus_head(void)
 		CHECK(ring_peek(&c) == NULL && ring_peek_burst(&c, s, SLOTS) == 0);
 		/* No shared write: release and the sleep protocol leave the lines. */
 		ring_release(&c, 1);
-		CHECK(!ring_release_wake(&c, 1));
+		ring_release(&c, 1);
+		CHECK(!ring_cons_peer_sleeps(&c));
 		CHECK(ring_cons_prepare_wait(&c));
 		ring_cons_cancel_wait(&c);
 		CHECK(atomic_load(&r->tail) == 3 && atomic_load(&r->consumer_waiting) == 0);

@@ -54,7 +54,10 @@ def build(p, sanitize):
     gdir = os.path.join(bdir, "gen")
     with common.private(bdir):  # the key is in reload_key.c and tessera-sim
         common.generate(p, gdir, key_path(p))
-        common.cmake(bdir, gdir, ["TESS_ARCH=" + HOST.name, "TESS_SANITIZE=" + ("ON" if sanitize else "OFF")],
+        # Optimised (-O2 -g): shards and the kernel run as they would be
+        # measured; with --sanitize too (the sanitizers work at -O2).
+        common.cmake(bdir, gdir, ["TESS_ARCH=" + HOST.name, "TESS_SANITIZE=" + ("ON" if sanitize else "OFF"),
+                                  "CMAKE_BUILD_TYPE=RelWithDebInfo"],
                      ("the simulator build", "the simulator"), target="tessera-sim")
     exe = os.path.join(bdir, "sim", "tessera-sim")
     if not os.access(exe, os.X_OK):

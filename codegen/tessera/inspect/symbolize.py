@@ -15,38 +15,43 @@ def find_symbolizer():
     return None
 
 
+def _frame(func, where):
+    parts = where.split(":")
+    if parts[0] == "??" or len(parts) < 2 or parts[1] == "0":
+        return ("??", "??")
+    return (func, "%s:%s" % (parts[0], parts[1]))
+
+
 def lookup(elf, addrs, tool=None):
-    """[(function, "file.c:LINE")] per address ("??" when unknown)."""
+    """Per address, its frames [(function, "file.c:LINE")], innermost
+    first: a function the compiler inlined at that address is a frame of
+    its own, as in the source ([("??", "??")] when unknown)."""
+    unknown = [[("??", "??")] for _ in addrs]
     tool = tool or find_symbolizer()
     if not tool or not addrs:
-        return [("??", "??")] * len(addrs)
+        return unknown
     try:
-        out = subprocess.run([tool, "--obj=" + elf, "--functions=linkage", "--no-inlines", "--basenames"] +
+        out = subprocess.run([tool, "--obj=" + elf, "--functions=linkage", "--inlines", "--basenames"] +
                              ["0x%x" % a for a in addrs], capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
-        return [("??", "??")] * len(addrs)
+        return unknown
+    # One block per address, a (function, file:line:col) pair of lines per
+    # inlined level.
     blocks = [b.splitlines() for b in out.strip("\n").split("\n\n")]
-    res = []
-    for b in blocks[:len(addrs)]:
-        func = b[0] if b else "??"
-        where = b[1] if len(b) > 1 else "??"
-        parts = where.split(":")
-        if parts[0] == "??" or len(parts) < 2 or parts[1] == "0":
-            func, where = "??", "??"
-        else:
-            where = "%s:%s" % (parts[0], parts[1])
-        res.append((func, where))
-    return res + [("??", "??")] * (len(addrs) - len(res))
+    res = [[_frame(b[k], b[k + 1] if k + 1 < len(b) else "??") for k in range(0, len(b), 2)] or [("??", "??")]
+           for b in blocks[:len(addrs)]]
+    return res + unknown[len(res):]
 
 
 def backtrace(crash, elf):
-    """The crash's frames as [{"addr", "function", "line"}], innermost first."""
+    """The crash's frames as [{"addr", "function", "line"}], innermost first
+    (an address the compiler inlined a call at gives a frame per level)."""
     base = crash["base"]
     addrs = [crash["pc"]] + list(crash["frames"])
     looked = [a - base for a in addrs]
     query = [looked[0]] + [a - 1 for a in looked[1:]]
-    names = lookup(elf, query) if elf and os.path.isfile(elf) else [("??", "??")] * len(addrs)
-    return [{"addr": a, "function": f, "line": w} for a, (f, w) in zip(addrs, names)]
+    names = lookup(elf, query) if elf and os.path.isfile(elf) else [[("??", "??")] for _ in addrs]
+    return [{"addr": a, "function": f, "line": w} for a, levels in zip(addrs, names) for f, w in levels]
 
 
 def text(frames):

@@ -12,6 +12,7 @@ import os
 import jinja2
 
 from tessera.errors import TesseraError
+from tessera.manifest import limits
 from tessera.paths import TEMPLATES_DIR
 
 # (output path, template)
@@ -112,7 +113,8 @@ def _fan_groups(s, channels):
 def _env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    env.globals.update(hex=_hex, ldhex=_ldhex, attr=_attr, cstr=_c_str, kinds=KINDS, policies=POLICIES)
+    env.globals.update(hex=_hex, ldhex=_ldhex, attr=_attr, cstr=_c_str, kinds=KINDS, policies=POLICIES,
+                       limits=limits.get())
     env.filters.update(json=_json, c_bytes=_c_bytes, c_int=_c_int, irq_groups=_irq_groups,
                        fan_groups=_fan_groups)
     return env

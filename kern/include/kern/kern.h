@@ -32,6 +32,22 @@ void kern_irq_work(unsigned core, uint64_t since_ns);
 /* A tick of `core`'s timer, counted for inspection (docs/inspect.md).
  * Call from the tick's interrupt path on that core. */
 void kern_tick(unsigned core);
+/* Yield leases, for a platform where entering the kernel costs far more
+ * than what the kernel decides at a YIELD(POLL) (the simulator: two process
+ * switches per yield). kern_lease_grant(core) is true when the kernel
+ * would resume the shard running on `core` at once after such a yield and
+ * do nothing else: no other shard of the core is runnable, nothing is
+ * pending for it, no hot reload concerns the core. While the platform holds
+ * the lease it may complete that shard's YIELD(POLL)s itself, with an empty
+ * set. The kernel revokes it through plat_ipi(core) as soon as that stops
+ * being true (a notification for any shard of the core, a reload request,
+ * a halt); the platform then lets the next yield trap. Before it hands the
+ * kernel the shard's next trap (and before a tick's watchdog check) the
+ * platform returns the lease with kern_lease_return: the yields it
+ * completed and the time of the last one, which becomes the turn's start
+ * (the watchdog's). Call both on `core`, with the shard holding its turn. */
+bool kern_lease_grant(unsigned core);
+void kern_lease_return(unsigned core, uint64_t yields, uint64_t last_ns);
 
 /* Kernel console line with the "kern| " prefix; printf subset:
  * %s %c %d %u %x %lu %lx %llu %llx %p %%, width and 0-padding. */

@@ -41,6 +41,7 @@ struct kern_shard {
 	/* Shared with other cores: notification bits and the sleep flag. */
 	_Atomic tess_set_t pending;
 	_Atomic bool waiting;
+	_Atomic bool leased; /* holds a yield lease (sched.c kern_lease_grant) */
 	/* Owner core only (atomic so stats readers on other cores are safe). */
 	_Atomic uint32_t state;
 	bool poll;	 /* its last YIELD was POLL */
@@ -160,6 +161,10 @@ void kern_shard_wait(struct kern_shard *s);
 void kern_chan_boot(const struct tess_system_cfg *sys);
 int kern_chan_stop(unsigned core, struct kern_shard *s, uint64_t bit, uint64_t seen, uint64_t own);
 void kern_chan_restarted(unsigned core, struct kern_shard *s);
+/* s's entry ended in a fault or hang, before the runtime's end-of-entry
+ * check of its rings (ring.h "Sleep protocol"): the kernel checks, and
+ * wakes every peer that sleeps on one of them. */
+void kern_chan_wake_peers(unsigned core, struct kern_shard *s);
 
 /* syscall.c: returns true if the shard's turn ends (YIELD). */
 bool kern_syscall(unsigned core, struct kern_shard *s, const struct trap *t);
@@ -192,6 +197,9 @@ void reload_swap_install(unsigned core);
 void reload_swap_roll_back(unsigned core);
 void reload_swap_yield(unsigned core, struct kern_shard *s);
 bool reload_swap_failed(unsigned core, struct kern_shard *s);
+/* reload/swap.c: true if no swap step or yield would do anything for s on
+ * `core` (kern_lease_grant); a request posted later IPIs the core. */
+bool reload_swap_quiet(unsigned core, const struct kern_shard *s);
 /* rollback.c: the shards' anti-rollback floors. kern_rollback_boot once
  * kern_boot has set every shard's boot version (floor = that, or the
  * persistent store's record); kern_rollback_accepted when a reload has

@@ -23,5 +23,10 @@
 #define TESS_CONSOLE_BUF   256
 #define TESS_MAX_SLOT_SIZE (64 * 1024)
 #define TESS_MAX_SLOTS	   65536
+/* A shard part ends with two 64-bit words (codegen/templates/shard.ld.j2):
+ * the end of its .bss as an offset from mem_va, then this value. A
+ * (re)start zeroes .bss and the stack, not the whole image room
+ * (platform/common/load.c); a part without it gets the whole room zeroed. */
+#define TESS_PART_TRAILER_MAGIC 0x5353422d53534554 /* "TESS-BSS" */
 
 #endif

@@ -6,9 +6,12 @@
  *
  * Shared layout (docs/design.md "Channel memory"):
  *   [0,64)    header: magic, slots, slot_size     (written by ring_init)
- *   [64,128)  producer line: head, producer_waiting (written by the producer)
- *   [128,192) consumer line: tail, consumer_waiting (written by the consumer)
- *   [192,256) pad, then slots from TESS_CHAN_HDR_SIZE.
+ *   [64,128)  producer line: head                  (written by the producer)
+ *   [128,192) consumer line: tail                  (written by the consumer)
+ *   [192,256) sleep line: producer_waiting, consumer_waiting (each written by
+ *             its end, only around a sleep; read by the peer once per entry,
+ *             so the line stays shared by both caches while traffic flows)
+ *   then slots from TESS_CHAN_HDR_SIZE.
  * Each end keeps a private struct with its own index and a cached copy of the
  * other end's index; the cache lives in the end's private memory, never in the
  * shared lines, so a fast path touches only its own line plus the slots.
@@ -50,23 +53,33 @@
  *
  * Sleep protocol (no lost wakeup). The consumer, before sleeping
  * (ring_cons_prepare_wait):
- *     consumer_waiting := 1 (seq_cst);  R head (seq_cst)     -> data? don't sleep.
- * The producer, after filling slots (ring_commit_wake):
- *     head := new head (seq_cst);       R consumer_waiting (seq_cst) -> 1? notify.
- * All four are seq_cst operations, so they sit in one total order (C11
- * 7.17.3p6) consistent with each thread's program order: if the consumer's
- * read of head comes before the producer's store, its flag store does too,
- * and the producer's later read sees the flag. So either the consumer sees
- * the new head and stays awake, or the producer sees the flag and notifies;
- * both may happen, which costs only a spurious wakeup. The producer clears
- * the flag with an exchange and only the side that swapped 1->0 notifies, so
- * one sleep costs at most one NOTIFY; every clear by the producer comes with
- * a notification, which the kernel latches in the pending set, so a consumer
- * that has armed but not yet entered its WAIT yield returns at once. The
- * stores are exchanges: on x86 a seq_cst store would be mov+mfence with some
- * compilers, the exchange is a single xchg. The producer waiting for space on
- * a full ring is the exact mirror
- * (producer_waiting, tail, ring_cons_release_wake). */
+ *     C1 consumer_waiting := 1 (seq_cst);  C2 R head (seq_cst) -> data? don't sleep.
+ * The producer publishes with plain release stores (ring_commit), as many
+ * times as it likes, and once before it can stop running (the shard
+ * runtime: at the end of every entry, before its yield; the kernel for an
+ * entry that ends in a fault or hang, kern/chan.c) checks
+ * (ring_prod_peer_sleeps):
+ *     P1 head := h (release) ... ;  F fence (seq_cst);  P2 R consumer_waiting -> 1? notify.
+ * C1, C2 and F sit in the single total order S of seq_cst operations
+ * (C11 7.17.3p6), consistent with each thread's program order. If F
+ * precedes C2 in S, C2 follows a seq_cst fence that the head store is
+ * sequenced before, so it sees that head or a later one (7.17.3p10): the
+ * consumer stays awake. Otherwise C1 precedes C2 and so F in S, and P2, a
+ * read sequenced after the fence F, sees the flag as C1 left it or a
+ * later value (7.17.3p9): the producer notifies, unless the consumer
+ * itself cleared the flag again, which it does only awake. Both may happen, which costs a
+ * spurious wakeup. So the check needs no locked instruction per commit:
+ * one fence and one load of the consumer's line per entry, whatever the
+ * number of commits in it. A message committed in an entry wakes a
+ * sleeping consumer when that entry ends, not at the commit (at most one
+ * entry later). The flag is taken with an exchange and only the side
+ * that swapped 1->0 notifies, so one sleep costs at most one NOTIFY;
+ * every take comes with a notification, which the kernel latches in the
+ * pending set, so a consumer that has armed but not yet entered its WAIT
+ * yield returns at once. The producer waiting for space on a full ring is
+ * the exact mirror (producer_waiting, tail, ring_cons_peer_sleeps after
+ * ring_release). tests/ring/ring_stress.c runs both under two threads
+ * that check only at the end of random "entries". */
 #ifndef TESSERA_RING_H
 #define TESSERA_RING_H
 
@@ -85,14 +98,15 @@ struct tess_ring_shm {
 	uint32_t slots;
 	uint32_t slot_size;
 	alignas(TESS_CACHE_LINE) _Atomic uint32_t head;
-	_Atomic uint32_t producer_waiting;
 	alignas(TESS_CACHE_LINE) _Atomic uint32_t tail;
+	alignas(TESS_CACHE_LINE) _Atomic uint32_t producer_waiting;
 	_Atomic uint32_t consumer_waiting;
-	alignas(TESS_CACHE_LINE) uint8_t pad[TESS_CACHE_LINE];
+	uint8_t pad[TESS_CACHE_LINE - 2 * sizeof(uint32_t)];
 };
 
 _Static_assert(offsetof(struct tess_ring_shm, head) == 64, "producer line at 64");
 _Static_assert(offsetof(struct tess_ring_shm, tail) == 128, "consumer line at 128");
+_Static_assert(offsetof(struct tess_ring_shm, producer_waiting) == 192, "sleep line at 192");
 _Static_assert(sizeof(struct tess_ring_shm) == TESS_CHAN_HDR_SIZE, "slots start at TESS_CHAN_HDR_SIZE");
 
 /* The producer's private view. */

@@ -104,12 +104,12 @@ static inline void ring_release(struct tess_ring_cons *c, unsigned n)
 	atomic_store_explicit(&c->shm->tail, c->tail, memory_order_release);
 }
 
-/* Release, then tell the caller whether the producer sleeps on a full ring
- * and must be notified (mirror of ring_commit_wake). */
-static inline bool ring_release_wake(struct tess_ring_cons *c, unsigned n)
+/* After releases, once before the consumer can stop running: does the
+ * producer sleep on a full ring and need a notification? (Mirror of
+ * ring_prod_peer_sleeps.) */
+static inline bool ring_cons_peer_sleeps(struct tess_ring_cons *c)
 {
-	c->tail += n;
-	atomic_exchange_explicit(&c->shm->tail, c->tail, memory_order_seq_cst);
+	atomic_thread_fence(memory_order_seq_cst);
 	return ring_take_flag(&c->shm->producer_waiting);
 }
 

@@ -106,24 +106,22 @@ static inline void ring_commit(struct tess_ring_prod *p, unsigned n)
 	atomic_store_explicit(&p->shm->head, p->head, memory_order_release);
 }
 
-/* Take a waiting flag: true for exactly one taker per arming. The relaxed
+/* Take a waiting flag: true for exactly one taker per arming. The plain
  * load first keeps the common case (peer awake) free of a locked RMW. */
 static inline bool ring_take_flag(_Atomic uint32_t *flag)
 {
-	if (atomic_load_explicit(flag, memory_order_seq_cst) == 0)
+	if (atomic_load_explicit(flag, memory_order_relaxed) == 0)
 		return false;
 	return atomic_exchange_explicit(flag, 0, memory_order_relaxed) != 0;
 }
 
-/* Commit, then tell the caller whether the consumer sleeps and must be
- * notified (see the protocol at the top of ring.h). The head is published
- * with a seq_cst exchange and the flag read with a seq_cst load: the cheapest
- * full store->load ordering (one xchg on x86, no separate fence; swpal/ldar
- * on AArch64 with LSE), instead of release store + fence. */
-static inline bool ring_commit_wake(struct tess_ring_prod *p, unsigned n)
+/* After commits, once before the producer can stop running (the end of
+ * its entry): does the consumer sleep and need a notification? The fence
+ * orders every commit before it against the consumer's arming (the proof
+ * at the top of ring.h); true at most once per arming. */
+static inline bool ring_prod_peer_sleeps(struct tess_ring_prod *p)
 {
-	p->head += n;
-	atomic_exchange_explicit(&p->shm->head, p->head, memory_order_seq_cst);
+	atomic_thread_fence(memory_order_seq_cst);
 	return ring_take_flag(&p->shm->consumer_waiting);
 }
 

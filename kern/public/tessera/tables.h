@@ -72,7 +72,8 @@ struct tess_shard_cfg {
 	uint16_t id;
 	uint16_t core;
 	/* Private memory: mem_size bytes at mem_pa: the image part, then bss,
-	 * then the stack, zeroed at every start except the part. In VA the
+	 * then the stack; bss and stack are zeroed at every start (what lies
+	 * between them, which no shard code refers to, is not). In VA the
 	 * image (+ bss) room starts at mem_va and the stack ends at stack_top,
 	 * with one unmapped guard page between them (the maps: image, stack),
 	 * so stack_top = mem_va + mem_size + TESS_PAGE_SIZE. */

@@ -35,7 +35,11 @@ static void maybe_fault(void)
 {
 	if (TESS_CFG_FAULT_AFTER && net.why == TESS_START_FIRST && ST.rx == TESS_CFG_FAULT_AFTER) {
 		tess_log("fault injected after %llu frames (config fault_after)", (unsigned long long)ST.rx);
-		*(volatile uint32_t *)(uintptr_t)8 = 1;
+		/* An address the compiler cannot see as a constant: at -O2 gcc
+		 * refuses a store to a constant address below a page. */
+		volatile uintptr_t bad = 8;
+
+		*(volatile uint32_t *)bad = 1;
 	}
 }
 

@@ -42,16 +42,21 @@ enum sim_post { SIM_POST_SYSCALL = 0, SIM_POST_FAULT = 1, SIM_POST_MMIO = 2 };
 struct sim_mailbox {
 	_Atomic uint32_t turn;	/* futex: enum sim_turn */
 	_Atomic uint32_t ready; /* futex: 1 once the shard mapped its memory */
-	uint32_t post;		/* enum sim_post: why the shard gave the turn back */
-	uint32_t signo;		/* SIM_POST_FAULT: host signal number */
-	uint64_t nr, arg[4];	/* SIM_POST_SYSCALL */
-	uint64_t addr, pc;	/* SIM_POST_FAULT: si_addr and the interrupted pc; MMIO: va, caller */
-	uint64_t ret;		/* kernel -> shard: call result, or start reason */
-	uint64_t mmio_val;	/* SIM_POST_MMIO: value to write */
-	uint32_t mmio_size;	/* SIM_POST_MMIO: 1, 2, 4 or 8 bytes */
-	uint32_t mmio_write;	/* SIM_POST_MMIO: 1 write, 0 read (result in ret) */
-	uint32_t cpu;		/* kernel -> shard before the spawn: host CPU of the lane's core */
-	struct sim_crash {	/* SIM_POST_FAULT: what the handler saw (sim/shard/fault.c) */
+	/* Yield lease (sim/lease.c): while `lease` is 1 the shard completes its
+	 * YIELD(POLL)s itself, counting them and stamping the last one
+	 * (CLOCK_MONOTONIC ns); the kernel side clears it to revoke. */
+	_Atomic uint32_t lease;
+	_Atomic uint64_t lease_yields, lease_last_ns;
+	uint32_t post;	     /* enum sim_post: why the shard gave the turn back */
+	uint32_t signo;	     /* SIM_POST_FAULT: host signal number */
+	uint64_t nr, arg[4]; /* SIM_POST_SYSCALL */
+	uint64_t addr, pc;   /* SIM_POST_FAULT: si_addr and the interrupted pc; MMIO: va, caller */
+	uint64_t ret;	     /* kernel -> shard: call result, or start reason */
+	uint64_t mmio_val;   /* SIM_POST_MMIO: value to write */
+	uint32_t mmio_size;  /* SIM_POST_MMIO: 1, 2, 4 or 8 bytes */
+	uint32_t mmio_write; /* SIM_POST_MMIO: 1 write, 0 read (result in ret) */
+	uint32_t cpu;	     /* kernel -> shard before the spawn: host CPU of the lane's core */
+	struct sim_crash {   /* SIM_POST_FAULT: what the handler saw (sim/shard/fault.c) */
 		uint32_t nregs, stack_len;
 		int32_t prev_off, ra_off; /* the host's frame record (kern/include/kern/arch.h) */
 		uint64_t sp, fp, base, stack_va;

@@ -90,7 +90,7 @@ void a64_timer_init_boot(uint64_t tick_ns);
 void a64_timer_init_cpu(void);
 void a64_timer_rearm(void);
 
-/* psci.c (the conduit comes from plat_dtb_core_start, plat/board.h) */
+/* psci.c (the conduit comes from plat_dtb_done, plat/board.h) */
 int a64_psci_cpu_on(unsigned core, uint64_t entry_pa);
 
 /* mmu.c */

@@ -60,13 +60,17 @@ struct rv_board {
 	unsigned nharts; /* harts 0..nharts-1 exist and run cores 0..nharts-1 */
 	uint64_t plic_pa;
 	int plic_ctx[TESS_MAX_CORES]; /* S-mode external context per core, -1 none */
+	bool zknh_zbb;		      /* every hart's riscv,isa names Zknh and Zbb (sha256_zknh.c) */
 };
 extern struct rv_board rv_board;
-int rv_dtb_parse(uint64_t dtb_pa, unsigned ncores);
+/* Is there a device tree at dtb_pa (a1)? Then the board check
+ * (platform/common/dtb.c), whose one walk fills rv_board. 0, or -1 after
+ * "kern| dtb: ..." lines. */
+int rv_dtb_check(uint64_t dtb_pa, unsigned ncores);
 
 /* timer.c */
 void rv_timer_mark_boot(void);
-void rv_timer_init(void);     /* after rv_dtb_parse: timebase, tick */
+void rv_timer_init(void);     /* after rv_dtb_check: timebase, tick */
 void rv_timer_arm_next(void); /* program the next tick of this core */
 /* A tick arrived on `core`: re-arm; core 0 also polls the hot-reload machine. */
 void rv_tick(unsigned core);
