@@ -48,7 +48,9 @@ def test_every_message_in_order(sim):
     for name, s in shards.items():
         assert (s["faults"], s["hangs"], s["restarts"]) == (0, 0, 0), (name, s)
         assert s["state"] in ("running", "waiting"), (name, s)
-    assert shards["gen"]["runs"] > 0 and shards["sink"]["notif_rx"] > 0
+    # The sink may never sleep (it polls idle a while before it arms its
+    # ends, issue 14), so it need not have been notified: it ran.
+    assert shards["gen"]["runs"] > 0 and shards["sink"]["runs"] > 0
 
 
 def test_ctrl_c_stops_cleanly(sim):
