@@ -9,6 +9,7 @@ console lines with a safety net; nothing is timed."""
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -21,6 +22,9 @@ EXAMPLES = os.path.join(ROOT, "shards", "examples")
 MANIFEST = os.path.join(ROOT, "tests", "reload", "sim", "reload-lanes.yaml")
 TESSERA = os.path.join(ROOT, "tessera")
 TOTAL = 300000
+
+sys.path.insert(0, os.path.join(ROOT, "tests", "reload"))
+import lanes_checks  # noqa: E402
 
 
 @pytest.mark.parametrize("arch", ARCHES)
@@ -43,29 +47,13 @@ def test_reload_of_two_lanes_during_traffic_loses_and_repeats_nothing(tmp_path, 
         hub = ConsoleHub(port)
         hub.deadline = 300  # a safety net on a loaded host, not a criterion
         hub.wait_for(r"^shard:sink\| count=100000$")
-        src = os.path.join(tmp, "worker", "lane_worker.c")
-        with open(src) as f:
-            v1 = f.read()
-        v2 = v1.replace("tess_out(0), 0,", "tess_out(0), FILTER_V2_TAG,")
-        assert v2 != v1
-        with open(src, "w") as f:  # version 2 tags what it forwards
-            f.write(v2)
+        lanes_checks.make_v2(os.path.join(tmp, "worker", "lane_worker.c"))
         start = len(hub.lines)
         r = subprocess.run([TESSERA, "reload", "--arch", arch, "--manifest", manifest, "--out", out, "--port", hub.url,
                             "--shard", "worker"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True, timeout=600)
         assert r.returncode == 0, (r.stdout, r.stderr, "\n".join(hub.lines[start:]))
-        hub.wait_for(r"^kern\| reload: shard worker: version 1 stopped at a yield, version \d+ installed$", start)
-        hub.wait_for(r"^kern\| reload: shard worker: version \d+ running$", start)
-        hub.wait_for(r"^shard:worker\| up \(reason 2\), 2 lanes$", start)
-        for lane in (0, 1):
-            hub.wait_for(r"^shard:worker\| lane %d on core %d$" % (lane, lane + 1), start)
-        done = hub.wait_for(r"^shard:sink\| done: (\d+) packets, (\d+) gaps$")
-        assert (int(done.group(1)), int(done.group(2))) == (TOTAL, 0)
-        ins = [hub.wait_for(r"^shard:sink\| in %d: (\d+) packets, last seq (\d+)$" % i) for i in (0, 1)]
-        assert sum(int(m.group(1)) for m in ins) == TOTAL
-        assert all(int(m.group(2)) == int(m.group(1)) - 1 for m in ins)
-        assert not hub.grep(r"seq gap|lane \d failed|restarted|panic")
+        lanes_checks.check_swapped(hub.wait_for, hub.grep, start, TOTAL)
     finally:
         qemu.kill()
         qemu.wait()

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+import lanes_checks
 from reload_fixture import ROOT
 from test_sim_reload import HERE, Sim, reload
 
@@ -31,24 +32,8 @@ def sim(tmp_path_factory):
 
 
 def test_reload_of_two_lanes_during_traffic_loses_and_repeats_nothing(sim):
-    src = os.path.join(sim.tmp, "worker", "lane_worker.c")
-    with open(src) as f:
-        text = f.read()
-    v2 = text.replace("tess_out(0), 0,", "tess_out(0), FILTER_V2_TAG,")
-    assert v2 != text
-    with open(src, "w") as f:  # version 2 tags what it forwards
-        f.write(v2)
+    lanes_checks.make_v2(os.path.join(sim.tmp, "worker", "lane_worker.c"))
     start = len(sim.lines)
     rc, out, err = reload(sim, "--shard", "worker")
     assert rc == 0, (out, err)
-    sim.wait_for(r"^kern\| reload: shard worker: version 1 stopped at a yield, version \d+ installed$", start)
-    sim.wait_for(r"^kern\| reload: shard worker: version \d+ running$", start)
-    sim.wait_for(r"^shard:worker\| up \(reason 2\), 2 lanes$", start)
-    for lane in (0, 1):
-        sim.wait_for(r"^shard:worker\| lane %d on core %d$" % (lane, lane + 1), start)
-    done = sim.wait_for(r"^shard:sink\| done: (\d+) packets, (\d+) gaps$")
-    assert (int(done.group(1)), int(done.group(2))) == (TOTAL, 0)
-    ins = [sim.wait_for(r"^shard:sink\| in %d: (\d+) packets, last seq (\d+)$" % i) for i in (0, 1)]
-    assert sum(int(m.group(1)) for m in ins) == TOTAL
-    assert all(int(m.group(2)) == int(m.group(1)) - 1 for m in ins)
-    assert not sim.grep(r"seq gap|lane \d failed|restarted")
+    lanes_checks.check_swapped(sim.wait_for, sim.grep, start, TOTAL)
