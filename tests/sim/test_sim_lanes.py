@@ -95,3 +95,16 @@ def test_example_runs(sim):
     run = sim(os.path.join(EXAMPLES, "fan-out.yaml"), "--messages", "20000", "--duration", "120s")
     assert run.grep(r"^kern\| shard worker: started on cores 1-2 \(2 lanes\)$")
     assert not run.grep(r"seq gap")
+
+
+def test_lane_shares_its_core_with_a_single_core_shard(sim):
+    """Lane 1 of the worker and the sink take turns on core 2 (each yields,
+    the kernel never timeslices): every message once, in order per lane."""
+    total = 60000
+    run = sim(os.path.join(MANIFESTS, "lanes-shared.yaml"), "--messages", str(total), "--duration", "120s")
+    assert run.grep(r"^kern\| shard worker: started on cores 1-2 \(2 lanes\)$"), run
+    assert run.grep(r"^shard:worker\| lane 1 on core 2$"), run
+    _done(run, total, 2)
+    for name, s in run.shards().items():
+        assert (s["faults"], s["hangs"], s["restarts"]) == (0, 0, 0), (name, s)
+    assert not run.grep(r"seq gap")
