@@ -156,10 +156,12 @@ class Tessera(Guest):
         self.lines += [ln.decode(errors="replace") for ln in done]
 
     def stat(self):
-        """Each core's idle time from `inspect cores`, then the uptime: every
-        idle period counted ended before that clock, so busy time (the rest)
-        is never negative."""
-        cores = self.client.cores(self.client.system(parts=False)["cores"])
+        """Each core's idle time from `inspect cores` (up to the moment the
+        kernel read it), then the uptime, read after it: busy time (the
+        rest) is never negative. The core count is the system's, asked once."""
+        if not hasattr(self, "ncores"):
+            self.ncores = self.client.system(parts=False)["cores"]
+        cores = self.client.cores(self.ncores)
         now = self.client.system(parts=False)["uptime_ns"]
         return now, len(cores) * now - sum(c["idle_ns"] for c in cores), len(cores)
 
